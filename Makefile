@@ -1,0 +1,54 @@
+# Invisible Foundations — every course task is one make target.
+# Quick start: `make handouts` (build the HTML handouts) and `make test` (the whole suite).
+# Each target is idempotent: a second run with nothing changed does (almost) nothing.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup lab handouts test lint exercises execute data constraints clean
+
+help:  ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+setup: $(STAMP)  ## Create .venv and install the course with the pinned versions
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+lab: setup  ## Open JupyterLab at the start page
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+handouts: setup  ## Build the HTML handouts into handouts/ (no network needed to open them)
+	$(BIN)/infralab handouts
+
+test: setup  ## Run the whole suite: lint, unit tests, notebooks (nbval), build checks
+	$(BIN)/ruff check src tests notebooks solutions
+	$(BIN)/python -m pytest
+
+lint: setup  ## Lint the package, tests and notebooks
+	$(BIN)/ruff check src tests notebooks solutions
+
+exercises: setup  ## Regenerate exercises/ from solutions/
+	$(BIN)/infralab exercises
+
+execute: setup  ## Re-execute lessons and solutions in place after an edit, then regenerate exercises/
+	$(BIN)/infralab execute
+	$(BIN)/infralab exercises
+
+data: setup  ## Regenerate data/ and verify the checksums
+	$(BIN)/infralab data
+	$(BIN)/infralab data --check
+
+constraints: setup  ## Re-pin constraints.txt to what .venv has (after an upgrade)
+	@{ sed -n '1,3p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable \
+	   | grep -v '^infralab' | LC_ALL=C sort -f; } > constraints.txt.new
+	@mv constraints.txt.new constraints.txt
+	@echo "constraints.txt updated: now update environment.yml to match (make test checks it)"
+
+clean:  ## Remove built handouts (your own work in notebooks is never touched)
+	rm -rf handouts

@@ -1,0 +1,40 @@
+"""Test-suite set-up shared by unit tests and notebook tests.
+
+- Every notebook kernel started by nbval runs ``infralab/kernel_guard.py`` first:
+  no network, and warnings are errors.
+- Exercise notebooks are stored without outputs, so they are run in nbval's lax
+  mode (every cell must run without error; outputs are not compared), while
+  lessons and solutions are compared strictly with their stored outputs.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from infralab.build import guarded_ipython_dir
+
+ROOT = Path(__file__).parent
+_ipython_dir = guarded_ipython_dir()
+os.environ["IPYTHONDIR"] = str(_ipython_dir)
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+def pytest_collection_modifyitems(config, items):
+    exercises = ROOT / "exercises"
+    for item in items:
+        options = getattr(item, "options", None)
+        if options is None:
+            continue
+        if exercises in Path(str(item.path)).parents:
+            options["check"] = False  # nbval lax mode for exercise notebooks
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_ipython_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def course_root() -> Path:
+    return ROOT

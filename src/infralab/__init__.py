@@ -1,0 +1,15 @@
+"""infralab: the Python package behind the Invisible Foundations course.
+
+Lesson modules (one per topic) hold the simulations; shared modules hold what
+every lesson uses:
+
+- :mod:`infralab.growth` — the doomsday clock: growth fits, projections, sharding.
+- :mod:`infralab.plotting` — the course figure style and recurring figure kinds.
+- :mod:`infralab.datasets` — generators, loaders and checksums for ``data/``.
+- :mod:`infralab.checks` — friendly self-checks for exercise notebooks.
+- :mod:`infralab.validation` — argument checks with clear messages.
+- :mod:`infralab.environment` — the set-up check in ``00_start_here``.
+- :mod:`infralab.cli` — the ``infralab`` command behind the Makefile.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,262 @@
+"""The ``infralab`` command: one command per course task, behind the Makefile.
+
+Usage::
+
+    infralab handouts [--output DIR]   build the HTML handouts (they open offline)
+    infralab exercises [--check]       regenerate exercises/ from solutions/
+    infralab data [--check]            regenerate data/, or verify it against its checksums
+    infralab --version
+
+``--root DIR`` (before the command) points at a course checkout other than the
+one around the current folder; so does the environment variable
+``INFRALAB_ROOT``.
+
+Exit status: 0 when the task succeeded, 1 when it failed or a check found a
+problem (one line on standard error says why), 2 for wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from . import __version__
+
+__all__ = ["main"]
+
+_PROGRAM = "infralab"
+
+
+class _Failure(Exception):
+    """An expected failure: reported in one line, without a traceback."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=_PROGRAM,
+        description="Build the Invisible Foundations course: handouts, exercises and data.",
+        epilog="Exit status: 0 success, 1 failure or a check found a problem, 2 wrong usage.",
+    )
+    parser.add_argument("--version", action="version", version=f"{_PROGRAM} {__version__}")
+    parser.add_argument(
+        "--root",
+        metavar="DIR",
+        type=Path,
+        help="top-level folder of the course checkout (default: found from the current folder, "
+        "or INFRALAB_ROOT)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="command", required=True)
+
+    handouts = commands.add_parser(
+        "handouts",
+        help="convert the lessons and exercise sheets to HTML that opens offline",
+        description="Convert the stored outputs of notebooks/ and exercises/ to HTML "
+        "(nothing is executed). Pages whose notebook did not change are kept.",
+    )
+    handouts.add_argument(
+        "--output", metavar="DIR", type=Path, help="folder to write to (default: handouts/)"
+    )
+    handouts.set_defaults(run=_handouts)
+
+    exercises = commands.add_parser(
+        "exercises",
+        help="regenerate exercises/ from solutions/",
+        description="Replace every solution region in solutions/ with a stub and write the "
+        "learner notebooks to exercises/. Unchanged files are not rewritten.",
+    )
+    exercises.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit with status 1 if any exercise is out of date",
+    )
+    exercises.set_defaults(run=_exercises)
+
+    execute = commands.add_parser(
+        "execute",
+        help="re-run lesson and solution notebooks in place, storing their outputs",
+        description="Run notebooks/ and solutions/ top to bottom (or the notebooks named) "
+        "and store the outputs the tests compare against. Exercises are never executed.",
+    )
+    execute.add_argument("notebooks", nargs="*", type=Path, help="notebooks to run (default: all)")
+    execute.set_defaults(run=_execute)
+
+    data = commands.add_parser(
+        "data",
+        help="regenerate data/ (or verify it with --check)",
+        description="Regenerate the course's data sets, or verify them against their "
+        "checksum manifest.",
+    )
+    data.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit with status 1 if a data file is missing or differs",
+    )
+    data.set_defaults(run=_data)
+    return parser
+
+
+@contextlib.contextmanager
+def _course_root_set_to(root: Path | None) -> Iterator[None]:
+    """Point :func:`infralab.paths.course_root` at ``root`` while a command runs."""
+    if root is None:
+        yield
+        return
+    from .paths import course_root
+
+    before = os.environ.get("INFRALAB_ROOT")
+    os.environ["INFRALAB_ROOT"] = str(root)
+    try:
+        try:
+            course_root()
+        except FileNotFoundError:
+            raise _Failure(
+                f"--root {root} is not a course checkout (it needs pyproject.toml and notebooks/)"
+            ) from None
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("INFRALAB_ROOT", None)
+        else:
+            os.environ["INFRALAB_ROOT"] = before
+
+
+def _count(number: int, thing: str) -> str:
+    """``"1 handout page"``, ``"2 handout pages"``."""
+    return f"{number} {thing}" + ("" if number == 1 else "s")
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the current folder when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _handouts(arguments: argparse.Namespace) -> int:
+    from .build import build_handouts
+
+    before = _modification_times(arguments.output)
+    pages = build_handouts(arguments.output)
+    index = pages[0]
+    rebuilt = sum(1 for page in pages[1:] if before.get(page) != _modification_time(page))
+    print(
+        f"{_count(len(pages) - 1, 'handout page')} in {_shown(index.parent)} ({rebuilt} rebuilt); "
+        f"open {_shown(index)}"
+    )
+    return 0
+
+
+def _modification_time(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def _modification_times(output: Path | None) -> dict[Path, int | None]:
+    if output is None:
+        from .paths import course_root
+
+        output = course_root() / "handouts"
+    return {page: _modification_time(page) for page in output.glob("**/*.html")}
+
+
+def _exercises(arguments: argparse.Namespace) -> int:
+    from .build import edited_exercises, exercises_out_of_date, generate_exercises
+
+    out_of_date = exercises_out_of_date()
+    if arguments.check:
+        if not out_of_date:
+            print("exercises/ is up to date with solutions/")
+            return 0
+        print(
+            f"{_count(len(out_of_date), 'exercise notebook')} out of date with solutions/: "
+            + ", ".join(out_of_date)
+        )
+        print("Run `infralab exercises` (or `make exercises`) to regenerate them.")
+        return 1
+    kept = edited_exercises()
+    notebooks = generate_exercises()
+    updated = [name for name in out_of_date if name not in kept]
+    changed = f": {', '.join(updated)}" if updated else ""
+    count = _count(len(notebooks) + len(kept), "exercise notebook")
+    print(f"{count} in exercises/, {len(updated)} updated{changed}")
+    for name in kept:
+        print(f"kept exercises/{name}: it holds your work (outputs), so it was not overwritten; "
+              "move it elsewhere to get the new version")
+    return 0
+
+
+def _execute(arguments: argparse.Namespace) -> int:
+    from .build import execute_notebooks
+
+    done = execute_notebooks(arguments.notebooks or None)
+    for path, seconds in done:
+        print(f"executed {path.parent.name}/{path.name} in {seconds:.1f} s")
+    return 0
+
+
+def _data(arguments: argparse.Namespace) -> int:
+    try:
+        datasets = importlib.import_module("infralab.datasets")
+    except ImportError as error:
+        raise _Failure(f"the data sets module is not available ({error})") from None
+    if arguments.check:
+        problems = list(datasets.verify())
+        if not problems:
+            print("data/ matches its checksum manifest")
+            return 0
+        print(f"{_count(len(problems), 'problem')} in data/:")
+        for problem in problems:
+            print(f"  - {problem}")
+        print("Run `infralab data` (or `make data`) to regenerate the data sets.")
+        return 1
+    written = datasets.write_all()
+    print(f"data/ regenerated ({_count(len(written), 'file')})")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``infralab`` command and return its exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name; ``sys.argv[1:]`` by default.
+
+    Returns
+    -------
+    int
+        0 on success, 1 on failure or when a check found a problem, 2 for
+        wrong usage.
+
+    Examples
+    --------
+    >>> main(["--version"])  # doctest: +SKIP
+    infralab 0.1.0
+    0
+    """
+    parser = _parser()
+    try:
+        arguments = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version or a usage error
+        return stop.code if isinstance(stop.code, int) else 2
+    try:
+        with _course_root_set_to(arguments.root):
+            return arguments.run(arguments)
+    except (_Failure, OSError, ValueError, ImportError) as error:
+        print(f"{_PROGRAM}: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{_PROGRAM}: interrupted", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""Is this machine ready for the course? The check behind ``00_start_here``.
+
+The list of what the course needs is read from the installed package's own
+metadata (``pyproject.toml``), so it can never disagree with the install.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+
+__all__ = ["MINIMUM_PYTHON", "PackageStatus", "EnvironmentReport", "check_environment"]
+
+#: Oldest Python the course is tested on.
+MINIMUM_PYTHON = (3, 11)
+
+
+@dataclass(frozen=True)
+class PackageStatus:
+    """One package: what the course needs and what this machine has."""
+
+    name: str
+    required: str
+    installed: str | None
+
+    @property
+    def ok(self) -> bool:
+        if self.installed is None:
+            return False
+        minimum = self.required.removeprefix(">=")
+        return _version_key(self.installed) >= _version_key(minimum)
+
+    @property
+    def advice(self) -> str:
+        if self.installed is None:
+            return "missing: run `make setup` (or `pip install -e .`) in the course folder"
+        if not self.ok:
+            return f"too old or too new: the course needs {self.name}{self.required}"
+        return "ok"
+
+
+@dataclass(frozen=True)
+class EnvironmentReport:
+    """Everything :func:`check_environment` found."""
+
+    python_version: str
+    python_ok: bool
+    packages: tuple[PackageStatus, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.python_ok and all(package.ok for package in self.packages)
+
+    @property
+    def problems(self) -> list[str]:
+        found = []
+        if not self.python_ok:
+            wanted = ".".join(map(str, MINIMUM_PYTHON))
+            found.append(f"Python {self.python_version} is too old: the course needs {wanted}+")
+        found += [f"{p.name}: {p.advice}" for p in self.packages if not p.ok]
+        return found
+
+    def summary(self) -> str:
+        """A short table, one package a line, then a verdict."""
+        lines = [f"{'package':<12} {'needs':<10} {'installed':<12} status"]
+        lines.append(f"{'python':<12} {'>=3.11':<10} {self.python_version:<12} "
+                     f"{'ok' if self.python_ok else 'TOO OLD'}")
+        for package in self.packages:
+            lines.append(
+                f"{package.name:<12} {package.required:<10} {package.installed or '-':<12} "
+                f"{'ok' if package.ok else 'PROBLEM'}"
+            )
+        if self.ok:
+            lines.append("Everything the course needs is installed. You are ready.")
+        else:
+            lines.append("Fix these before the workshop:")
+            lines += [f"  - {problem}" for problem in self.problems]
+        return "\n".join(lines)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    """Numeric release parts of a version string: '2.4.6' -> (2, 4, 6)."""
+    return tuple(int(part) for part in re.findall(r"\d+", version.split("+")[0])[:3])
+
+
+_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(>=\s*[0-9][0-9.]*)?\s*$")
+
+
+def _runtime_requirements(distribution: str) -> list[tuple[str, str]]:
+    """(name, '>=version') for each runtime requirement; the maintainers' extra is left out."""
+    try:
+        texts = metadata.requires(distribution) or []
+    except metadata.PackageNotFoundError:
+        raise RuntimeError(
+            f"the {distribution!r} package is not installed: run `make setup` in the course folder"
+        ) from None
+    found = []
+    for text in texts:
+        if ";" in text:  # an extra such as `dev`: not needed to run notebooks
+            continue
+        match = _REQUIREMENT.match(text)
+        if match is None:
+            raise RuntimeError(f"cannot read the requirement {text!r}: use 'name>=version'")
+        found.append((match.group(1), (match.group(2) or "").replace(" ", "")))
+    return found
+
+
+def check_environment(distribution: str = "infralab") -> EnvironmentReport:
+    """Compare this machine with what the course needs.
+
+    Parameters
+    ----------
+    distribution : str
+        The installed distribution whose requirements to check.
+
+    Returns
+    -------
+    EnvironmentReport
+        ``report.ok`` is True when everything is there; ``report.summary()``
+        is a table to print, ending with what to fix.
+    """
+    if not isinstance(distribution, str) or not distribution:
+        raise ValueError(f"distribution must be a package name, got {distribution!r}")
+    packages = []
+    for name, required in _runtime_requirements(distribution):
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = None
+        packages.append(PackageStatus(name, required, installed))
+    python = ".".join(map(str, sys.version_info[:3]))
+    return EnvironmentReport(python, sys.version_info[:2] >= MINIMUM_PYTHON, tuple(packages))

@@ -1,0 +1,255 @@
+"""Argument checks shared by every public function of :mod:`infralab`.
+
+Every check raises at the public boundary with a message that names the
+parameter, the value it got and what was expected, for example::
+
+    growth_rate must be > -1, got -1.5
+
+Numbers of the wrong *type* (a string where a number belongs) raise
+``TypeError``; numbers of the right type but outside the allowed range raise
+``ValueError``. Both name the argument.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import numbers
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "check_array",
+    "check_choice",
+    "check_date",
+    "check_integer",
+    "check_number",
+    "check_probability",
+    "check_seed",
+]
+
+
+def _describe(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_number(
+    name: str,
+    value: object,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_inclusive: bool = True,
+    high_inclusive: bool = True,
+    allow_inf: bool = False,
+) -> float:
+    """Return ``value`` as a float after checking it is a real number in range.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name used in the error message.
+    value : object
+        The value to check. Booleans are rejected: ``True`` is not a number
+        a learner means to pass.
+    low, high : float, optional
+        Bounds of the allowed interval.
+    low_inclusive, high_inclusive : bool
+        Whether the bounds themselves are allowed.
+    allow_inf : bool
+        Accept ``+inf``/``-inf`` (never NaN).
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number.
+    ValueError
+        If ``value`` is NaN, infinite (unless allowed) or out of range.
+
+    Examples
+    --------
+    >>> check_number("lead_time_days", 270, low=0)
+    270.0
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {_describe(value)}")
+    number = float(value)
+    if math.isnan(number):
+        raise ValueError(f"{name} must be a number, got NaN")
+    if math.isinf(number) and not allow_inf:
+        raise ValueError(f"{name} must be finite, got {number}")
+    if low is not None:
+        if low_inclusive and number < low:
+            raise ValueError(f"{name} must be >= {low:g}, got {_describe(value)}")
+        if not low_inclusive and number <= low:
+            raise ValueError(f"{name} must be > {low:g}, got {_describe(value)}")
+    if high is not None:
+        if high_inclusive and number > high:
+            raise ValueError(f"{name} must be <= {high:g}, got {_describe(value)}")
+        if not high_inclusive and number >= high:
+            raise ValueError(f"{name} must be < {high:g}, got {_describe(value)}")
+    return number
+
+
+def check_integer(
+    name: str, value: object, *, low: int | None = None, high: int | None = None
+) -> int:
+    """Return ``value`` as an int after checking it is a whole number in range.
+
+    Examples
+    --------
+    >>> check_integer("n_hosts", 32, low=1)
+    32
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            number = float(value)
+            if math.isfinite(number) and number.is_integer():
+                value = int(number)
+            else:
+                raise ValueError(f"{name} must be a whole number, got {_describe(value)}")
+        else:
+            raise TypeError(f"{name} must be a whole number, got {_describe(value)}")
+    integer = int(value)
+    if low is not None and integer < low:
+        raise ValueError(f"{name} must be >= {low}, got {integer}")
+    if high is not None and integer > high:
+        raise ValueError(f"{name} must be <= {high}, got {integer}")
+    return integer
+
+
+def check_probability(name: str, value: object) -> float:
+    """Return ``value`` as a float after checking it lies in [0, 1].
+
+    Examples
+    --------
+    >>> check_probability("blocker_rate", 0.3)
+    0.3
+    """
+    return check_number(name, value, low=0.0, high=1.0)
+
+
+def check_choice(name: str, value: object, choices: Iterable[object]) -> object:
+    """Return ``value`` after checking it is one of ``choices``.
+
+    Examples
+    --------
+    >>> check_choice("model", "linear", ("linear", "exponential"))
+    'linear'
+    """
+    options = tuple(choices)
+    if value not in options:
+        allowed = ", ".join(repr(option) for option in options)
+        raise ValueError(f"{name} must be one of {allowed}; got {_describe(value)}")
+    return value
+
+
+def check_array(
+    name: str,
+    values: object,
+    *,
+    min_length: int = 1,
+    low: float | None = None,
+    high: float | None = None,
+    positive: bool = False,
+    increasing: bool = False,
+) -> np.ndarray:
+    """Return ``values`` as a 1-D float array after checking its contents.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name used in the error message.
+    values : array-like
+        Numbers (a list, a numpy array or a pandas Series).
+    min_length : int
+        Fewest values allowed.
+    low, high : float, optional
+        Inclusive bounds every value must respect.
+    positive : bool
+        Require every value to be > 0 (needed for logarithms).
+    increasing : bool
+        Require strictly increasing values (times, days).
+
+    Raises
+    ------
+    TypeError
+        If ``values`` is not numeric.
+    ValueError
+        If it is not one-dimensional, too short, holds NaN or infinities, or
+        breaks a bound; the message gives the position of the first bad value.
+    """
+    if isinstance(values, (str, bytes)) or values is None:
+        raise TypeError(f"{name} must be a sequence of numbers, got {_describe(values)}")
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be a sequence of numbers, got {_describe(values)}"
+        ) from None
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
+    if array.size < min_length:
+        raise ValueError(f"{name} must hold at least {min_length} values, got {array.size}")
+    bad = ~np.isfinite(array)
+    if bad.any():
+        index = int(np.argmax(bad))
+        raise ValueError(f"{name} must hold finite numbers, got {array[index]} at position {index}")
+    if positive and (array <= 0).any():
+        index = int(np.argmax(array <= 0))
+        raise ValueError(f"{name} must be > 0, got {array[index]:g} at position {index}")
+    if low is not None and (array < low).any():
+        index = int(np.argmax(array < low))
+        raise ValueError(f"{name} must be >= {low:g}, got {array[index]:g} at position {index}")
+    if high is not None and (array > high).any():
+        index = int(np.argmax(array > high))
+        raise ValueError(f"{name} must be <= {high:g}, got {array[index]:g} at position {index}")
+    if increasing and array.size > 1 and (np.diff(array) <= 0).any():
+        index = int(np.argmax(np.diff(array) <= 0)) + 1
+        raise ValueError(f"{name} must be strictly increasing, but position {index} is not")
+    return array
+
+
+def check_date(name: str, value: object) -> pd.Timestamp:
+    """Return ``value`` as a pandas Timestamp (a date string, ``date`` or ``Timestamp``).
+
+    Examples
+    --------
+    >>> check_date("as_of", "2020-03-01")
+    Timestamp('2020-03-01 00:00:00')
+    """
+    if isinstance(value, (pd.Timestamp, _dt.date, np.datetime64)):
+        stamp = pd.Timestamp(value)
+    elif isinstance(value, str):
+        try:
+            stamp = pd.Timestamp(value)
+        except ValueError:
+            raise ValueError(f"{name} must be a date like '2020-03-01', got {value!r}") from None
+    else:
+        raise TypeError(f"{name} must be a date like '2020-03-01', got {_describe(value)}")
+    if pd.isna(stamp):
+        raise ValueError(f"{name} must be a date, got {_describe(value)}")
+    return stamp
+
+
+def check_seed(name: str, value: object) -> np.random.Generator:
+    """Return a numpy ``Generator`` from a seed (int) or an existing Generator.
+
+    Every simulator takes a seed or a generator so its results are repeatable.
+
+    Examples
+    --------
+    >>> check_seed("rng", 42).integers(0, 10) == np.random.default_rng(42).integers(0, 10)
+    True
+    """
+    if isinstance(value, np.random.Generator):
+        return value
+    seed = check_integer(name, value, low=0)
+    return np.random.default_rng(seed)

@@ -1,0 +1,193 @@
+"""Tests for the ``infralab`` command (infralab.cli.main)."""
+
+from __future__ import annotations
+
+import sys
+import types
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+import infralab
+from infralab.cli import main
+
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4"
+    "2mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+def write(nb: nbformat.NotebookNode, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+
+
+@pytest.fixture
+def course(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A throw-away course checkout with one lesson and one solution notebook."""
+    root = tmp_path / "course"
+    (root / "exercises").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'course'\n", encoding="utf-8")
+    kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    lesson = new_notebook(metadata=kernel)
+    lesson.cells = [
+        new_markdown_cell("# 01 · Invisible qualities"),
+        new_code_cell(
+            "plot()",
+            execution_count=1,
+            outputs=[new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"})],
+        ),
+    ]
+    write(lesson, root / "notebooks/01_invisible.ipynb")
+    solution = new_notebook(metadata=kernel)
+    solution.cells = [
+        new_markdown_cell("# Exercises 01"),
+        new_code_cell("def nines():\n    ### BEGIN SOLUTION\n    return 3\n    ### END SOLUTION\n"),
+    ]
+    write(solution, root / "solutions/01_invisible.ipynb")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("INFRALAB_ROOT", raising=False)
+    return root
+
+
+def test_help_lists_every_command(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: infralab")
+    for command in ("handouts", "exercises", "data"):
+        assert command in out
+
+
+def test_command_help_describes_its_options(capsys):
+    assert main(["exercises", "--help"]) == 0
+    assert "--check" in capsys.readouterr().out
+
+
+def test_version(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"infralab {infralab.__version__}\n"
+
+
+@pytest.mark.parametrize("arguments", [[], ["lecture"], ["exercises", "--force"]])
+def test_wrong_usage_exits_with_status_2(arguments, capsys):
+    assert main(arguments) == 2
+    assert "usage: infralab" in capsys.readouterr().err
+
+
+def test_exercises_check_then_generate_then_check(course, monkeypatch, capsys):
+    monkeypatch.setenv("INFRALAB_ROOT", str(course))
+    assert main(["exercises", "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "1 exercise notebook out of date with solutions/: 01_invisible.ipynb" in out
+    assert list((course / "exercises").iterdir()) == []  # --check changes nothing
+
+    assert main(["exercises"]) == 0
+    out = capsys.readouterr().out
+    assert out == "1 exercise notebook in exercises/, 1 updated: 01_invisible.ipynb\n"
+    exercise = nbformat.read(course / "exercises/01_invisible.ipynb", as_version=4)
+    assert "raise NotImplementedError()" in exercise.cells[1].source
+
+    assert main(["exercises", "--check"]) == 0
+    assert capsys.readouterr().out == "exercises/ is up to date with solutions/\n"
+    assert main(["exercises"]) == 0
+    assert capsys.readouterr().out == "1 exercise notebook in exercises/, 0 updated\n"
+
+
+def test_root_option_points_at_the_course(course, capsys):
+    assert main(["--root", str(course), "exercises", "--check"]) == 1
+    assert "01_invisible.ipynb" in capsys.readouterr().out
+
+
+def test_handouts_are_built_where_asked_and_kept_when_unchanged(course, tmp_path, capsys):
+    output = tmp_path / "printed"
+    assert main(["--root", str(course), "handouts", "--output", str(output)]) == 0
+    assert capsys.readouterr().out == (
+        "1 handout page in printed (1 rebuilt); open printed/index.html\n"
+    )
+    page = (output / "01_invisible.html").read_text(encoding="utf-8")
+    assert f"data:image/png;base64,{PNG}" in page
+    assert main(["--root", str(course), "handouts", "--output", str(output)]) == 0
+    assert "(0 rebuilt)" in capsys.readouterr().out
+
+
+def test_handouts_default_to_the_course_folder(course, monkeypatch, capsys):
+    monkeypatch.setenv("INFRALAB_ROOT", str(course))
+    assert main(["handouts"]) == 0
+    assert (course / "handouts/index.html").is_file()
+    assert "open course/handouts/index.html" in capsys.readouterr().out
+
+
+def test_expected_failures_are_one_line_without_traceback(course, capsys):
+    (course / "solutions/01_invisible.ipynb").unlink()
+    (course / "solutions").rmdir()
+    assert main(["--root", str(course), "exercises"]) == 1
+    captured = capsys.readouterr()
+    missing = course / "solutions"
+    assert captured.err == f"infralab: error: the solutions folder {missing} does not exist\n"
+    assert "Traceback" not in captured.out + captured.err
+
+
+def test_a_root_that_is_not_a_course_is_reported(tmp_path, capsys):
+    assert main(["--root", str(tmp_path), "handouts"]) == 1
+    assert capsys.readouterr().err == (
+        f"infralab: error: --root {tmp_path} is not a course checkout "
+        "(it needs pyproject.toml and notebooks/)\n"
+    )
+
+
+def test_a_solution_without_markers_is_reported(course, capsys):
+    broken = new_notebook(cells=[new_code_cell("answer = 42")])
+    write(broken, course / "solutions/02_broken.ipynb")
+    assert main(["--root", str(course), "exercises", "--check"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("infralab: error: ") and "02_broken.ipynb has no solution markers" in err
+
+
+def fake_datasets(problems: list[str]) -> types.SimpleNamespace:
+    calls: list[str] = []
+    return types.SimpleNamespace(
+        calls=calls,
+        write_all=lambda: calls.append("write_all") or [Path("data/a.csv"), Path("data/b.csv")],
+        verify=lambda: calls.append("verify") or problems,
+    )
+
+
+def test_data_regenerates(monkeypatch, capsys):
+    datasets = fake_datasets([])
+    monkeypatch.setitem(sys.modules, "infralab.datasets", datasets)
+    assert main(["data"]) == 0
+    assert datasets.calls == ["write_all"]
+    assert capsys.readouterr().out == "data/ regenerated (2 files)\n"
+
+
+def test_data_writes_and_verifies_the_course_data_folder(course, capsys):
+    assert main(["--root", str(course), "data", "--check"]) == 1
+    assert " in data/:" in capsys.readouterr().out
+    assert main(["--root", str(course), "data"]) == 0
+    assert (course / "data").is_dir() and any((course / "data").iterdir())
+    assert main(["--root", str(course), "data", "--check"]) == 0
+    assert capsys.readouterr().out.endswith("data/ matches its checksum manifest\n")
+
+
+def test_data_check_passes_and_fails_with_the_problems_listed(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "infralab.datasets", fake_datasets([]))
+    assert main(["data", "--check"]) == 0
+    assert capsys.readouterr().out == "data/ matches its checksum manifest\n"
+
+    datasets = fake_datasets(["postgres_growth.csv: checksum differs", "users.csv: missing"])
+    monkeypatch.setitem(sys.modules, "infralab.datasets", datasets)
+    assert main(["data", "--check"]) == 1
+    assert datasets.calls == ["verify"]  # a check writes nothing
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "2 problems in data/:\n  - postgres_growth.csv: checksum differs\n  - users.csv: missing\n"
+    )
+
+
+def test_data_without_the_data_module_is_a_friendly_error(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "infralab.datasets", None)  # import fails
+    assert main(["data", "--check"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("infralab: error: the data sets module is not available")
