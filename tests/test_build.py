@@ -16,9 +16,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from infralab.build import (
     CODE_STUB,
     build_handouts,
+    edited_exercises,
     exercises_out_of_date,
     external_resources,
-    edited_exercises,
     generate_exercises,
 )
 

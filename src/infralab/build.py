@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 
 import nbconvert
 import nbformat
+import pandas as pd
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import (
     ClearMetadataPreprocessor,
@@ -951,3 +952,48 @@ def execute_notebooks(
             os.environ["IPYTHONDIR"] = previous
         shutil.rmtree(ipython_dir, ignore_errors=True)
     return done
+
+
+# --------------------------------------------------------------------------- #
+# The course map
+# --------------------------------------------------------------------------- #
+
+_MINUTES = re.compile(r"\*\*Time:\*\*\s*about\s+(\d+)\s+minutes", re.IGNORECASE)
+
+
+def course_map(root: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """List the lessons of this edition of the course, read from the notebooks themselves.
+
+    Nothing is maintained by hand: a lesson added to ``notebooks/`` appears
+    here with its title, its estimated time (the "**Time:** about N minutes"
+    line of its introduction) and whether it has exercises and solutions.
+
+    Parameters
+    ----------
+    root : path-like, optional
+        The course checkout; found from the current folder by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per notebook in ``notebooks/``, in file order, with columns
+        ``notebook``, ``title``, ``minutes`` (0 where the notebook states no
+        time), ``exercises`` and ``solutions`` (True when the matching file exists).
+    """
+    top = course_root() if root is None else Path(root)
+    lessons = _existing_folder(top / "notebooks", "notebooks")
+    rows = []
+    for path in _notebooks_in(lessons):
+        notebook = _read_notebook(path)
+        text = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+        minutes = _MINUTES.search(text)
+        rows.append(
+            {
+                "notebook": path.name,
+                "title": _title(notebook, path),
+                "minutes": int(minutes.group(1)) if minutes else 0,
+                "exercises": (top / "exercises" / path.name).is_file(),
+                "solutions": (top / "solutions" / path.name).is_file(),
+            }
+        )
+    return pd.DataFrame(rows, columns=["notebook", "title", "minutes", "exercises", "solutions"])
