@@ -267,3 +267,14 @@ def test_format_date_axis_keeps_a_three_year_range_readable(ax, max_ticks):
     assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
     labels = [label.get_text() for label in ax.get_xticklabels()]
     assert all(labels) and len(set(labels)) == len(labels)
+
+
+def test_plotting_arguments_are_validated():
+    fig, ax = plt.subplots()
+    with pytest.raises(ValueError, match="when must be a date"):
+        mark_date(ax, "not a date", "label")
+    with pytest.raises(TypeError, match="highlight must be a whole number"):
+        bar_chart(ax, ["a", "b"], [1, 2], highlight="1")
+    with pytest.raises(ValueError, match="max_ticks must be >= 3, got 2"):
+        format_date_axis(ax, max_ticks=2)
+    plt.close(fig)

@@ -302,12 +302,12 @@ def test_check_array_refuses_non_numbers_with_type_error(values):
         ([-3, 1], {"positive": True}, "usage_gb must be > 0, got -3 at position 0"),
         ([1, -2, -3], {"low": 0}, "usage_gb must be >= 0, got -2 at position 1"),
         ([0.5, 1, 1.5, 2], {"high": 1}, "usage_gb must be <= 1, got 1.5 at position 2"),
-        ([1, 2, 2, 3], {"increasing": True}, "usage_gb must be strictly increasing, but "
-         "position 2 is not"),
-        ([3, 2, 1], {"increasing": True}, "usage_gb must be strictly increasing, but "
-         "position 1 is not"),
-        ([1, 2, 3, 0], {"increasing": True}, "usage_gb must be strictly increasing, but "
-         "position 3 is not"),
+        ([1, 2, 2, 3], {"increasing": True}, "usage_gb must be strictly increasing, got 2 after 2 "
+         "at position 2"),
+        ([3, 2, 1], {"increasing": True}, "usage_gb must be strictly increasing, got 2 after 3 "
+         "at position 1"),
+        ([1, 2, 3, 0], {"increasing": True}, "usage_gb must be strictly increasing, got 0 after 3 "
+         "at position 3"),
     ],
 )
 def test_check_array_refuses_bad_contents_with_the_position(values, options, message):
@@ -397,3 +397,19 @@ def test_a_legacy_random_state_is_refused_naming_the_parameter():
     with pytest.raises(TypeError, match=r"^rng must be a whole number, got RandomState"):
         check_seed("rng", np.random.RandomState(0))
 
+
+
+@pytest.mark.parametrize("values", [["1", "2"], [True, False], np.array(["a"])])
+def test_check_array_rejects_text_and_booleans(values):
+    with pytest.raises(TypeError, match="usage_gb must be a sequence of numbers"):
+        check_array("usage_gb", values)
+
+
+def test_check_number_rejects_a_number_too_large_for_a_float():
+    with pytest.raises(ValueError, match="growth_rate must be finite"):
+        check_number("growth_rate", 10**400)
+
+
+def test_check_choice_names_the_argument_for_an_array():
+    with pytest.raises(ValueError, match="model must be one of"):
+        check_choice("model", np.array([1, 2]), ("linear", "exponential"))

@@ -37,7 +37,7 @@ class PackageStatus:
         if self.installed is None:
             return "missing: run `make setup` (or `pip install -e .`) in the course folder"
         if not self.ok:
-            return f"too old or too new: the course needs {self.name}{self.required}"
+            return f"too old: the course needs {self.name}{self.required}"
         return "ok"
 
 
@@ -81,8 +81,13 @@ class EnvironmentReport:
 
 
 def _version_key(version: str) -> tuple[int, ...]:
-    """Numeric release parts of a version string: '2.4.6' -> (2, 4, 6)."""
-    return tuple(int(part) for part in re.findall(r"\d+", version.split("+")[0])[:3])
+    """The release part of a version, padded to three numbers: '1.26' -> (1, 26, 0).
+
+    Pre-release and local labels are ignored: '2.0rc1' -> (2, 0, 0).
+    """
+    release = re.match(r"\d+(?:\.\d+)*", version.strip())
+    parts = [int(part) for part in release[0].split(".")] if release else []
+    return tuple((parts + [0, 0, 0])[:3])
 
 
 _REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(>=\s*[0-9][0-9.]*)?\s*$")
@@ -121,7 +126,9 @@ def check_environment(distribution: str = "infralab") -> EnvironmentReport:
         ``report.ok`` is True when everything is there; ``report.summary()``
         is a table to print, ending with what to fix.
     """
-    if not isinstance(distribution, str) or not distribution:
+    if not isinstance(distribution, str):
+        raise TypeError(f"distribution must be a package name, got {distribution!r}")
+    if not distribution:
         raise ValueError(f"distribution must be a package name, got {distribution!r}")
     packages = []
     for name, required in _runtime_requirements(distribution):

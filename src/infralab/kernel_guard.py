@@ -44,8 +44,19 @@ def _guard(original):
     return connect
 
 
+def _guard_sendto(original):
+    def sendto(self, data, *args):
+        address = args[-1]  # sendto(data, address) or sendto(data, flags, address)
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address):
+            raise NetworkAccessError(f"notebooks must work offline; tried to send to {address!r}")
+        return original(self, data, *args)
+
+    return sendto
+
+
 socket.socket.connect = _guard(socket.socket.connect)
 socket.socket.connect_ex = _guard(socket.socket.connect_ex)
+socket.socket.sendto = _guard_sendto(socket.socket.sendto)
 _original_getaddrinfo = socket.getaddrinfo
 
 

@@ -21,10 +21,9 @@ import matplotlib as mpl
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
-from cycler import cycler
+from matplotlib import cycler
 
-from .validation import check_number
+from .validation import check_date, check_integer, check_number
 
 __all__ = [
     "PALETTE",
@@ -130,8 +129,8 @@ def mark_limit(ax: plt.Axes, value: float, label: str, *, colour: str = COLOURS[
 
 def mark_date(ax: plt.Axes, when, label: str, *, colour: str = COLOURS["grey"]):
     """Draw a dotted vertical line at a date, labelled at the top."""
+    stamp = check_date("when", when)
     ax = _axes(ax)
-    stamp = pd.Timestamp(when)
     line = ax.axvline(stamp, color=colour, linestyle=":", linewidth=1.6)
     ax.annotate(
         label,
@@ -149,6 +148,7 @@ def mark_date(ax: plt.Axes, when, label: str, *, colour: str = COLOURS["grey"]):
 
 def format_date_axis(ax: plt.Axes, *, max_ticks: int = 7) -> plt.Axes:
     """Readable date ticks that never overlap: at most ``max_ticks``, concise labels."""
+    max_ticks = check_integer("max_ticks", max_ticks, low=3)
     ax = _axes(ax)
     locator = mdates.AutoDateLocator(minticks=3, maxticks=max_ticks)
     ax.xaxis.set_major_locator(locator)
@@ -240,6 +240,7 @@ def bar_chart(
         )
     colours = [COLOURS["grey"]] * len(values)
     if highlight is not None:
+        highlight = check_integer("highlight", highlight)
         if not 0 <= highlight < len(values):
             raise ValueError(
                 f"highlight must be a bar position in 0..{len(values) - 1}, got {highlight}"

@@ -80,7 +80,10 @@ def check_number(
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {_describe(value)}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} must be finite, got a number too large for a float") from None
     if math.isnan(number):
         raise ValueError(f"{name} must be a number, got NaN")
     if math.isinf(number) and not allow_inf:
@@ -145,7 +148,11 @@ def check_choice(name: str, value: object, choices: Iterable[object]) -> object:
     'linear'
     """
     options = tuple(choices)
-    if value not in options:
+    try:
+        found = any(value == option and type(value) is type(option) for option in options)
+    except (TypeError, ValueError):  # e.g. an array, whose comparison has no single truth value
+        found = False
+    if not found:
         allowed = ", ".join(repr(option) for option in options)
         raise ValueError(f"{name} must be one of {allowed}; got {_describe(value)}")
     return value
@@ -189,6 +196,9 @@ def check_array(
     if isinstance(values, (str, bytes)) or values is None:
         raise TypeError(f"{name} must be a sequence of numbers, got {_describe(values)}")
     try:
+        raw = np.asarray(values)
+        if raw.dtype.kind in "bUS":  # booleans and text are not measurements
+            raise TypeError
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
         raise TypeError(
@@ -213,7 +223,10 @@ def check_array(
         raise ValueError(f"{name} must be <= {high:g}, got {array[index]:g} at position {index}")
     if increasing and array.size > 1 and (np.diff(array) <= 0).any():
         index = int(np.argmax(np.diff(array) <= 0)) + 1
-        raise ValueError(f"{name} must be strictly increasing, but position {index} is not")
+        raise ValueError(
+            f"{name} must be strictly increasing, got {array[index]:g} after "
+            f"{array[index - 1]:g} at position {index}"
+        )
     return array
 
 
