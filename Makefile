@@ -18,6 +18,11 @@ setup: $(STAMP)  ## Create .venv and install the course with the pinned versions
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	@# nbgrader is only here to generate exercises: keep its menus out of learners' JupyterLab
+	@$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
+	@for part in formgrader validate_assignment assignment_list course_list; do \
+	  $(BIN)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$part \
+	    >/dev/null 2>&1; done
 	@touch $(STAMP)
 
 lab: setup  ## Open JupyterLab at the start page

@@ -104,7 +104,7 @@ def test_lessons_and_solutions_are_stored_executed_and_clean(path):
     outputs = [output for cell in code for output in cell["outputs"]]
     assert not [o for o in outputs if o["output_type"] == "error"]
     assert not [o for o in outputs if o.get("name") == "stderr"], "warnings or errors on stderr"
-    assert "widgets" not in notebook["metadata"], "widget state is not stored"
+    assert all("execution" not in cell["metadata"] for cell in code), "timings are not stored"
 
 
 @pytest.mark.parametrize("path", _stored("exercises"), ids=lambda p: p.name)
@@ -122,3 +122,25 @@ def test_every_lesson_with_exercises_has_solutions_and_back():
     exercises = {p.name for p in _stored("exercises")}
     assert solutions == exercises
     assert solutions <= lessons
+
+
+def test_re_executing_a_notebook_with_widgets_and_prints_changes_no_byte(tmp_path):
+    source = (
+        "import ipywidgets as widgets\n"
+        "for step in range(3):\n"
+        "    print('step', step, flush=True)\n"
+        "widgets.VBox([widgets.IntSlider(value=3, description='n'), widgets.HTML('<b>hi</b>')])"
+    )
+    path = _notebook(tmp_path, source)
+    execute_notebooks([path], timeout=60)
+    first = path.read_bytes()
+    execute_notebooks([path], timeout=60)
+    assert path.read_bytes() == first
+
+    notebook = nbformat.read(path, as_version=4)
+    (printed, view) = notebook.cells[0].outputs
+    assert printed.text == "step 0\nstep 1\nstep 2\n"  # one output, however the kernel split it
+    state = notebook.metadata.widgets["application/vnd.jupyter.widget-state+json"]["state"]
+    model_id = view.data["application/vnd.jupyter.widget-view+json"]["model_id"]
+    assert model_id in state and state[model_id]["model_name"] == "VBoxModel"
+    assert "execution" not in notebook.cells[0].metadata  # no timings: clean diffs

@@ -869,6 +869,78 @@ def external_resources(html_text: str) -> list[str]:
 # --------------------------------------------------------------------------- #
 
 
+_WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _with_stable_widget_ids(notebook: nbformat.NotebookNode, name: str) -> None:
+    """Keep only the widget models the stored views use, under ids derived from ``name``.
+
+    Models are numbered in a fixed order — the views in cell order, then every
+    model each one refers to, depth first — so the same notebook gets the same
+    ids on every run. Models no view refers to are dropped: which of those the
+    kernel has reported when a run ends varies from run to run.
+    """
+    widgets = notebook.metadata.get("widgets", {}).get(_WIDGET_STATE, {})
+    state = widgets.get("state", {})
+    order: list[str] = []
+
+    def visit(model_id: str) -> None:
+        if model_id in order or model_id not in state:
+            return
+        order.append(model_id)
+        text = json.dumps(state[model_id], sort_keys=True)
+        for reference in re.findall(r"IPY_MODEL_([0-9a-f]{32})", text):
+            visit(reference)
+
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(_WIDGET_VIEW)
+            if view:
+                visit(view.get("model_id", ""))
+    if not order:
+        notebook.metadata.pop("widgets", None)
+        return
+    stable = {
+        model_id: hashlib.sha256(f"{name}:{number}".encode()).hexdigest()[:32]
+        for number, model_id in enumerate(order)
+    }
+
+    def rename(text: str) -> str:
+        return re.sub(r"[0-9a-f]{32}", lambda found: stable.get(found[0], found[0]), text)
+
+    widgets["state"] = {
+        stable[model_id]: json.loads(rename(json.dumps(state[model_id]))) for model_id in order
+    }
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(_WIDGET_VIEW)
+            if view and view.get("model_id") in stable:
+                view["model_id"] = stable[view["model_id"]]
+
+
+def _merge_streams(notebook: nbformat.NotebookNode) -> None:
+    """Join consecutive printed outputs of a cell, however the kernel happened to split them.
+
+    Also drops execution timings left by earlier runs: they would change every time.
+    """
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
+        merged: list[nbformat.NotebookNode] = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (
+                previous is not None
+                and output.output_type == "stream"
+                and previous.output_type == "stream"
+                and previous.name == output.name
+            ):
+                previous.text += output.text
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell.outputs = merged
+
+
 def guarded_ipython_dir() -> Path:
     """Return a fresh IPython folder whose startup script is :mod:`infralab.kernel_guard`.
 
@@ -891,8 +963,10 @@ def execute_notebooks(
     By default every notebook in ``notebooks/`` and ``solutions/``; exercise
     notebooks are generated without outputs and never executed. Kernels run
     with :func:`guarded_ipython_dir`: offline, warnings as errors. Widget state
-    (random model ids) is not stored, so re-running an unchanged notebook
-    changes as little as possible.
+    is stored, so a saved notebook shows its controls before it is run, but the
+    random widget model ids are replaced by ids derived from the file name and
+    execution timings are not recorded: re-running an unchanged notebook
+    changes nothing.
 
     Parameters
     ----------
@@ -939,10 +1013,12 @@ def execute_notebooks(
                 notebook,
                 timeout=timeout,
                 kernel_name="python3",
+                record_timing=False,
                 resources={"metadata": {"path": str(path.parent.resolve())}},
             )
             client.execute()
-            notebook.metadata.pop("widgets", None)
+            _with_stable_widget_ids(notebook, path.name)
+            _merge_streams(notebook)
             _write_if_changed(path, _notebook_text(notebook, path))
             done.append((path, time.perf_counter() - started))
     finally:
