@@ -238,6 +238,8 @@ def test_load_rejects_an_unexpected_column(tmp_path):
         (7, "date", "08/01/2018",
          "row 9, column date: expected a date written YYYY-MM-DD, e.g. 2020-03-16, "
          "got '08/01/2018'"),
+        (3, "write_tps_peak", "1e20",
+         "row 5, column write_tps_peak: expected a whole number of at least 0, got '1e20'"),
         (7, "date", "2018-01-07",
          "row 9, column date: values must increase with no repeats, but '2018-01-07' comes "
          "after '2018-01-07'"),
@@ -380,3 +382,10 @@ def test_before_the_spike_cpu_looked_years_away(metrics):
     after = _crossing_date(metrics, "cpu_peak_pct", END_DATE, POST_SPIKE_WINDOW_DAYS)
     assert before >= pd.Timestamp("2023-01-01")
     assert (before - after).days > 2 * 365
+
+
+def test_a_manifest_written_in_binary_mode_is_read_too(copy_of_data):
+    manifest = copy_of_data / datasets.MANIFEST_NAME
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("  ", " *"), encoding="utf-8")  # as `sha256sum -b` writes
+    assert [p for p in datasets.verify(copy_of_data) if "MANIFEST" in p] == []

@@ -53,6 +53,7 @@ from nbconvert.preprocessors import (
 
 from . import __version__
 from .paths import course_root
+from .validation import check_integer
 
 __all__ = [
     "BEGIN_SOLUTION",
@@ -60,9 +61,13 @@ __all__ = [
     "END_SOLUTION",
     "INSTRUCTOR_TAG",
     "build_handouts",
+    "course_map",
+    "edited_exercises",
+    "execute_notebooks",
     "exercises_out_of_date",
     "external_resources",
     "generate_exercises",
+    "guarded_ipython_dir",
 ]
 
 #: Cells carrying this tag are facilitation notes: they never reach learners.
@@ -989,8 +994,7 @@ def execute_notebooks(
     """
     from nbclient import NotebookClient
 
-    if timeout <= 0:
-        raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
+    timeout = check_integer("timeout", timeout, low=1)
     if notebooks is None:
         root = course_root()
         paths = _notebooks_in(root / "notebooks") + _notebooks_in(root / "solutions")

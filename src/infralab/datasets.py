@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -591,8 +592,8 @@ def _read_manifest(path: Path) -> tuple[dict[str, str], list[str]]:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
-        digest, _, file = line.partition("  ")
-        file = file.removeprefix("*")
+        match = re.fullmatch(r"([0-9a-fA-F]{64}) [ *](.+)", line)  # text or binary mode
+        digest, file = (match[1], match[2]) if match else (line, "")
         if len(digest) != 64 or not file:
             problems.append(f"{MANIFEST_NAME} line {number} is not '<sha256>  <file>': {line!r}")
             continue
@@ -788,6 +789,7 @@ def _check_column(values: pd.Series, column: Column, source: str) -> pd.Series:
             bad = ~np.isfinite(number_array)
             if column.dtype == "int":
                 bad |= number_array != np.round(number_array)
+                bad |= np.abs(number_array) > 2**53  # beyond this a float is no longer exact
             if column.minimum is not None:
                 bad |= number_array < column.minimum
             if column.maximum is not None:

@@ -29,15 +29,19 @@ class PackageStatus:
     def ok(self) -> bool:
         if self.installed is None:
             return False
-        minimum = self.required.removeprefix(">=")
-        return _version_key(self.installed) >= _version_key(minimum)
+        installed = _version_key(self.installed)
+        for clause in filter(None, (part.strip() for part in self.required.split(","))):
+            operator, version = _CLAUSE.match(clause).groups()
+            if not _COMPARE[operator](installed, _version_key(version)):
+                return False
+        return True
 
     @property
     def advice(self) -> str:
         if self.installed is None:
             return "missing: run `make setup` (or `pip install -e .`) in the course folder"
         if not self.ok:
-            return f"too old: the course needs {self.name}{self.required}"
+            return f"wrong version: the course needs {self.name}{self.required}"
         return "ok"
 
 
@@ -90,7 +94,19 @@ def _version_key(version: str) -> tuple[int, ...]:
     return tuple((parts + [0, 0, 0])[:3])
 
 
-_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(>=\s*[0-9][0-9.]*)?\s*$")
+_CLAUSE = re.compile(r"^(>=|<=|==|!=|~=|>|<)\s*([0-9][0-9a-zA-Z.*+]*)$")
+_COMPARE = {
+    ">=": lambda have, need: have >= need,
+    "<=": lambda have, need: have <= need,
+    ">": lambda have, need: have > need,
+    "<": lambda have, need: have < need,
+    "==": lambda have, need: have == need,
+    "!=": lambda have, need: have != need,
+    "~=": lambda have, need: have >= need,
+}
+_REQUIREMENT = re.compile(
+    r"^\s*([A-Za-z0-9_.\-]+)\s*((?:(?:>=|<=|==|!=|~=|>|<)\s*[0-9][0-9a-zA-Z.*+]*\s*,?\s*)*)$"
+)
 
 
 def _runtime_requirements(distribution: str) -> list[tuple[str, str]]:
@@ -103,12 +119,13 @@ def _runtime_requirements(distribution: str) -> list[tuple[str, str]]:
         ) from None
     found = []
     for text in texts:
-        if ";" in text:  # an extra such as `dev`: not needed to run notebooks
+        requirement, _, marker = text.partition(";")
+        if "extra" in marker:  # the maintainers' extra (`dev`): not needed to run notebooks
             continue
-        match = _REQUIREMENT.match(text)
+        match = _REQUIREMENT.match(requirement)
         if match is None:
             raise RuntimeError(f"cannot read the requirement {text!r}: use 'name>=version'")
-        found.append((match.group(1), (match.group(2) or "").replace(" ", "")))
+        found.append((match.group(1), match.group(2).replace(" ", "").rstrip(",")))
     return found
 
 

@@ -149,7 +149,10 @@ def check_choice(name: str, value: object, choices: Iterable[object]) -> object:
     """
     options = tuple(choices)
     try:
-        found = any(value == option and type(value) is type(option) for option in options)
+        found = any(
+            value == option and isinstance(value, type(option)) and not isinstance(value, bool)
+            for option in options
+        )
     except (TypeError, ValueError):  # e.g. an array, whose comparison has no single truth value
         found = False
     if not found:
@@ -197,13 +200,26 @@ def check_array(
         raise TypeError(f"{name} must be a sequence of numbers, got {_describe(values)}")
     try:
         raw = np.asarray(values)
-        if raw.dtype.kind in "bUS":  # booleans and text are not measurements
-            raise TypeError
-        array = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a sequence of numbers, got {_describe(values)}") from None
+    if raw.dtype.kind in "Mm":  # datetimes would silently become nanoseconds
         raise TypeError(
-            f"{name} must be a sequence of numbers, got {_describe(values)}"
-        ) from None
+            f"{name} must be numbers, got dates or durations; for day numbers use "
+            "(dates - dates.iloc[0]).dt.days"
+        )
+    if raw.dtype.kind == "O":  # e.g. a nullable pandas column: missing values become NaN
+        raw = np.array(
+            [np.nan if item is None or item is pd.NA else item for item in raw.flat], dtype=object
+        ).reshape(raw.shape)
+    is_number = raw.dtype.kind in "iuf" or (
+        raw.dtype.kind == "O"
+        and all(
+            isinstance(item, numbers.Real) and not isinstance(item, bool) for item in raw.flat
+        )
+    )
+    if not is_number:  # booleans, text and other objects are not measurements
+        raise TypeError(f"{name} must be a sequence of numbers, got {_describe(values)}")
+    array = raw.astype(float)
     if array.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
     if array.size < min_length:
@@ -241,6 +257,9 @@ def check_date(name: str, value: object) -> pd.Timestamp:
     if isinstance(value, (pd.Timestamp, _dt.date, np.datetime64)):
         stamp = pd.Timestamp(value)
     elif isinstance(value, str):
+        if value.strip().lower() in ("now", "today", "tomorrow", "yesterday"):
+            # relative words would make results depend on the day the code runs
+            raise ValueError(f"{name} must be a calendar date like '2020-03-01', got {value!r}")
         try:
             stamp = pd.Timestamp(value)
         except ValueError:
@@ -249,6 +268,8 @@ def check_date(name: str, value: object) -> pd.Timestamp:
         raise TypeError(f"{name} must be a date like '2020-03-01', got {_describe(value)}")
     if pd.isna(stamp):
         raise ValueError(f"{name} must be a date, got {_describe(value)}")
+    if stamp.tzinfo is not None:
+        raise ValueError(f"{name} must be a date without a time zone, got {_describe(value)}")
     return stamp
 
 
