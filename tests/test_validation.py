@@ -413,3 +413,31 @@ def test_check_number_rejects_a_number_too_large_for_a_float():
 def test_check_choice_names_the_argument_for_an_array():
     with pytest.raises(ValueError, match="model must be one of"):
         check_choice("model", np.array([1, 2]), ("linear", "exponential"))
+
+
+def test_check_array_explains_how_to_turn_dates_into_day_numbers():
+    dates = pd.Series(pd.to_datetime(["2020-01-01", "2020-01-02"]))
+    with pytest.raises(TypeError, match=r"days must be numbers, got dates.*\.dt\.days"):
+        check_array("days", dates)
+    with pytest.raises(TypeError, match="got dates or durations"):
+        check_array("days", dates - dates.iloc[0])
+
+
+def test_check_array_reads_missing_values_of_a_nullable_column_as_not_finite():
+    with pytest.raises(ValueError, match="days must hold finite numbers, got nan at position 1"):
+        check_array("days", pd.Series([1, None], dtype="Int64"))
+
+
+@pytest.mark.parametrize("word", ["today", "now", " Yesterday "])
+def test_check_date_refuses_relative_words(word):
+    with pytest.raises(ValueError, match="as_of must be a calendar date"):
+        check_date("as_of", word)
+
+
+def test_check_date_refuses_a_time_zone():
+    with pytest.raises(ValueError, match="as_of must be a date without a time zone"):
+        check_date("as_of", pd.Timestamp("2020-03-01", tz="UTC"))
+
+
+def test_check_choice_accepts_numpy_strings():
+    assert check_choice("model", np.str_("linear"), ("linear", "exponential")) == "linear"
