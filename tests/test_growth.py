@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.signal import lfilter
 
 from infralab.growth import (
     DAYS_PER_MONTH,
@@ -144,6 +146,55 @@ def test_piecewise_with_given_breakpoint_fits_each_side():
     assert fit.rate_before == pytest.approx(0.003)
 
 
+def test_piecewise_search_keeps_no_break_in_an_exact_exponential():
+    days, values = exponential_series(start=50.0, rate=0.02, n_days=200)
+    fit = fit_growth(days, values, "piecewise")
+    assert fit.model == "piecewise"
+    assert (fit.breakpoint_day, fit.rate_before, fit.intercept_before) == (None, None, None)
+    assert fit.slope == pytest.approx(0.02)
+    assert fit.intercept == pytest.approx(math.log(50.0))
+    assert fit.n_points == 200
+    assert math.isnan(find_regime_change(days, values))
+    np.testing.assert_allclose(fit.predict(days), values, rtol=1e-9)
+
+
+NO_BREAK_SEEDS = range(20)
+
+
+def test_piecewise_search_finds_no_break_in_noisy_exponentials():
+    # With no change to find, n ln(SSE_single / SSE_split) must rarely exceed 3 ln n = 15.9.
+    breaks = [
+        fit_growth(
+            *exponential_series(rate=rate, n_days=200, noise_sd=0.02, seed=seed), "piecewise"
+        ).breakpoint_day
+        for seed in NO_BREAK_SEEDS
+        for rate in (0.0, 0.01)
+    ]
+    assert sum(found is not None for found in breaks) <= 1
+
+
+def test_piecewise_search_still_finds_clear_breaks():
+    found = [
+        fit_growth(*regime_change_series(seed=seed), "piecewise").breakpoint_day
+        for seed in range(10)
+    ]
+    assert all(abs(day - 250) <= 5 for day in found)
+
+
+def test_piecewise_ties_go_to_the_earliest_split():
+    # A V on the log scale: splitting at day 100 or at day 101 both fit exactly.
+    days = np.arange(200.0)
+    for slope in (0.003, 0.01, 0.037):
+        values = np.exp(1.0 + slope * np.abs(days - 100.0))
+        assert fit_growth(days, values, "piecewise", min_regime_days=10).breakpoint_day == 100.0
+
+
+def test_growth_fit_accepts_numpy_numbers_and_stores_floats():
+    fit = GrowthFit("exponential", np.float64(1.0), np.float32(0.5), np.float64(0.0), np.int64(3))
+    assert type(fit.intercept) is float and type(fit.n_points) is int
+    assert fit.slope == 0.5
+
+
 def test_days_until_limit_for_a_hand_built_fit():
     fit = GrowthFit(
         "exponential",
@@ -161,7 +212,30 @@ def test_days_until_limit_for_a_hand_built_fit():
 def test_monthly_growth_pct_compounds_daily_growth():
     assert monthly_growth_pct(0.01) == pytest.approx((1.01**DAYS_PER_MONTH - 1) * 100)
     assert monthly_growth_pct(0.0) == 0.0
-    assert monthly_growth_pct(-1.0) == -100.0
+    # Halving every day: 0.5 ** 30.44 of the value is left after a month.
+    assert monthly_growth_pct(-0.5) == pytest.approx((0.5**DAYS_PER_MONTH - 1) * 100)
+    # Too large for a float: inf, not OverflowError.
+    assert monthly_growth_pct(1e12) == math.inf
+    assert monthly_growth_pct(math.inf) == math.inf
+
+
+@pytest.mark.parametrize("rate", [-1.0, -1.5, -math.inf])
+def test_monthly_growth_pct_rejects_rates_at_or_below_minus_one(rate):
+    with pytest.raises(ValueError, match=r"daily_growth_rate must be > -1"):
+        monthly_growth_pct(rate)
+
+
+def test_fit_monthly_growth_compounds_exponential_but_not_linear_growth():
+    # Linear: 2.5 a day on a last fitted value of 112.5 is 2.5 * 30.44 / 112.5 of it a month.
+    linear = fit_growth(np.arange(30.0), 40.0 + 2.5 * np.arange(30.0), "linear")
+    assert linear.monthly_growth_pct == pytest.approx(2.5 * DAYS_PER_MONTH / 112.5 * 100)
+    exponential = GrowthFit("exponential", 0.0, math.log(1.01), residual_sd=0.0, n_points=2)
+    assert exponential.monthly_growth_pct == pytest.approx((1.01**DAYS_PER_MONTH - 1) * 100)
+    assert GrowthFit("exponential", 0.0, 30.0, 0.0, 2).monthly_growth_pct == math.inf
+    # A linear fit whose last value is not positive has no percentage growth.
+    falling = GrowthFit("linear", -5.0, -1.0, residual_sd=0.0, n_points=2)
+    assert falling.monthly_growth_pct == -math.inf
+    assert GrowthFit("linear", -5.0, 0.0, residual_sd=0.0, n_points=2).monthly_growth_pct == 0.0
 
 
 # ---------------------------------------------------------------------------
@@ -181,6 +255,123 @@ def test_projection_of_exact_series_collapses_to_closed_form():
     np.testing.assert_allclose(projection.low, projection.high)
     assert projection.probability_within(expected + 1) == 1.0
     assert projection.probability_within(expected - 1) == 0.0
+    # With no noise, the first whole day on or past the crossing is when values touch the limit.
+    np.testing.assert_array_equal(projection.first_touch_days, math.ceil(expected))
+    assert projection.first_touch_low == math.ceil(expected)
+
+
+def test_fast_growth_projects_without_overflow_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        projection = project_to_limit([0, 1, 2], [1, 2, 4], 10)
+    # Doubling daily from 4: the limit 10 is log2(10 / 4) days away.
+    assert projection.crossing_median == pytest.approx(math.log2(2.5))
+    assert projection.high[-1] == math.inf  # 4 * 2 ** 1095 is beyond the largest float
+    assert projection.first_touch_low == 2.0
+
+
+def test_block_days_one_gives_the_classic_standard_error():
+    # Independent noise: the trend at day t has standard error
+    # s * sqrt(1/n + (t - mean day)^2 / Sxx), so the crossing day t* has
+    # s * sqrt(1/n + (t* - mean day)^2 / Sxx) / slope, and the 80% band is +-1.2816 of it.
+    days = np.arange(365.0)
+    values = 10.0 + 3.0 * days + np.random.default_rng(4).normal(0, 20.0, days.size)
+    projection = project_to_limit(
+        days, values, 1402.0, model="linear", block_days=1, n_simulations=4000, rng=5
+    )
+    fit = projection.fit
+    crossing_day = (1402.0 - fit.intercept) / fit.slope
+    centred = days - days.mean()
+    standard_error = (
+        fit.residual_sd
+        * math.sqrt(1 / days.size + (crossing_day - days.mean()) ** 2 / (centred @ centred))
+        / fit.slope
+    )
+    width = projection.crossing_high - projection.crossing_low
+    assert width == pytest.approx(2 * 1.2816 * standard_error, rel=0.05)
+
+
+def autocorrelated_noise(phi, sd, shape, seed):
+    """AR(1) noise: lag-1 correlation ``phi``, standard deviation ``sd``, one row per series."""
+    rng = np.random.default_rng(seed)
+    shocks = rng.normal(0.0, sd * math.sqrt(1 - phi**2), shape)
+    shocks[:, 0] = rng.normal(0.0, sd, shape[0])  # start each series in its steady state
+    return lfilter([1.0], [1.0, -phi], shocks, axis=1)
+
+
+def crossing_coverage(noise, block_days, *, rate=0.005, days_ahead=180.0):
+    """Share of series whose 80% crossing band holds the true trend's crossing."""
+    days = np.arange(float(noise.shape[1]))
+    limit = 100.0 * math.exp(rate * (days[-1] + days_ahead))
+    covered = [
+        (projection.crossing_low <= days_ahead <= projection.crossing_high)
+        for projection in (
+            project_to_limit(
+                days,
+                100.0 * np.exp(rate * days + row),
+                limit,
+                horizon_days=540,
+                n_simulations=200,
+                block_days=block_days,
+                rng=seed,
+            )
+            for seed, row in enumerate(noise)
+        )
+    ]
+    return float(np.mean(covered))
+
+
+def test_block_bootstrap_band_covers_the_trend_crossing_under_autocorrelated_noise():
+    # A year of daily data, 200 series each; the true trend crosses 180 days after the last day.
+    # Over noise seeds 100-104 (not asserted here) the coverages ranged: independent noise,
+    # single days 0.765-0.815 and 14-day blocks 0.735-0.78 (blocks also carry the slight
+    # negative autocorrelation of least-squares residuals, so they run a little narrow);
+    # AR(1) noise with phi = 0.9, single days 0.22-0.325 and 14-day blocks 0.585-0.645.
+    independent = np.random.default_rng(7).normal(0.0, 0.03, (200, 365))
+    assert crossing_coverage(independent, block_days=1) == pytest.approx(0.8, abs=0.06)
+    assert crossing_coverage(independent, block_days=None) == pytest.approx(0.8, abs=0.08)
+    # With persistent noise, resampling single days treats ~19 nearly repeated days as 19
+    # independent ones, and the band covers about one time in five. 14-day blocks keep
+    # sum_{|k|<14} (1 - |k|/14) 0.9^|k| = 9.1 of the long-run variance factor
+    # (1 + phi) / (1 - phi) = 19, so at best 2 Phi(1.2816 sqrt(9.1 / 19)) - 1 = 0.62.
+    persistent = autocorrelated_noise(0.9, 0.03, (200, 365), seed=8)
+    single_days = crossing_coverage(persistent, block_days=1)  # measured 0.165
+    blocks = crossing_coverage(persistent, block_days=14)  # measured 0.67
+    assert single_days < 0.35
+    assert blocks > 0.5
+    assert blocks - single_days > 0.25
+
+
+def test_first_touch_keeps_the_weekly_cycle():
+    # A flat series with a weekly cycle peaking once a week (day 3, 10, ...): the limit sits
+    # between the peak (+0.1 on the log scale) and the next-highest day (+0.062).
+    days = np.arange(70.0)
+    values = 100.0 * np.exp(0.1 * np.cos(2 * np.pi * (days - 3) / 7))
+    limit = 100.0 * math.exp(0.08)
+    blocks = project_to_limit(
+        days, values, limit, horizon_days=60, n_simulations=4000, block_days=14, rng=3
+    )
+    # Every 14-day block holds two whole weeks, so each path peaks within its first 7 days,
+    # uniformly on days 1..7 (mean 4).
+    assert blocks.first_touch_days.max() == 7.0
+    assert blocks.first_touch_days.mean() == pytest.approx(4.0, abs=0.1)
+    # Single days drawn independently hit the peak with probability 1/7 a day: the first touch
+    # comes after day 7 with probability (6/7)^7 = 0.34.
+    single_days = project_to_limit(
+        days, values, limit, horizon_days=60, n_simulations=4000, block_days=1, rng=3
+    )
+    assert np.mean(single_days.first_touch_days > 7) == pytest.approx((6 / 7) ** 7, abs=0.03)
+    # The flat trend itself never crosses: daily peaks touch the limit long before the trend.
+    assert blocks.crossing_median == math.inf
+    assert blocks.first_touch_low <= 7.0
+
+
+def test_piecewise_projection_without_a_break_uses_all_the_data():
+    days, values = exponential_series(rate=0.01, n_days=200, noise_sd=0.01, seed=2)
+    projection = project_to_limit(days, values, 1e4, model="piecewise", n_simulations=200)
+    assert projection.fit.breakpoint_day is None
+    assert projection.fit.n_points == 200
+    assert projection.fit.slope == pytest.approx(fit_growth(days, values).slope)
 
 
 def test_projection_median_of_noisy_series_is_near_closed_form_and_band_contains_it():
@@ -316,7 +507,73 @@ def test_doomsday_table_skips_missing_values_and_unsorted_rows():
     frame = frame.iloc[::-1]
     row = doomsday_table(frame, {"storage_gb": 1000.0}, n_simulations=100).iloc[0]
     assert row["current"] == pytest.approx(100.0 * 1.01**118)
-    assert row["days_left"] == pytest.approx(math.log(10) / math.log(1.01) - 118)
+    # Projected from its last value (day 118), counted from the table's date (day 119).
+    assert row["days_left"] == pytest.approx(math.log(10) / math.log(1.01) - 119)
+    assert row["doomsday"] == pd.Timestamp("2020-08-19")
+
+
+def test_doomsday_table_sorts_by_date_when_a_resource_stopped_reporting():
+    # cpu_pct stops reporting after day 59 and crosses its limit on day 200.5; storage_gb is
+    # observed to day 119 and crosses on day 231.4. Counted from each one's own last day
+    # cpu_pct has 141.5 days left and storage_gb 112.4, but cpu_pct's doomsday comes first.
+    frame = metrics_frame()
+    frame.loc[60:, "cpu_pct"] = np.nan
+    limits = {"storage_gb": 1000.0, "cpu_pct": 5.0 * 1.02**200.5}
+    table = doomsday_table(frame, limits, n_simulations=100).set_index("resource")
+    assert list(table.index) == ["cpu_pct", "storage_gb"]
+    assert table.loc["cpu_pct", "doomsday"] == pd.Timestamp("2020-07-19")  # day 200
+    assert table.loc["cpu_pct", "days_left"] == pytest.approx(200.5 - 119)
+    assert table.loc["storage_gb", "days_left"] == pytest.approx(
+        math.log(10) / math.log(1.01) - 119
+    )
+
+
+def test_doomsday_table_counts_days_left_from_as_of_and_never_below_zero():
+    # cpu_pct stops at day 59 and its trend crosses 5 * 1.02 ** 80.5 on day 80.5, before day 119.
+    frame = metrics_frame()
+    frame.loc[60:, "cpu_pct"] = np.nan
+    row = doomsday_table(frame, {"cpu_pct": 5.0 * 1.02**80.5}, n_simulations=50).iloc[0]
+    assert row["doomsday"] == pd.Timestamp("2020-03-21")  # day 80
+    assert row["days_left"] == 0.0
+
+
+def noisy_metrics_frame():
+    frame = metrics_frame()
+    rng = np.random.default_rng(12)
+    for column in ("storage_gb", "cpu_pct", "connections"):
+        frame[column] *= np.exp(rng.normal(0.0, 0.05, len(frame)))
+    return frame
+
+
+def test_each_resource_row_is_the_same_alone_or_with_others():
+    frame = noisy_metrics_frame()
+    limits = {"storage_gb": 1000.0, "connections": 600.0, "cpu_pct": 100.0}
+    together = doomsday_table(frame, limits, n_simulations=300, rng=9).set_index("resource")
+    reordered = dict(reversed(list(limits.items())))
+    shuffled = doomsday_table(frame, reordered, n_simulations=300, rng=9).set_index("resource")
+    for resource, limit in limits.items():
+        alone = doomsday_table(frame, {resource: limit}, n_simulations=300, rng=9)
+        pd.testing.assert_series_equal(
+            alone.set_index("resource").loc[resource], together.loc[resource]
+        )
+        pd.testing.assert_series_equal(shuffled.loc[resource], together.loc[resource])
+    # A generator works the same way, and a different seed gives different draws.
+    alone = doomsday_table(
+        frame, {"cpu_pct": 100.0}, n_simulations=300, rng=np.random.default_rng(4)
+    ).set_index("resource")
+    with_others = doomsday_table(frame, limits, n_simulations=300, rng=np.random.default_rng(4))
+    pd.testing.assert_frame_equal(alone, with_others.set_index("resource").loc[["cpu_pct"]])
+    other_seed = doomsday_table(frame, {"cpu_pct": 100.0}, n_simulations=300, rng=10).iloc[0]
+    assert other_seed["days_left"] != together.loc["cpu_pct", "days_left"]
+
+
+def test_doomsday_table_quotes_linear_growth_without_compounding():
+    frame = pd.DataFrame(
+        {"date": pd.date_range("2020-01-01", periods=30), "rows": 40.0 + 2.5 * np.arange(30)}
+    )
+    row = doomsday_table(frame, {"rows": 200.0}, model="linear", n_simulations=50).iloc[0]
+    assert row["monthly_growth_pct"] == pytest.approx(2.5 * DAYS_PER_MONTH / 112.5 * 100)
+    assert row["days_left"] == pytest.approx(35.0)
 
 
 def test_start_by_date_by_hand():
@@ -530,6 +787,126 @@ BAD_CALLS = [
     ),
     bad(stable_hash, TypeError, "keys", keys=[0.5, 1.5]),
     bad(monthly_growth_pct, TypeError, "daily_growth_rate", daily_growth_rate="1%"),
+    bad(monthly_growth_pct, ValueError, "daily_growth_rate", daily_growth_rate=-1.5),
+    bad(project_to_limit, ValueError, "block_days", **SERIES, limit=5, block_days=0),
+    bad(project_to_limit, ValueError, "block_days", **SERIES, limit=5, block_days=11),
+    bad(project_to_limit, ValueError, "block_days", **SERIES, limit=5, window_days=5, block_days=6),
+    bad(project_to_limit, TypeError, "block_days", **SERIES, limit=5, block_days="week"),
+    bad(project_to_limit, ValueError, "horizon_days", **SERIES, limit=5, horizon_days=36_501),
+    bad(
+        project_to_limit,
+        ValueError,
+        "n_simulations",
+        **SERIES,
+        limit=5,
+        horizon_days=36_500,
+        n_simulations=1_370,
+    ),
+    bad(doomsday_table, ValueError, "block_days", **STORAGE, block_days=0),
+    bad(
+        GrowthFit,
+        ValueError,
+        "model",
+        model="cubic",
+        intercept=0,
+        slope=0,
+        residual_sd=0,
+        n_points=2,
+    ),
+    bad(
+        GrowthFit,
+        ValueError,
+        "intercept",
+        model="linear",
+        intercept=math.nan,
+        slope=0,
+        residual_sd=0,
+        n_points=2,
+    ),
+    bad(
+        GrowthFit,
+        ValueError,
+        "slope",
+        model="linear",
+        intercept=0,
+        slope=math.inf,
+        residual_sd=0,
+        n_points=2,
+    ),
+    bad(
+        GrowthFit,
+        TypeError,
+        "slope",
+        model="linear",
+        intercept=0,
+        slope="fast",
+        residual_sd=0,
+        n_points=2,
+    ),
+    bad(
+        GrowthFit,
+        ValueError,
+        "residual_sd",
+        model="linear",
+        intercept=0,
+        slope=0,
+        residual_sd=-0.1,
+        n_points=2,
+    ),
+    bad(
+        GrowthFit,
+        ValueError,
+        "n_points",
+        model="linear",
+        intercept=0,
+        slope=0,
+        residual_sd=0,
+        n_points=1,
+    ),
+    bad(
+        GrowthFit,
+        ValueError,
+        "n_points",
+        model="linear",
+        intercept=0,
+        slope=0,
+        residual_sd=0,
+        n_points=2.5,
+    ),
+    bad(
+        GrowthFit,
+        ValueError,
+        "last_day",
+        model="linear",
+        intercept=0,
+        slope=0,
+        residual_sd=0,
+        n_points=2,
+        last_day=math.nan,
+    ),
+    bad(
+        GrowthFit,
+        ValueError,
+        "breakpoint_day",
+        model="exponential",
+        intercept=0,
+        slope=0,
+        residual_sd=0,
+        n_points=2,
+        breakpoint_day=5,
+    ),
+    bad(
+        GrowthFit,
+        ValueError,
+        "intercept_before",
+        model="piecewise",
+        intercept=0,
+        slope=0,
+        residual_sd=0,
+        n_points=2,
+        breakpoint_day=5,
+        rate_before=0.1,
+    ),
 ]
 
 

@@ -18,7 +18,9 @@ Three growth models are offered:
   continuous daily growth rate, ``exp(slope) - 1`` the daily growth rate.
 - ``"piecewise"``: a regime change. Two independent exponential segments, one
   before and one from ``breakpoint_day``; only the current (later) regime is
-  projected forward.
+  projected forward. When searched for, a break is kept only if it fits
+  clearly better than one exponential (a BIC-style test); otherwise the fit
+  is one exponential with no break.
 
 References
 ----------
@@ -33,7 +35,19 @@ Engineering*, chapter 18 "Software Engineering in SRE" (capacity planning:
 forecast demand beyond the lead time of getting capacity).
 
 Davison, A. C. & Hinkley, D. V. (1997). *Bootstrap Methods and Their
-Application*, Algorithm 6.1 (model-based resampling of regression residuals).
+Application*, Algorithm 6.1 (model-based resampling of regression residuals)
+and section 8.2 (block resampling of dependent data).
+
+Künsch, H. R. (1989). The jackknife and the bootstrap for general stationary
+observations. *Annals of Statistics* 17(3), 1217-1241 (the moving-block
+bootstrap).
+
+Politis, D. N. & Romano, J. P. (1992). A circular block-resampling procedure
+for stationary data. In LePage, R. & Billard, L. (eds.), *Exploring the Limits
+of Bootstrap*, Wiley, 263-270.
+
+Schwarz, G. (1978). Estimating the dimension of a model. *Annals of
+Statistics* 6(2), 461-464 (the Bayesian information criterion).
 
 Steele, G. L., Lea, D. & Flood, C. H. (2014). *Fast splittable pseudorandom
 number generators.* OOPSLA 2014 (the SplitMix64 mixing function).
@@ -41,11 +55,14 @@ number generators.* OOPSLA 2014 (the SplitMix64 mixing function).
 
 from __future__ import annotations
 
+import hashlib
 import math
 import sqlite3
+import sys
 from collections.abc import Mapping
 from contextlib import closing
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -88,10 +105,31 @@ DAYS_PER_MONTH = 30.44
 
 _LOG_MODELS = ("exponential", "piecewise")
 
+#: A searched-for break must lower the squared error by this many ln(n) (BIC-style).
+_BREAK_PENALTY = 3.0
+
+#: Default bootstrap block: two weekly cycles of daily data.
+_DEFAULT_BLOCK_DAYS = 14
+
+#: Longest projection (a century) and most simulated values (days x simulations).
+_MAX_HORIZON_DAYS = 36_500
+_MAX_SIMULATED_VALUES = 50_000_000
+
+#: ln of the largest float: exp of anything above it overflows to inf.
+_LOG_FLOAT_MAX = math.log(sys.float_info.max)
+
 
 # ---------------------------------------------------------------------------
 # Fitting growth
 # ---------------------------------------------------------------------------
+
+
+def _compound_monthly_pct(log_daily_factor: float) -> float:
+    """``(exp(DAYS_PER_MONTH * log_daily_factor) - 1) * 100``, ``inf`` instead of overflowing."""
+    exponent = DAYS_PER_MONTH * log_daily_factor
+    if exponent > _LOG_FLOAT_MAX:
+        return math.inf
+    return math.expm1(exponent) * 100.0
 
 
 @dataclass(frozen=True)
@@ -112,18 +150,29 @@ class GrowthFit:
     residual_sd : float
         Standard deviation of the residuals, ``sqrt(SSE / (n - 2))`` (log
         scale for exponential and piecewise; 0 when only two points were
-        fitted).
+        fitted). At least 0.
     n_points : int
-        Points fitted (for piecewise: in the current regime).
+        Points fitted (for piecewise: in the current regime). At least 2.
     breakpoint_day : float or None
-        Piecewise: the first day of the current regime.
+        Piecewise: the first day of the current regime. None for the other
+        models, and for a piecewise fit whose search found no regime change
+        worth its extra parameters: that fit is one exponential over all
+        the points.
     rate_before : float or None
-        Piecewise: log-slope (per day) of the earlier regime.
+        Piecewise with a break: log-slope (per day) of the earlier regime.
     intercept_before : float or None
-        Piecewise: log-intercept of the earlier regime.
+        Piecewise with a break: log-intercept of the earlier regime.
     last_day : float or None
         The last day fitted; the "last fitted value" of a linear fit is
         measured there (day 0 when None).
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a field of the wrong type or out of range (the message names
+        it): an unknown ``model``, a non-finite ``intercept`` or ``slope``, a
+        negative ``residual_sd``, fewer than 2 ``n_points``, or break fields
+        on a model without a break (or only some of the three).
     """
 
     model: str
@@ -136,11 +185,44 @@ class GrowthFit:
     intercept_before: float | None = None
     last_day: float | None = None
 
+    def __post_init__(self) -> None:
+        check_choice("model", self.model, MODELS)
+        checked = {
+            "intercept": check_number("intercept", self.intercept),
+            "slope": check_number("slope", self.slope),
+            "residual_sd": check_number("residual_sd", self.residual_sd, low=0.0),
+            "n_points": check_integer("n_points", self.n_points, low=2),
+        }
+        for name in ("breakpoint_day", "rate_before", "intercept_before", "last_day"):
+            value = getattr(self, name)
+            if value is not None:
+                checked[name] = check_number(name, value)
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
+        regime = {
+            "breakpoint_day": self.breakpoint_day,
+            "rate_before": self.rate_before,
+            "intercept_before": self.intercept_before,
+        }
+        given = [name for name, value in regime.items() if value is not None]
+        if given and self.model != "piecewise":
+            raise ValueError(
+                f"{given[0]} must be None for a {self.model!r} fit (only piecewise fits "
+                f"have a regime change), got {regime[given[0]]!r}"
+            )
+        if given and len(given) < len(regime):
+            missing = next(name for name in regime if name not in given)
+            raise ValueError(
+                f"{missing} must be given with {', '.join(given)} (a regime change needs "
+                "breakpoint_day, rate_before and intercept_before), got None"
+            )
+
     def predict(self, days: object) -> np.ndarray:
         """Return the fitted value on ``days`` (same shape; units of the data).
 
         A piecewise fit uses the earlier regime for days before
-        ``breakpoint_day`` and the current regime from it on.
+        ``breakpoint_day`` and the current regime from it on. Values too
+        large for a float are ``inf``.
 
         Examples
         --------
@@ -153,20 +235,25 @@ class GrowthFit:
         if self.model == "linear":
             return self.intercept + self.slope * day_array
         log_value = self.intercept + self.slope * day_array
-        if (
-            self.model == "piecewise"
-            and self.breakpoint_day is not None
-            and self.rate_before is not None
-            and self.intercept_before is not None
-        ):
+        if self.model == "piecewise" and self.breakpoint_day is not None:
             before = self.intercept_before + self.rate_before * day_array
             log_value = np.where(day_array < self.breakpoint_day, before, log_value)
-        return np.exp(log_value)
+        with np.errstate(over="ignore"):
+            return np.exp(log_value)
 
     @property
     def _last_fitted_level(self) -> float:
         day = 0.0 if self.last_day is None else self.last_day
         return self.intercept + self.slope * day
+
+    def _per_level(self, change: float) -> float:
+        """``change`` over the last fitted level of a linear fit, with its sign conventions."""
+        level = self._last_fitted_level
+        if level > 0:
+            return change / level
+        if change == 0:
+            return 0.0
+        return math.copysign(math.inf, change)
 
     @property
     def daily_growth_rate(self) -> float:
@@ -177,13 +264,26 @@ class GrowthFit:
         positive but still rising, ``-inf`` when falling, 0 when flat).
         """
         if self.model in _LOG_MODELS:
-            return math.expm1(self.slope)
-        level = self._last_fitted_level
-        if level > 0:
-            return self.slope / level
-        if self.slope == 0:
-            return 0.0
-        return math.copysign(math.inf, self.slope)
+            return math.expm1(self.slope) if self.slope <= _LOG_FLOAT_MAX else math.inf
+        return self._per_level(self.slope)
+
+    @property
+    def monthly_growth_pct(self) -> float:
+        """Growth per month (of :data:`DAYS_PER_MONTH` days), in percent.
+
+        Exponential and piecewise compound the daily rate:
+        ``(exp(slope * DAYS_PER_MONTH) - 1) * 100``. Linear growth does not
+        compound: ``slope * DAYS_PER_MONTH / level * 100`` with ``level`` the
+        last fitted value (same sign conventions as :attr:`daily_growth_rate`).
+
+        Examples
+        --------
+        >>> GrowthFit("linear", 100.0, 1.0, residual_sd=0.0, n_points=2).monthly_growth_pct
+        30.44
+        """
+        if self.model in _LOG_MODELS:
+            return _compound_monthly_pct(self.slope)
+        return self._per_level(self.slope * DAYS_PER_MONTH) * 100.0
 
     @property
     def doubling_days(self) -> float:
@@ -222,15 +322,27 @@ def _check_series(days: object, values: object, *, positive: bool, min_length: i
     return day_array, value_array
 
 
-def _line_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float, np.ndarray]:
-    """Ordinary least squares of ``y`` on ``x``: intercept, slope, residuals."""
-    x_mean = x.mean()
+class _Line(NamedTuple):
+    """An ordinary least-squares line and the pieces a bootstrap refit reuses."""
+
+    intercept: float
+    slope: float
+    residuals: np.ndarray
+    mean_day: float
+    centred_days: np.ndarray  # days - mean_day
+    spread: float  # Sxx = centred_days @ centred_days
+
+
+def _line_fit(x: np.ndarray, y: np.ndarray) -> _Line:
+    """Ordinary least squares of ``y`` on ``x``."""
+    x_mean = float(x.mean())
     y_mean = y.mean()
     centred = x - x_mean
-    slope = float(centred @ (y - y_mean) / (centred @ centred))
+    spread = float(centred @ centred)
+    slope = float(centred @ (y - y_mean) / spread)
     intercept = float(y_mean - slope * x_mean)
     residuals = y - (intercept + slope * x)
-    return intercept, slope, residuals
+    return _Line(intercept, slope, residuals, x_mean, centred, spread)
 
 
 def _residual_sd(residuals: np.ndarray) -> float:
@@ -238,11 +350,12 @@ def _residual_sd(residuals: np.ndarray) -> float:
     return float(math.sqrt(residuals @ residuals / (n - 2))) if n > 2 else 0.0
 
 
-def _best_split(x: np.ndarray, y: np.ndarray, min_points: int) -> int:
-    """Index where the later of two independent straight-line segments starts.
+def _best_split(x: np.ndarray, y: np.ndarray, min_points: int) -> tuple[int, float]:
+    """Index where the later of two independent straight-line segments starts, and its SSE.
 
     Every split with at least ``min_points`` on each side is scored at once
-    from cumulative sums; the split with the smallest total squared error wins.
+    from cumulative sums; the split with the smallest total squared error wins
+    (the earliest one when several are equal to rounding error).
     """
     x = x - x.mean()  # centring keeps the cumulative sums well conditioned
     y = y - y.mean()
@@ -260,7 +373,27 @@ def _best_split(x: np.ndarray, y: np.ndarray, min_points: int) -> int:
         centred_yy = syy - sy * sy / count
         return np.maximum(centred_yy - centred_xy**2 / centred_xx, 0.0)
 
-    return int(split[np.argmin(sse(left) + sse(right))])
+    total = sse(left) + sse(right)
+    # Splits within rounding error of the best count as ties; the earliest wins.
+    tie = 1e-10 * float(y @ y)
+    best = int(np.flatnonzero(total <= total.min() + tie)[0])
+    return int(split[best]), float(total[best])
+
+
+def _break_pays_off(single_sse: float, split_sse: float, y: np.ndarray) -> bool:
+    """Whether two segments beat one line by the BIC-style margin.
+
+    Accept when ``n * ln(single_sse / split_sse) > 3 * ln(n)``. A single line
+    that already fits to rounding error never gains a break; a split that
+    fits to rounding error (and a single line that does not) always does.
+    """
+    n = y.size
+    rounding = n * (1e-10 * max(1.0, float(np.abs(y).max()))) ** 2
+    if single_sse <= rounding:
+        return False
+    if split_sse <= rounding:
+        return True
+    return n * math.log(single_sse / split_sse) > _BREAK_PENALTY * math.log(n)
 
 
 def fit_growth(
@@ -285,23 +418,35 @@ def fit_growth(
         segments (a regime change) and reports the current (later) one.
     breakpoint_day : float, optional
         Piecewise only: the first day of the current regime. When None, every
-        split leaving at least ``min_regime_days`` points on each side is tried
-        and the one with the smallest total squared error is kept.
+        split leaving at least ``min_regime_days`` points on each side is
+        tried and the one with the smallest total squared error (the earliest
+        on a tie) is kept, but only if it beats one exponential over all
+        ``n`` points by a BIC-style margin:
+        ``n * ln(SSE_single / SSE_split) > 3 * ln(n)``.
     min_regime_days : int
-        Piecewise search only: fewest points (days, for daily data) in each
-        regime. At least 2.
+        Piecewise search only: fewest *points* (observations, not calendar
+        days) in each regime; the two agree only for daily data with no
+        gaps. At least 2.
 
     Returns
     -------
     GrowthFit
         For piecewise: the current regime's ``intercept``, ``slope``,
         ``residual_sd`` and ``n_points``, plus ``breakpoint_day`` and
-        ``rate_before``.
+        ``rate_before``. When the search finds no break worth keeping, the
+        single exponential fit over all points, still labelled
+        ``model="piecewise"``, with ``breakpoint_day``, ``rate_before`` and
+        ``intercept_before`` None.
 
     Raises
     ------
     TypeError, ValueError
         For a bad argument; the message names it.
+
+    References
+    ----------
+    Schwarz, G. (1978). Estimating the dimension of a model. *Annals of
+    Statistics* 6(2), 461-464.
 
     Examples
     --------
@@ -309,24 +454,31 @@ def fit_growth(
     >>> fit = fit_growth(days, 50.0 * np.exp(0.02 * days))
     >>> round(fit.slope, 6), round(fit.doubling_days, 2)
     (0.02, 34.66)
+    >>> fit_growth(days, 50.0 * np.exp(0.02 * days), "piecewise").breakpoint_day is None
+    True
     """
     check_choice("model", model, MODELS)
     min_points = check_integer("min_regime_days", min_regime_days, low=2)
     day_array, value_array = _check_series(days, values, positive=model in _LOG_MODELS)
     last_day = float(day_array[-1])
     if model == "linear":
-        intercept, slope, residuals = _line_fit(day_array, value_array)
+        line = _line_fit(day_array, value_array)
         return GrowthFit(
-            "linear", intercept, slope, _residual_sd(residuals), day_array.size, last_day=last_day
+            "linear",
+            line.intercept,
+            line.slope,
+            _residual_sd(line.residuals),
+            day_array.size,
+            last_day=last_day,
         )
     log_values = np.log(value_array)
     if model == "exponential":
-        intercept, slope, residuals = _line_fit(day_array, log_values)
+        line = _line_fit(day_array, log_values)
         return GrowthFit(
             "exponential",
-            intercept,
-            slope,
-            _residual_sd(residuals),
+            line.intercept,
+            line.slope,
+            _residual_sd(line.residuals),
             day_array.size,
             last_day=last_day,
         )
@@ -337,7 +489,17 @@ def fit_growth(
                 f"values must hold at least 2 * min_regime_days = {2 * min_points} points "
                 f"to search for a regime change, got {day_array.size}"
             )
-        split = _best_split(day_array, log_values, min_points)
+        split, split_sse = _best_split(day_array, log_values, min_points)
+        single = _line_fit(day_array, log_values)
+        if not _break_pays_off(float(single.residuals @ single.residuals), split_sse, log_values):
+            return GrowthFit(
+                "piecewise",
+                single.intercept,
+                single.slope,
+                _residual_sd(single.residuals),
+                day_array.size,
+                last_day=last_day,
+            )
         start = float(day_array[split])
     else:
         start = check_number("breakpoint_day", breakpoint_day)
@@ -347,25 +509,40 @@ def fit_growth(
                 f"breakpoint_day must leave at least 2 points in each regime, got {start:g} "
                 f"(days run from {day_array[0]:g} to {day_array[-1]:g})"
             )
-    intercept_before, rate_before, _ = _line_fit(day_array[:split], log_values[:split])
-    intercept, slope, residuals = _line_fit(day_array[split:], log_values[split:])
+    before = _line_fit(day_array[:split], log_values[:split])
+    current = _line_fit(day_array[split:], log_values[split:])
     return GrowthFit(
         "piecewise",
-        intercept,
-        slope,
-        _residual_sd(residuals),
+        current.intercept,
+        current.slope,
+        _residual_sd(current.residuals),
         day_array.size - split,
         breakpoint_day=start,
-        rate_before=rate_before,
-        intercept_before=intercept_before,
+        rate_before=before.slope,
+        intercept_before=before.intercept,
         last_day=last_day,
     )
 
 
 def find_regime_change(days: object, values: object, *, min_regime_days: int = 28) -> float:
-    """Return the day the current growth regime started (the best single breakpoint).
+    """Return the day the current growth regime started, or NaN if there was no change.
 
-    A thin wrapper around ``fit_growth(days, values, "piecewise")``.
+    A thin wrapper around ``fit_growth(days, values, "piecewise")``: the best
+    single breakpoint, kept only if two regimes fit clearly better than one
+    exponential (see :func:`fit_growth`).
+
+    Parameters
+    ----------
+    days, values : array-like of float
+        The series (days strictly increasing, values > 0).
+    min_regime_days : int
+        Fewest points (observations) in each regime; at least 2.
+
+    Returns
+    -------
+    float
+        The first day of the current regime; ``math.nan`` when one
+        exponential fits as well as any split.
 
     Examples
     --------
@@ -373,9 +550,11 @@ def find_regime_change(days: object, values: object, *, min_regime_days: int = 2
     >>> log_values = np.where(days < 120, 0.001 * days, 0.12 + 0.02 * (days - 120))
     >>> find_regime_change(days, np.exp(log_values))
     120.0
+    >>> find_regime_change(days, np.exp(0.01 * days))
+    nan
     """
     fit = fit_growth(days, values, "piecewise", min_regime_days=min_regime_days)
-    return float(fit.breakpoint_day)
+    return math.nan if fit.breakpoint_day is None else fit.breakpoint_day
 
 
 def _transform_limit(model: str, limit: float, name: str = "limit") -> float:
@@ -429,19 +608,35 @@ def days_until_limit(fit: GrowthFit, limit: float, from_day: float) -> float:
 def monthly_growth_pct(daily_growth_rate: float) -> float:
     """Compound a daily growth rate into percent growth per month.
 
-    ``((1 + daily) ** DAYS_PER_MONTH - 1) * 100``.
+    ``((1 + daily) ** DAYS_PER_MONTH - 1) * 100``; ``inf`` when that is too
+    large for a float. For a fit, prefer :attr:`GrowthFit.monthly_growth_pct`,
+    which does not compound linear growth.
+
+    Parameters
+    ----------
+    daily_growth_rate : float
+        Fractional growth per day (0.01 means 1% a day); > -1 (a value cannot
+        shrink by 100% or more in a day). ``inf`` is allowed.
+
+    Returns
+    -------
+    float
+        Percent per month (> -100).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``daily_growth_rate`` is not a number, or is NaN or <= -1.
 
     Examples
     --------
     >>> round(monthly_growth_pct(0.01), 1)
     35.4
     """
-    daily = check_number("daily_growth_rate", daily_growth_rate, allow_inf=True)
-    if daily <= -1:
-        return -100.0
-    if math.isinf(daily):
-        return math.inf
-    return math.expm1(DAYS_PER_MONTH * math.log1p(daily)) * 100.0
+    daily = check_number(
+        "daily_growth_rate", daily_growth_rate, low=-1.0, low_inclusive=False, allow_inf=True
+    )
+    return _compound_monthly_pct(math.log1p(daily))
 
 
 # ---------------------------------------------------------------------------
@@ -450,7 +645,11 @@ def monthly_growth_pct(daily_growth_rate: float) -> float:
 
 
 def _quantile(values: np.ndarray, q: float) -> float:
-    """Linear-interpolated quantile that lets ``inf`` through instead of NaN."""
+    """Linear-interpolated quantile of a 1-D array that lets ``inf`` through instead of NaN.
+
+    ``np.quantile`` turns ``finite + 0 * inf`` into NaN; here a quantile
+    that touches an ``inf`` is ``inf``.
+    """
     ordered = np.sort(values)
     position = q * (ordered.size - 1)
     below = math.floor(position)
@@ -464,23 +663,44 @@ def _quantile(values: np.ndarray, q: float) -> float:
     return low + fraction * (high - low)
 
 
-def _sorted_quantile(rows: np.ndarray, q: float) -> np.ndarray:
-    """Quantile ``q`` of each row of an already sorted 2-D array (linear interpolation)."""
-    position = q * (rows.shape[1] - 1)
-    below = math.floor(position)
-    above = min(below + 1, rows.shape[1] - 1)
-    fraction = position - below
-    return rows[:, below] + fraction * (rows[:, above] - rows[:, below])
-
-
 def _readonly(array: np.ndarray) -> np.ndarray:
     array.setflags(write=False)
     return array
 
 
+def _block_resample(
+    residuals: np.ndarray,
+    length: int,
+    n_series: int,
+    block: int,
+    generator: np.random.Generator,
+) -> np.ndarray:
+    """Residual series built from circular blocks, one series per column.
+
+    Each column of the ``(length, n_series)`` result concatenates blocks of
+    ``block`` consecutive residuals, each starting at a uniformly random
+    position and wrapping from the last residual to the first, then is cut to
+    ``length``. ``block = 1`` is the ordinary i.i.d. residual bootstrap.
+    Wrapping gives every residual the same chance in every position, so
+    centred residuals give mean-zero draws.
+    """
+    n_blocks = -(-length // block)
+    starts = generator.integers(0, residuals.size, size=(n_blocks, n_series))
+    wrapped = np.concatenate([residuals, residuals[: block - 1]])
+    index = starts[:, None, :] + np.arange(block)[None, :, None]
+    return wrapped[index.reshape(n_blocks * block, n_series)[:length]]
+
+
 @dataclass(frozen=True, eq=False)
 class Projection:
     """A growth projection to a limit, with a bootstrap prediction band.
+
+    Two different "when" questions are answered. ``crossing_*`` is the day
+    the fitted **trend** reaches the limit: daily values scatter around the
+    trend, so single days may cross earlier — the band (``low``, ``high``)
+    shows by how much. ``first_touch_*`` is the day a simulated **daily
+    value** (trend plus noise) first reaches the limit, which is where daily
+    peaks first touch it.
 
     Attributes
     ----------
@@ -493,15 +713,20 @@ class Projection:
     days : ndarray
         Future day numbers ``as_of_day + 1 ... as_of_day + horizon_days``.
     median, low, high : ndarray
-        Projected values on ``days`` (units of the data): the median and the
-        edges of the central ``band`` of the simulations, residual noise
-        included.
+        Projected daily values on ``days`` (units of the data): the median
+        and the edges of the central ``band`` of the simulated paths, residual
+        noise included (``inf`` where a value is too large for a float).
     crossing_days : ndarray
-        One per simulation: days after ``as_of_day`` until its fitted trend
-        reaches the limit; ``inf`` if not within the horizon.
+        One per simulation: days after ``as_of_day`` until its refitted
+        *trend* reaches the limit (0 if it already has); ``inf`` if not
+        within the horizon.
+    first_touch_days : ndarray
+        One per simulation: the first future day (1, 2, ... days after
+        ``as_of_day``) on which its noisy simulated path reaches the limit;
+        ``inf`` if never within the horizon.
     band : float
         Width of the central band (0.8 means the 10th to 90th percentile).
-    fit : GrowthFit or None
+    fit : GrowthFit
         The fit to the observed data the simulations start from.
     """
 
@@ -513,26 +738,35 @@ class Projection:
     low: np.ndarray
     high: np.ndarray
     crossing_days: np.ndarray
+    first_touch_days: np.ndarray
     band: float
-    fit: GrowthFit | None = None
+    fit: GrowthFit
 
     @property
     def crossing_median(self) -> float:
-        """Median days until the limit (``inf`` if most simulations stay below it)."""
+        """Median days until the trend reaches the limit (``inf`` if most never do)."""
         return _quantile(self.crossing_days, 0.5)
 
     @property
     def crossing_low(self) -> float:
-        """Earliest plausible days until the limit: the ``(1 - band) / 2`` quantile."""
+        """Earliest plausible days until the trend reaches the limit: the ``(1 - band) / 2``
+        quantile. Daily values may touch the limit before this; see :attr:`first_touch_low`."""
         return _quantile(self.crossing_days, (1.0 - self.band) / 2.0)
 
     @property
     def crossing_high(self) -> float:
-        """Latest plausible days until the limit: the ``(1 + band) / 2`` quantile."""
+        """Latest plausible days until the trend reaches the limit: the ``(1 + band) / 2``
+        quantile."""
         return _quantile(self.crossing_days, (1.0 + self.band) / 2.0)
 
+    @property
+    def first_touch_low(self) -> float:
+        """Early edge of the day daily values first touch the limit: the ``(1 - band) / 2``
+        quantile of :attr:`first_touch_days` (``inf`` if that many never touch it)."""
+        return _quantile(self.first_touch_days, (1.0 - self.band) / 2.0)
+
     def probability_within(self, days: float) -> float:
-        """Share of simulations that reach the limit within ``days`` days (0 to 1).
+        """Share of simulations whose trend reaches the limit within ``days`` days (0 to 1).
 
         Examples
         --------
@@ -555,17 +789,26 @@ def project_to_limit(
     horizon_days: int = 1095,
     n_simulations: int = 2000,
     band: float = 0.8,
+    block_days: int | None = None,
     rng: object = 0,
     min_regime_days: int = 28,
 ) -> Projection:
-    """Project a growing resource to its limit, with a residual-bootstrap band.
+    """Project a growing resource to its limit, with a block-bootstrap band.
 
     The model is fitted on the trailing ``window_days`` of data. Then, all
     simulations at once: the fit's residuals (leverage-adjusted and centred,
-    Davison & Hinkley's Algorithm 6.1) are resampled onto the fitted line,
-    every synthetic series is refitted by closed-form least squares, and each
-    refitted trend gives a crossing day in closed form and a future path with
-    resampled residual noise added.
+    as in Davison & Hinkley's Algorithm 6.1) are resampled in blocks of
+    ``block_days`` consecutive residuals (a circular moving-block bootstrap,
+    which keeps day-to-day persistence and weekly cycles that resampling
+    single days would destroy) onto the fitted line; every synthetic series
+    is refitted by closed-form least squares. Each refitted trend gives a
+    crossing day in closed form and a future path, with future noise again
+    drawn in blocks.
+
+    ``crossing_*`` is the day the fitted trend reaches the limit; daily
+    values scatter around it, so single days may cross earlier — the band
+    shows by how much, and ``first_touch_*`` says when simulated daily
+    values first reach the limit.
 
     Parameters
     ----------
@@ -576,30 +819,50 @@ def project_to_limit(
         The hard limit, in the units of ``values``.
     model : {"exponential", "linear", "piecewise"}
         Piecewise finds the regime change once on all the data, then fits and
-        resamples only the current regime (inside the window, if one is given).
+        resamples only the current regime (inside the window, if one is
+        given); with no regime change found it uses all the data, like
+        ``"exponential"``.
     window_days : float, optional
         Fit only the days within ``window_days`` of the last day (all data
         when None). Needs at least 3 points.
     horizon_days : int
-        How far ahead to project, in days (default three years).
+        How far ahead to project, in days (default three years); 1 to 36,500.
     n_simulations : int
-        Bootstrap simulations.
+        Bootstrap simulations (>= 1). ``horizon_days * n_simulations`` must
+        not exceed 50,000,000 (the simulated daily values held in memory).
     band : float
         Width of the central prediction band, strictly between 0 and 1.
+    block_days : int, optional
+        Consecutive residuals per bootstrap block, counted in points (days,
+        for daily data); between 1 and the number of points fitted. 1 is the
+        ordinary bootstrap, right only for independent day-to-day noise.
+        Default: 14 (two weekly cycles), or all the fitted points if fewer.
     rng : int or numpy.random.Generator
         Seed or generator.
     min_regime_days : int
-        Piecewise only: fewest points in each regime when searching for the
-        regime change (at least 3).
+        Piecewise only: fewest points (observations, not calendar days) in
+        each regime when searching for the regime change (at least 3).
 
     Returns
     -------
     Projection
 
+    Raises
+    ------
+    TypeError, ValueError
+        For a bad argument; the message names it.
+
     References
     ----------
     Davison, A. C. & Hinkley, D. V. (1997). *Bootstrap Methods and Their
-    Application*, Cambridge University Press, Algorithm 6.1.
+    Application*, Cambridge University Press, Algorithm 6.1 and section 8.2.
+
+    Künsch, H. R. (1989). The jackknife and the bootstrap for general
+    stationary observations. *Annals of Statistics* 17(3), 1217-1241.
+
+    Politis, D. N. & Romano, J. P. (1992). A circular block-resampling
+    procedure for stationary data. In *Exploring the Limits of Bootstrap*,
+    Wiley, 263-270.
 
     Examples
     --------
@@ -608,6 +871,8 @@ def project_to_limit(
     >>> projection = project_to_limit(days, 100 * np.exp(0.005 * days + noise), limit=2000)
     >>> 230 < projection.crossing_median < 260
     True
+    >>> projection.first_touch_low < projection.crossing_low
+    True
     """
     check_choice("model", model, MODELS)
     day_array, value_array = _check_series(
@@ -615,19 +880,28 @@ def project_to_limit(
     )
     limit = check_number("limit", limit)
     target = _transform_limit(model, limit)
-    horizon = check_integer("horizon_days", horizon_days, low=1)
+    horizon = check_integer("horizon_days", horizon_days, low=1, high=_MAX_HORIZON_DAYS)
     simulations = check_integer("n_simulations", n_simulations, low=1)
+    if horizon * simulations > _MAX_SIMULATED_VALUES:
+        raise ValueError(
+            f"n_simulations * horizon_days must be <= {_MAX_SIMULATED_VALUES:,} (simulated "
+            f"daily values held in memory), got {simulations:,} * {horizon:,} = "
+            f"{simulations * horizon:,}"
+        )
     band = check_number("band", band, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
     generator = check_seed("rng", rng)
     if window_days is not None:
         window = check_number("window_days", window_days, low=0.0, low_inclusive=False)
     min_points = check_integer("min_regime_days", min_regime_days, low=3)
+    if block_days is not None:
+        block = check_integer("block_days", block_days, low=1)
 
-    fit = None
+    regime = None
     if model == "piecewise":
-        fit = fit_growth(day_array, value_array, "piecewise", min_regime_days=min_points)
-        keep = day_array >= fit.breakpoint_day
-        day_array, value_array = day_array[keep], value_array[keep]
+        regime = fit_growth(day_array, value_array, "piecewise", min_regime_days=min_points)
+        if regime.breakpoint_day is not None:
+            keep = day_array >= regime.breakpoint_day
+            day_array, value_array = day_array[keep], value_array[keep]
     as_of_day = float(day_array[-1])
     if window_days is not None:
         keep = day_array > as_of_day - window
@@ -637,40 +911,40 @@ def project_to_limit(
                 f"(covering {int(keep.sum())})"
             )
         day_array, value_array = day_array[keep], value_array[keep]
-    if fit is None:
-        fit = fit_growth(day_array, value_array, model)
-    elif window_days is not None:
-        # Refit the current regime on the window, keeping the regime change found on all data.
-        window_fit = fit_growth(day_array, value_array, "exponential")
-        fit = GrowthFit(
-            "piecewise",
-            window_fit.intercept,
-            window_fit.slope,
-            window_fit.residual_sd,
-            window_fit.n_points,
-            breakpoint_day=fit.breakpoint_day,
-            rate_before=fit.rate_before,
-            intercept_before=fit.intercept_before,
-            last_day=as_of_day,
+    n = day_array.size
+    if block_days is None:
+        block = min(_DEFAULT_BLOCK_DAYS, n)
+    elif block > n:
+        raise ValueError(
+            f"block_days must be <= the {n} points fitted (block_days counts points), got {block}"
         )
 
     scale = np.log(value_array) if model in _LOG_MODELS else value_array
-    n = day_array.size
-    centred = day_array - day_array.mean()
-    spread = centred @ centred
-    fitted = fit.intercept + fit.slope * day_array
-    leverage = 1.0 / n + centred**2 / spread
-    adjusted = (scale - fitted) / np.sqrt(1.0 - leverage)
+    line = _line_fit(day_array, scale)
+    fit = GrowthFit(
+        model,
+        line.intercept,
+        line.slope,
+        _residual_sd(line.residuals),
+        n,
+        breakpoint_day=None if regime is None else regime.breakpoint_day,
+        rate_before=None if regime is None else regime.rate_before,
+        intercept_before=None if regime is None else regime.intercept_before,
+        last_day=as_of_day,
+    )
+    leverage = 1.0 / n + line.centred_days**2 / line.spread
+    adjusted = line.residuals / np.sqrt(1.0 - leverage)
     adjusted -= adjusted.mean()
 
     # Refit every synthetic series at once: adding resampled residuals R to the
-    # fitted line moves the slope by R @ centred / spread and the mean by mean(R).
-    resampled = adjusted[generator.integers(0, n, size=(simulations, n))]
-    slopes = fit.slope + resampled @ centred / spread
-    intercepts = fit.intercept + resampled.mean(axis=1) + (fit.slope - slopes) * day_array.mean()
+    # fitted line moves the slope by centred_days @ R / spread and the level at
+    # the mean day by mean(R).
+    resampled = _block_resample(adjusted, n, simulations, block, generator)
+    slopes = line.slope + line.centred_days @ resampled / line.spread
+    mean_levels = line.intercept + line.slope * line.mean_day + resampled.mean(axis=0)
 
-    level_now = intercepts + slopes * as_of_day
-    with np.errstate(divide="ignore", invalid="ignore"):
+    level_now = mean_levels + slopes * (as_of_day - line.mean_day)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         crossing = np.where(
             level_now >= target,
             0.0,
@@ -679,15 +953,22 @@ def project_to_limit(
     crossing[crossing > horizon] = np.inf
 
     future = as_of_day + np.arange(1.0, horizon + 1.0)
-    # One row per future day, one column per simulation: sorting rows in place
-    # is the fastest way to read off the band.
-    paths = intercepts[None, :] + future[:, None] * slopes[None, :]
-    paths += adjusted[generator.integers(0, n, size=paths.shape)]
-    paths.sort(axis=1)
+    # One row per future day, one column per simulation.
+    paths = _block_resample(adjusted, horizon, simulations, block, generator)
+    paths += mean_levels
+    paths += np.multiply.outer(future - line.mean_day, slopes)
+    reached = paths >= target
+    first_reached = reached.argmax(axis=0)
+    first_touch = np.where(
+        reached[first_reached, np.arange(simulations)], first_reached + 1.0, np.inf
+    )
+    del reached
     tail = (1.0 - band) / 2.0
-    low, median, high = (_sorted_quantile(paths, q) for q in (tail, 0.5, 1.0 - tail))
+    paths.sort(axis=1)  # sorted rows make np.quantile's selection three times faster
+    low, median, high = np.quantile(paths, [tail, 0.5, 1.0 - tail], axis=1)
     if model in _LOG_MODELS:
-        low, median, high = np.exp(low), np.exp(median), np.exp(high)
+        with np.errstate(over="ignore"):
+            low, median, high = np.exp(low), np.exp(median), np.exp(high)
     return Projection(
         model=model,
         limit=limit,
@@ -697,6 +978,7 @@ def project_to_limit(
         low=_readonly(low),
         high=_readonly(high),
         crossing_days=_readonly(crossing),
+        first_touch_days=_readonly(first_touch),
         band=band,
         fit=fit,
     )
@@ -714,6 +996,13 @@ def _date_after(start: pd.Timestamp, days: float) -> pd.Timestamp:
     return (start + pd.Timedelta(days=days)).floor("D")
 
 
+def _resource_generator(entropy: int, resource: object) -> np.random.Generator:
+    """A random stream of its own for one resource, keyed by a stable hash of its name."""
+    digest = hashlib.sha256(str(resource).encode("utf-8")).digest()
+    key = tuple(int(word) for word in np.frombuffer(digest, dtype="<u4"))
+    return np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=key))
+
+
 def doomsday_table(
     frame: pd.DataFrame,
     limits: Mapping[str, float],
@@ -725,18 +1014,21 @@ def doomsday_table(
     horizon_days: int = 1095,
     n_simulations: int = 2000,
     band: float = 0.8,
+    block_days: int | None = None,
     rng: object = 0,
 ) -> pd.DataFrame:
     """Project every resource to its limit and list them, soonest doomsday first.
 
-    The doomsday of the whole system is the first row's: the earliest limit
-    any resource reaches.
+    The doomsday of the whole system is the first row's: the earliest date
+    any resource's fitted trend reaches its limit. Daily peaks scatter around
+    the trend and may touch a limit earlier (see :class:`Projection`).
 
     Parameters
     ----------
     frame : DataFrame
         One row per day: a date column and one numeric column per resource.
-        Missing values (NaN) in a resource column are skipped.
+        Missing values (NaN) in a resource column are skipped; each resource
+        is projected from its own last observed date.
     limits : mapping of str to float
         Resource column name -> hard limit (units of that column).
     date_column : str
@@ -744,18 +1036,26 @@ def doomsday_table(
     as_of : date-like, optional
         Use only rows dated on or before this day (default: the last date),
         to see what the forecast said at that time.
-    window_days, model, horizon_days, n_simulations, band, rng
-        Passed to :func:`project_to_limit` (``rng`` is shared by all resources).
+    window_days, model, horizon_days, n_simulations, band, block_days
+        Passed to :func:`project_to_limit`.
+    rng : int or numpy.random.Generator
+        Seed or generator (a generator is advanced by one draw). Each
+        resource draws from its own stream, derived from ``rng`` and a
+        stable hash (SHA-256) of the resource's name, so a resource's row is
+        the same whichever other resources are listed, in whatever order.
 
     Returns
     -------
     DataFrame
-        One row per resource in ``limits``, sorted by median crossing date,
-        with columns ``resource``, ``current`` (last value), ``limit``,
-        ``percent_of_limit``, ``monthly_growth_pct``, ``doomsday`` (date of the
-        median crossing; NaT if beyond the horizon), ``earliest`` and
-        ``latest`` (edges of the band), ``days_left`` (float days after the
-        resource's last observed date, ``inf`` if beyond the horizon).
+        One row per resource in ``limits``, sorted by ``doomsday`` (NaT
+        last), ties by ``days_left``, with columns ``resource``, ``current``
+        (last value), ``limit``, ``percent_of_limit``, ``monthly_growth_pct``
+        (:attr:`GrowthFit.monthly_growth_pct` of the fit), ``doomsday`` (date
+        the median trend crosses the limit; NaT if beyond the horizon),
+        ``earliest`` and ``latest`` (edges of the band of trend crossings),
+        ``days_left`` (float days from the table's as-of date, the last date
+        on or before ``as_of`` and the same for every resource, to the median
+        crossing; 0 if that is already past, ``inf`` if beyond the horizon).
 
     Examples
     --------
@@ -782,7 +1082,7 @@ def doomsday_table(
             f"limits names columns that frame does not have: {', '.join(map(repr, missing))}"
         )
     check_choice("model", model, MODELS)
-    generator = check_seed("rng", rng)
+    entropy = int(check_seed("rng", rng).integers(2**63))
     try:
         dates = pd.to_datetime(frame[date_column])
     except (TypeError, ValueError):
@@ -803,6 +1103,7 @@ def doomsday_table(
     keep = (dates <= cutoff).to_numpy()
     order = np.argsort(day_numbers[keep], kind="stable")
     kept_days = day_numbers[keep][order]
+    table_day = float(kept_days[-1])  # the as-of date every days_left counts from
 
     rows = []
     for resource, limit in limits.items():
@@ -828,28 +1129,31 @@ def doomsday_table(
             horizon_days=horizon_days,
             n_simulations=n_simulations,
             band=band,
-            rng=generator,
+            block_days=block_days,
+            rng=_resource_generator(entropy, resource),
         )
         last_date = first_date + pd.Timedelta(days=projection.as_of_day)
         current = float(resource_values[-1])
+        days_left = projection.as_of_day + projection.crossing_median - table_day
         rows.append(
             {
                 "resource": resource,
                 "current": current,
                 "limit": limit,
                 "percent_of_limit": 100.0 * current / limit,
-                "monthly_growth_pct": monthly_growth_pct(projection.fit.daily_growth_rate),
+                "monthly_growth_pct": projection.fit.monthly_growth_pct,
                 "doomsday": _date_after(last_date, projection.crossing_median),
                 "earliest": _date_after(last_date, projection.crossing_low),
                 "latest": _date_after(last_date, projection.crossing_high),
-                "days_left": projection.crossing_median,
+                "days_left": max(days_left, 0.0),
             }
         )
     table = pd.DataFrame(rows)
-    table["doomsday"] = pd.to_datetime(table["doomsday"])
-    table["earliest"] = pd.to_datetime(table["earliest"])
-    table["latest"] = pd.to_datetime(table["latest"])
-    return table.sort_values("days_left", kind="stable").reset_index(drop=True)
+    for column in ("doomsday", "earliest", "latest"):
+        table[column] = pd.to_datetime(table[column])
+    return table.sort_values(
+        ["doomsday", "days_left"], na_position="last", kind="stable"
+    ).reset_index(drop=True)
 
 
 def start_by_date(
@@ -1061,6 +1365,19 @@ def zipf_sizes(n_workspaces: int, exponent: float = 1.1, *, rng: object = 0) -> 
     return generator.permutation(sizes / sizes.sum())
 
 
+def _contiguous_hosts(n_logical_shards: int, n_hosts: int, name: str = "n_hosts") -> np.ndarray:
+    """Host of every logical shard when each host holds a contiguous block of shards.
+
+    Shard ``s`` lives on host ``s // (n_logical_shards // n_hosts)``; ``name``
+    is the argument blamed when ``n_hosts`` does not divide the shards evenly.
+    """
+    if n_logical_shards % n_hosts:
+        raise ValueError(
+            f"{name} must divide n_logical_shards ({n_logical_shards}) evenly, got {n_hosts}"
+        )
+    return np.arange(n_logical_shards) // (n_logical_shards // n_hosts)
+
+
 @dataclass(frozen=True, eq=False)
 class ShardingResult:
     """Where workspaces landed after hashing them to logical shards on hosts.
@@ -1155,14 +1472,12 @@ def simulate_sharding(
     count = check_integer("n_workspaces", n_workspaces, low=1)
     shards = check_integer("n_logical_shards", n_logical_shards, low=1)
     hosts = check_integer("n_hosts", n_hosts, low=1)
-    if shards % hosts:
-        raise ValueError(f"n_hosts must divide n_logical_shards ({shards}) evenly, got {hosts}")
+    shard_host = _contiguous_hosts(shards, hosts)
     exponent = check_number("zipf_exponent", zipf_exponent, low=0.0)
     generator = check_seed("rng", rng)
     sizes = zipf_sizes(count, exponent, rng=generator)
     workspace_ids = generator.integers(0, 2**63, size=count, dtype=np.uint64)
     workspace_shard = (stable_hash(workspace_ids) % np.uint64(shards)).astype(np.int64)
-    shard_host = np.arange(shards) // (shards // hosts)
     shard_load = np.bincount(workspace_shard, weights=sizes, minlength=shards)
     host_load = np.bincount(shard_host, weights=shard_load, minlength=hosts)
     return ShardingResult(
@@ -1210,11 +1525,9 @@ def rebalance_shards(n_logical_shards: int, hosts_before: int, hosts_after: int)
     shards = check_integer("n_logical_shards", n_logical_shards, low=1)
     before = check_integer("hosts_before", hosts_before, low=1)
     after = check_integer("hosts_after", hosts_after, low=1)
-    for name, hosts in (("hosts_before", before), ("hosts_after", after)):
-        if shards % hosts:
-            raise ValueError(f"{name} must divide n_logical_shards ({shards}) evenly, got {hosts}")
+    host = _contiguous_hosts(shards, before, "hosts_before")
+    _contiguous_hosts(shards, after, "hosts_after")  # checks that hosts_after divides evenly
     per_before, per_after = shards // before, shards // after
-    host = np.arange(shards) // per_before
     position = np.arange(shards) % per_before
     stays = (host < after) & (position < per_after)
     kept_per_host = np.bincount(host[stays], minlength=after)
@@ -1277,7 +1590,7 @@ def fraction_moved(
     if scheme == "modulo":
         moved = hashes % np.uint64(before) != hashes % np.uint64(after)
         return float(moved.mean())
+    old_host = _contiguous_hosts(shards, before, "hosts_before")
     new_host = rebalance_shards(shards, before, after)
-    old_host = np.arange(shards) // (shards // before)
     shard = (hashes % np.uint64(shards)).astype(np.int64)
     return float((old_host[shard] != new_host[shard]).mean())
