@@ -106,3 +106,11 @@ def test_a_heavier_tail_makes_the_busiest_host_busier():
         for exponent in (0.6, 0.8, 1.0, 1.2)
     ]
     assert imbalance == sorted(imbalance) and imbalance[0] < 1.2 < imbalance[-1]
+
+
+def test_busy_days_touch_the_ceiling_before_the_trend_does(metrics):
+    days = (metrics.date - metrics.date.iloc[0]).dt.days.to_numpy()
+    projection = growth.project_to_limit(days, metrics.cpu_peak_pct.to_numpy(), 90,
+                                         window_days=90, horizon_days=730, rng=SEED)
+    assert projection.first_touch_low < projection.crossing_low < projection.crossing_median
+    assert projection.crossing_low - projection.first_touch_low > 14  # weeks, not days
