@@ -2,6 +2,7 @@
 
 - Every notebook kernel started by nbval runs ``infralab/kernel_guard.py`` first:
   no network, and warnings are errors.
+- Hypothesis runs derandomised, without deadlines, so property tests are repeatable.
 - Exercise notebooks are stored without outputs, so they are run in nbval's lax
   mode (every cell must run without error; outputs are not compared), while
   lessons and solutions are compared strictly with their stored outputs.
@@ -12,8 +13,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from infralab.build import guarded_ipython_dir
+
+# Property tests explore the same examples on every run and never fail on a slow machine:
+# CI and every maintainer see the same result.
+settings.register_profile("course", derandomize=True, deadline=None, print_blob=True)
+settings.load_profile("course")
 
 ROOT = Path(__file__).parent
 _ipython_dir = guarded_ipython_dir()
