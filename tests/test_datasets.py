@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import ast
+import doctest
 import hashlib
+import importlib
+import os
 import re
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from infralab import datasets
-from infralab.datasets import DATASETS, MANIFEST_NAME, README_NAME, Column
+from infralab.datasets import DATASETS, MANIFEST_NAME, README_NAME, Column, core, postgres_metrics
 from infralab.paths import data_dir
 
 POSTGRES_FILE = DATASETS["postgres_metrics"].file_name
@@ -161,6 +167,68 @@ def test_verify_reports_an_edited_readme(copy_of_data):
         f"{README_NAME}: checksum does not match {MANIFEST_NAME}",
         f"{README_NAME} differs from a fresh regeneration; run `make data` to rebuild it",
     ]
+
+
+def test_write_all_rewrites_only_what_changed_and_leaves_no_temporary_file(copy_of_data):
+    old_time = 1_000_000_000
+    for path in copy_of_data.iterdir():
+        os.utime(path, (old_time, old_time))
+    (copy_of_data / README_NAME).write_text("edited by hand\n")
+    datasets.write_all(copy_of_data)
+    changed = sorted(
+        path.name for path in copy_of_data.iterdir() if path.stat().st_mtime != old_time
+    )
+    assert changed == [README_NAME]  # the manifest already held the README's right checksum
+    assert sorted(path.name for path in copy_of_data.iterdir()) == sorted(
+        [*(dataset.file_name for dataset in DATASETS.values()), README_NAME, MANIFEST_NAME]
+    )
+    assert datasets.verify(copy_of_data) == []
+
+
+# --- the package: one module per data set -------------------------------------------------
+
+
+def test_each_dataset_has_a_module_named_like_its_file():
+    for name, dataset in DATASETS.items():
+        assert dataset.file_name == f"{name}.csv"
+        assert importlib.import_module(f"infralab.datasets.{name}").DATASET is dataset
+
+
+def _infralab_imports(path: Path) -> set[str]:
+    """The infralab modules a file of ``infralab.datasets`` imports, relative imports resolved."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            package = "infralab.datasets".rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(part for part in (package, node.module) if part)
+            if node.module:
+                names.add(module)
+            else:  # from . import name
+                names |= {f"{module}.{alias.name}" for alias in node.names}
+    return {name for name in names if name.startswith("infralab")}
+
+
+def test_the_core_knows_no_dataset_and_datasets_know_only_the_core():
+    folder = Path(core.__file__).parent
+    assert _infralab_imports(folder / "core.py") <= {
+        "infralab.files",
+        "infralab.paths",
+        "infralab.validation",
+    }
+    modules = sorted(set(folder.glob("*.py")) - {folder / "core.py", folder / "__init__.py"})
+    assert sorted(path.stem for path in modules) == sorted(DATASETS)
+    for path in modules:
+        imports = _infralab_imports(path)
+        assert imports <= {"infralab.datasets.core", "infralab.validation"}, path.name
+
+
+def test_docstring_examples_hold(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the examples' folders go here
+    for module in (datasets, core, postgres_metrics):
+        failures, tried = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)[:2]
+        assert tried > 0 and failures == 0, module.__name__
 
 
 # --- the data dictionary --------------------------------------------------------------------

@@ -33,7 +33,6 @@ import re
 import shutil
 import tempfile
 import time
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -52,6 +51,7 @@ from nbconvert.preprocessors import (
 )
 
 from . import __version__
+from .files import write_if_changed
 from .paths import course_root
 from .validation import check_integer
 
@@ -146,27 +146,6 @@ def _notebook_text(notebook: nbformat.NotebookNode, source: Path) -> str:
         problem = problems["ValidationError"]
         raise ValueError(f"{source} does not convert to a valid notebook: {problem}")
     return text if text.endswith("\n") else text + "\n"
-
-
-def _write_if_changed(path: Path, text: str) -> bool:
-    """Write ``text`` as UTF-8 unless ``path`` already holds exactly those bytes.
-
-    The new content goes to a temporary file first and replaces the old one in
-    a single step, so an interrupted build never leaves half a file.
-    """
-    content = text.encode("utf-8")
-    if path.is_file() and path.read_bytes() == content:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with temporary.open("xb") as stream:  # permissions follow the umask, as for any new file
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return True
 
 
 def _notebooks_in(folder: Path) -> list[Path]:
@@ -337,7 +316,7 @@ def generate_exercises(
     for path, text in fresh.items():
         if path.is_file() and path.read_bytes() != text.encode("utf-8") and _looks_edited(path):
             continue
-        _write_if_changed(path, text)
+        write_if_changed(path, text.encode("utf-8"))
         written.append(path)
     return written
 
@@ -702,13 +681,14 @@ def build_handouts(
             },
         )
         body = body.replace(_NBCONVERT_DEFAULT_ALT, _FIGURE_ALT)
-        _write_if_changed(target, body.rstrip("\n") + "\n" + _STAMP.format(digest=stamp) + "\n")
+        page_text = body.rstrip("\n") + "\n" + _STAMP.format(digest=stamp) + "\n"
+        write_if_changed(target, page_text.encode("utf-8"))
 
     for folder in (output, output / _EXERCISE_FOLDER):
         for leftover in sorted(folder.glob("*.html")) if folder.is_dir() else []:
             if leftover not in outputs and _stamp_of(leftover) is not None:
                 leftover.unlink()
-    _write_if_changed(output / _INDEX, _index_html(pages))
+    write_if_changed(output / _INDEX, _index_html(pages).encode("utf-8"))
     return outputs
 
 
@@ -1023,7 +1003,7 @@ def execute_notebooks(
             client.execute()
             _with_stable_widget_ids(notebook, path.name)
             _merge_streams(notebook)
-            _write_if_changed(path, _notebook_text(notebook, path))
+            write_if_changed(path, _notebook_text(notebook, path).encode("utf-8"))
             done.append((path, time.perf_counter() - started))
     finally:
         if previous is None:

@@ -1,0 +1,193 @@
+"""The course's small data sets: how each is made, checked and loaded.
+
+Every CSV file in ``data/`` is *generated* by a seeded, deterministic function
+registered in :data:`DATASETS`, so the files can be rebuilt byte for byte on any
+machine and checked against a checksum manifest. The data dictionary
+(``data/README.md``) is generated from the same registry, so it can never
+disagree with the files.
+
+Loading goes through :func:`validate_frame`, which checks the columns, the
+types, empty cells and the allowed ranges, and names the file, the row and the
+column of the first problem it finds. Row numbers count the header as row 1, as
+a spreadsheet does: row 17 is line 17 of the file, the 16th row of data.
+
+The package holds one module per data set and one module of machinery:
+
+- :mod:`infralab.datasets.core` — :class:`Column`, :class:`Dataset`, checking
+  and loading, writing, the checksum manifest and the data dictionary; it
+  knows no particular data set.
+- :mod:`infralab.datasets.postgres_metrics` — lesson 03: one Postgres primary
+  through the growth spike of 2020 (its simulator, named constants and columns).
+
+To add a data set, add a module named like its file (``<name>.py`` for
+``data/<name>.csv``) that imports only :mod:`infralab.datasets.core` and
+:mod:`infralab.validation` and defines a seeded generator and a :class:`Dataset`
+called ``DATASET``; then add one line ``"<name>": <name>.DATASET`` to
+:data:`DATASETS`. Writing, checking, loading and the data dictionary follow
+from it.
+
+Examples
+--------
+>>> from infralab import datasets
+>>> metrics = datasets.load_postgres_metrics()  # doctest: +SKIP
+>>> problems = datasets.verify()  # an empty list means data/ is intact  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from infralab.datasets import core, postgres_metrics
+from infralab.datasets.core import (
+    MANIFEST_NAME,
+    README_NAME,
+    Column,
+    Dataset,
+    validate_frame,
+)
+from infralab.datasets.core import _read_manifest as _read_manifest
+from infralab.datasets.postgres_metrics import BYTES_PER_ROW as BYTES_PER_ROW
+from infralab.datasets.postgres_metrics import (
+    load_postgres_metrics,
+    simulate_postgres_metrics,
+)
+
+__all__ = [
+    "Column",
+    "Dataset",
+    "DATASETS",
+    "MANIFEST_NAME",
+    "README_NAME",
+    "generate",
+    "write_all",
+    "verify",
+    "load",
+    "load_postgres_metrics",
+    "validate_frame",
+    "simulate_postgres_metrics",
+]
+
+#: Every data set of the course, by name: the module that defines it and the stem of
+#: its file in ``data/``. Add a line to add a data set; the data dictionary lists them
+#: in this order.
+DATASETS: dict[str, Dataset] = {
+    "postgres_metrics": postgres_metrics.DATASET,
+}
+
+
+def generate(name: str) -> pd.DataFrame:
+    """Generate a registered data set afresh (the same frame on every call).
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`DATASETS`, e.g. ``"postgres_metrics"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Typed and rounded as :func:`load` returns it from the CSV file.
+
+    Raises
+    ------
+    TypeError
+        If ``name`` is not a string.
+    ValueError
+        If no data set has that name.
+
+    Examples
+    --------
+    >>> generate("postgres_metrics").shape
+    (1096, 7)
+    """
+    return core.generate_dataset(core.dataset_named(DATASETS, name))
+
+
+def write_all(folder: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Write every data set, the data dictionary and the checksum manifest.
+
+    The output is byte-for-byte reproducible: fixed decimals per column,
+    ``\\n`` line ends, UTF-8, no index column. Each file is written whole or
+    not at all: to a temporary file first, which then replaces the old one.
+
+    Parameters
+    ----------
+    folder : path-like, optional
+        Where to write; the course's ``data/`` folder by default. Created if missing.
+
+    Returns
+    -------
+    list of pathlib.Path
+        Each CSV, ``README.md``, then ``MANIFEST.sha256``. A file that already
+        holds the right bytes is not rewritten.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> [path.name for path in write_all(tempfile.mkdtemp())]
+    ['postgres_metrics.csv', 'README.md', 'MANIFEST.sha256']
+    """
+    return core.write_files(DATASETS, folder)
+
+
+def verify(folder: str | os.PathLike[str] | None = None) -> list[str]:
+    """Check ``data/`` against its manifest and against a fresh regeneration.
+
+    Parameters
+    ----------
+    folder : path-like, optional
+        The folder to check; the course's ``data/`` folder by default.
+
+    Returns
+    -------
+    list of str
+        One sentence per problem: a missing file, a checksum that does not match
+        the manifest, a file the manifest does not list (or lists but should
+        not), or a file that differs from what its generator produces now. An
+        empty list means everything is intact.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = write_all(folder)
+    >>> verify(folder)
+    []
+    """
+    return core.verify_files(DATASETS, folder)
+
+
+def load(name: str, folder: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Load a course data set from its CSV file, checked against its dictionary.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`DATASETS`, e.g. ``"postgres_metrics"``.
+    folder : path-like, optional
+        Folder holding the file; the course's ``data/`` folder by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The documented columns, typed (dates as ``datetime64``).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file is missing.
+    ValueError
+        If a column is missing or unexpected, or a cell is empty, of the wrong
+        type or out of range; the message names the file, the row (the header
+        is row 1, as in a spreadsheet) and the column.
+
+    Examples
+    --------
+    >>> load("postgres_metrics")["cpu_peak_pct"].max() <= 100  # doctest: +SKIP
+    True
+    """
+    dataset = core.dataset_named(DATASETS, name)
+    return core.load_file(core.data_folder(folder) / dataset.file_name, dataset)

@@ -1,0 +1,639 @@
+"""The machinery behind every data set: columns, checking, loading, writing, checksums.
+
+A data set is a :class:`Dataset`: a CSV file name, a description, its
+provenance, its :class:`Column` objects (type, unit, allowed range, meaning)
+and a seeded generator. Everything else follows from those and works on any
+registry of them (a mapping from name to :class:`Dataset`):
+
+- :func:`generate_dataset` runs a generator and checks what it returns;
+- :func:`write_files` writes every CSV file, the data dictionary
+  (``README.md``) and the checksum manifest, byte for byte reproducibly;
+- :func:`verify_files` checks a folder against its manifest and against a fresh
+  regeneration;
+- :func:`validate_frame` and :func:`load_file` check a table or a CSV file
+  against its columns and name the file, the row and the column of the first
+  problem. Row numbers count the header as row 1, as a spreadsheet does: row 17
+  is line 17 of the file, the 16th row of data.
+
+This module knows no particular data set: each lives in a module of its own in
+this package, and :data:`infralab.datasets.DATASETS` lists them.
+
+Examples
+--------
+>>> columns = (Column("day", "int", "days", 0, None, "Day number."),)
+>>> validate_frame(pd.DataFrame({"day": ["1", "2"]}), columns)["day"].tolist()
+[1, 2]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from infralab.files import write_if_changed
+from infralab.paths import data_dir
+from infralab.validation import check_choice
+
+__all__ = [
+    "Column",
+    "Dataset",
+    "MANIFEST_NAME",
+    "README_NAME",
+    "data_folder",
+    "dataset_named",
+    "generate_dataset",
+    "load_file",
+    "typed_frame",
+    "validate_frame",
+    "verify_files",
+    "write_files",
+]
+
+#: Checksum manifest in ``data/``, in the format ``sha256sum -c`` reads.
+MANIFEST_NAME = "MANIFEST.sha256"
+#: Generated data dictionary in ``data/``.
+README_NAME = "README.md"
+
+_DTYPES = ("date", "float", "int")
+_DATE_FORMAT = "%Y-%m-%d"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a data set: its name, type, unit, allowed range and meaning.
+
+    Parameters
+    ----------
+    name : str
+        Column header in the CSV file.
+    dtype : {"date", "float", "int"}
+        ``"date"`` cells are written ``YYYY-MM-DD`` and loaded as ``datetime64``;
+        ``"int"`` cells must be whole numbers.
+    unit : str
+        Unit of the values, in words (``"GiB"``, ``"% of one instance"``).
+    minimum, maximum : float or None
+        Inclusive bounds every value must respect; ``None`` for no bound.
+        Ignored for dates.
+    description : str
+        What the column measures, for the data dictionary.
+    decimals : int or None
+        Decimal places written to the CSV for ``"float"`` columns.
+    increasing : bool
+        Require strictly increasing values (a time axis with no repeats).
+    """
+
+    name: str
+    dtype: str
+    unit: str
+    minimum: float | None
+    maximum: float | None
+    description: str
+    decimals: int | None = None
+    increasing: bool = False
+
+    def __post_init__(self) -> None:
+        check_choice("dtype", self.dtype, _DTYPES)
+        if self.dtype == "float" and self.decimals is None:
+            raise ValueError(f"column {self.name!r}: a float column needs decimals, got None")
+
+    def expectation(self) -> str:
+        """What a valid cell looks like, in words (used in error messages)."""
+        if self.dtype == "date":
+            return "a date written YYYY-MM-DD, e.g. 2020-03-16"
+        kind = "a whole number" if self.dtype == "int" else "a number"
+        if self.minimum is not None and self.maximum is not None:
+            return f"{kind} between {self.minimum:g} and {self.maximum:g}"
+        if self.minimum is not None:
+            return f"{kind} of at least {self.minimum:g}"
+        if self.maximum is not None:
+            return f"{kind} of at most {self.maximum:g}"
+        return kind
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A registered data set: its file, meaning, origin, columns and generator.
+
+    Parameters
+    ----------
+    file_name : str
+        CSV file name inside ``data/``.
+    description : str
+        One paragraph: what a row is and what the data set is for.
+    provenance : str
+        Where the numbers come from: which published figures set the
+        parameters and which are illustrative assumptions.
+    columns : tuple of Column
+        The columns, in file order.
+    generate : callable
+        ``generate()`` returns the data set as a DataFrame, the same every call.
+    """
+
+    file_name: str
+    description: str
+    provenance: str
+    columns: tuple[Column, ...]
+    generate: Callable[[], pd.DataFrame]
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """The column headers, in file order."""
+        return tuple(column.name for column in self.columns)
+
+
+# ---------------------------------------------------------------------------
+# Finding and generating
+# ---------------------------------------------------------------------------
+
+
+def typed_frame(values: Mapping[str, object], columns: Sequence[Column]) -> pd.DataFrame:
+    """Build a frame in column order, rounded and typed exactly as loading returns it.
+
+    A generator ends with this, so that what it returns equals what is read
+    back from the CSV file it becomes.
+
+    Parameters
+    ----------
+    values : mapping of str to array-like
+        The values of each column, by column name (extra entries are ignored).
+    columns : sequence of Column
+        The columns, in file order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Dates as ``datetime64``, ``"int"`` columns rounded to ``int64``,
+        ``"float"`` columns rounded to their ``decimals``.
+
+    Examples
+    --------
+    >>> columns = (Column("disk_gib", "float", "GiB", 0, None, "Disk used.", decimals=1),)
+    >>> typed_frame({"disk_gib": [1.26, 2.0]}, columns)["disk_gib"].tolist()
+    [1.3, 2.0]
+    """
+    data = {}
+    for column in columns:
+        if column.dtype == "date":
+            data[column.name] = pd.to_datetime(pd.Series(values[column.name]))
+        elif column.dtype == "int":
+            data[column.name] = np.rint(np.asarray(values[column.name], dtype=float)).astype(
+                np.int64
+            )
+        else:
+            data[column.name] = np.round(
+                np.asarray(values[column.name], dtype=float), column.decimals
+            )
+    return pd.DataFrame(data)
+
+
+def dataset_named(registry: Mapping[str, Dataset], name: object) -> Dataset:
+    """The data set registered as ``name``.
+
+    Raises
+    ------
+    TypeError
+        If ``name`` is not a string.
+    ValueError
+        If no data set has that name; the message lists the names there are.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a data set name (a string), got {name!r}")
+    check_choice("name", name, registry)
+    return registry[name]
+
+
+def data_folder(folder: str | os.PathLike[str] | None = None) -> Path:
+    """``folder`` as a path, or the course's ``data/`` folder when it is ``None``.
+
+    Raises
+    ------
+    TypeError
+        If ``folder`` is neither ``None`` nor a path.
+    """
+    if folder is None:
+        return data_dir()
+    if not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"folder must be a path, got {folder!r}")
+    return Path(folder)
+
+
+def generate_dataset(dataset: Dataset) -> pd.DataFrame:
+    """Run a data set's generator and check the frame against its columns.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data set to generate.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Typed and rounded as :func:`load_file` returns it from the CSV file.
+
+    Raises
+    ------
+    ValueError
+        If the generator breaks its own columns' rules; the message names
+        ``generated <file name>``, the row and the column.
+    """
+    return validate_frame(dataset.generate(), dataset, source=f"generated {dataset.file_name}")
+
+
+# ---------------------------------------------------------------------------
+# Writing and verifying
+# ---------------------------------------------------------------------------
+
+
+def _csv_text(frame: pd.DataFrame, columns: Sequence[Column]) -> str:
+    """The CSV text of a typed frame: fixed formats, ``\\n`` line ends, no index."""
+    cells = {}
+    for column in columns:
+        values = frame[column.name]
+        if column.dtype == "date":
+            cells[column.name] = values.dt.strftime(_DATE_FORMAT)
+        elif column.dtype == "int":
+            cells[column.name] = values.astype(np.int64).astype(str)
+        else:
+            cells[column.name] = np.char.mod(f"%.{column.decimals}f", values.to_numpy(float))
+    return pd.DataFrame(cells).to_csv(index=False, lineterminator="\n")
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _manifest_text(contents: Mapping[str, bytes]) -> str:
+    return "".join(f"{_sha256(data)}  {file}\n" for file, data in sorted(contents.items()))
+
+
+def _range_text(column: Column) -> str:
+    if column.dtype == "date":
+        return "YYYY-MM-DD"
+    low = "" if column.minimum is None else f"{column.minimum:,.10g}"
+    high = "" if column.maximum is None else f"{column.maximum:,.10g}"
+    if not low and not high:
+        return "any"
+    return f"{low} to {high}" if low and high else (f">= {low}" if low else f"<= {high}")
+
+
+def _readme_text(registry: Mapping[str, Dataset], row_counts: Mapping[str, int]) -> str:
+    """The data dictionary of every data set in ``registry``."""
+    lines = [
+        "# Data",
+        "",
+        "This file is generated from `src/infralab/datasets/`, where each data set has a",
+        "module of its own, listed in the registry `DATASETS` in `__init__.py`; edit the",
+        "data set's module there, not this file. Every CSV file here is simulated by a",
+        "seeded function, so it can be rebuilt byte for byte:",
+        "",
+        "```",
+        "make data          # regenerate data/ and check it",
+        'python -c "from infralab import datasets; datasets.write_all()"',
+        "```",
+        "",
+        f"`{MANIFEST_NAME}` holds the SHA-256 checksum of every file here; check it with",
+        f"`sha256sum -c {MANIFEST_NAME}` inside this folder, or run",
+        '`python -c "from infralab import datasets; print(datasets.verify())"`, which also',
+        "compares each file with a fresh regeneration (an empty list means all is well).",
+        "",
+        "Load a file with `infralab.datasets.load(name)`: it checks every column, type and",
+        "range and names the file, row and column of the first problem. Row numbers count",
+        "the header as row 1, as a spreadsheet does, so row 17 is line 17 of the file.",
+        "",
+        "Files use UTF-8, a comma separator, `\\n` line ends, dates as `YYYY-MM-DD` and a",
+        "point for decimals. Ranges are inclusive.",
+    ]
+    for name, dataset in registry.items():
+        lines += [
+            "",
+            f"## `{dataset.file_name}`",
+            "",
+            f"Load with `infralab.datasets.load({name!r})`. {row_counts[name]:,} rows, "
+            f"{len(dataset.columns)} columns.",
+            "",
+            dataset.description,
+            "",
+            f"**Provenance.** {dataset.provenance}",
+            "",
+            "| column | type | unit | allowed range | description |",
+            "|---|---|---|---|---|",
+        ]
+        for column in dataset.columns:
+            lines.append(
+                f"| `{column.name}` | {column.dtype} | {column.unit} | {_range_text(column)} "
+                f"| {column.description} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _expected_contents(registry: Mapping[str, Dataset]) -> dict[str, bytes]:
+    """Every CSV file, then the data dictionary: file name to bytes."""
+    frames = {name: generate_dataset(dataset) for name, dataset in registry.items()}
+    contents = {
+        dataset.file_name: _csv_text(frames[name], dataset.columns).encode("utf-8")
+        for name, dataset in registry.items()
+    }
+    row_counts = {name: len(frame) for name, frame in frames.items()}
+    contents[README_NAME] = _readme_text(registry, row_counts).encode("utf-8")
+    return contents
+
+
+def write_files(
+    registry: Mapping[str, Dataset], folder: str | os.PathLike[str] | None = None
+) -> list[Path]:
+    """Write every data set of ``registry``, the data dictionary and the checksum manifest.
+
+    The output is byte-for-byte reproducible: fixed decimals per column,
+    ``\\n`` line ends, UTF-8, no index column. Each file is written whole or
+    not at all (see :func:`infralab.files.write_if_changed`).
+
+    Parameters
+    ----------
+    registry : mapping of str to Dataset
+        The data sets, by name, in the order the data dictionary lists them.
+    folder : path-like, optional
+        Where to write; the course's ``data/`` folder by default. Created if missing.
+
+    Returns
+    -------
+    list of pathlib.Path
+        Each CSV, ``README.md``, then ``MANIFEST.sha256``. A file that already
+        holds the right bytes is not rewritten.
+    """
+    target = data_folder(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    contents = _expected_contents(registry)
+    contents[MANIFEST_NAME] = _manifest_text(contents).encode("utf-8")
+    written = []
+    for file, data in contents.items():
+        path = target / file
+        write_if_changed(path, data)  # unchanged files keep their modification time
+        written.append(path)
+    return written
+
+
+def _read_manifest(path: Path) -> tuple[dict[str, str], list[str]]:
+    """The manifest's entries (file name to SHA-256) and a sentence per malformed line."""
+    entries: dict[str, str] = {}
+    problems = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = re.fullmatch(r"([0-9a-fA-F]{64}) [ *](.+)", line)  # text or binary mode
+        digest, file = (match[1], match[2]) if match else (line, "")
+        if len(digest) != 64 or not file:
+            problems.append(f"{MANIFEST_NAME} line {number} is not '<sha256>  <file>': {line!r}")
+            continue
+        entries[file] = digest.lower()
+    return entries, problems
+
+
+def verify_files(
+    registry: Mapping[str, Dataset], folder: str | os.PathLike[str] | None = None
+) -> list[str]:
+    """Check a folder against its manifest and against a fresh regeneration of ``registry``.
+
+    Parameters
+    ----------
+    registry : mapping of str to Dataset
+        The data sets the folder must hold, by name.
+    folder : path-like, optional
+        The folder to check; the course's ``data/`` folder by default.
+
+    Returns
+    -------
+    list of str
+        One sentence per problem: a missing file, a checksum that does not match
+        the manifest, a file the manifest does not list (or lists but should
+        not), or a file that differs from what its generator produces now. An
+        empty list means everything is intact.
+    """
+    target = data_folder(folder)
+    expected = _expected_contents(registry)
+    problems = []
+    manifest_path = target / MANIFEST_NAME
+    if manifest_path.is_file():
+        manifest, problems = _read_manifest(manifest_path)
+    else:
+        manifest = {}
+        problems.append(f"{MANIFEST_NAME} is missing from {target}")
+    for file in sorted(set(manifest) - set(expected)):
+        problems.append(f"{MANIFEST_NAME} lists {file}, which is not a course data file")
+    hint = "run `make data` to rebuild it"
+    for file, data in expected.items():
+        path = target / file
+        if not path.is_file():
+            problems.append(f"{file} is missing from {target}; {hint}")
+            continue
+        actual = path.read_bytes()
+        if manifest_path.is_file():
+            if file not in manifest:
+                problems.append(f"{file} is not listed in {MANIFEST_NAME}")
+            elif manifest[file] != _sha256(actual):
+                problems.append(f"{file}: checksum does not match {MANIFEST_NAME}")
+        if actual != data:
+            problems.append(f"{file} differs from a fresh regeneration; {hint}")
+    return problems
+
+
+# ---------------------------------------------------------------------------
+# Loading and validating
+# ---------------------------------------------------------------------------
+
+
+def _describe_cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return "an empty cell"
+    if isinstance(value, str) and not value.strip():
+        return "an empty cell"
+    text = repr(value.strip() if isinstance(value, str) else value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _spreadsheet_row(position: int) -> int:
+    """Row number as a spreadsheet shows it: the header is row 1."""
+    return position + 2
+
+
+def validate_frame(
+    frame: pd.DataFrame,
+    dataset_or_columns: Dataset | Sequence[Column],
+    source: str = "data",
+    *,
+    allow_extra_columns: bool = False,
+) -> pd.DataFrame:
+    """Check a table against its documented columns and return it typed.
+
+    Use it on a data set read from a file (cells may be text) or on a frame a
+    learner built. Checks, in order: missing columns, unexpected columns, then
+    column by column every cell's type, emptiness and range, and that an
+    increasing column (the date) never goes back or repeats.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table, one row per record in file order.
+    dataset_or_columns : Dataset or sequence of Column
+        What the table must hold.
+    source : str
+        Name used in messages, usually the file name.
+    allow_extra_columns : bool
+        Keep quiet about columns that are not documented (they are dropped).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The documented columns in their documented order with a fresh index:
+        dates as ``datetime64``, ``"int"`` columns as ``int64``, ``"float"``
+        columns as ``float64``.
+
+    Raises
+    ------
+    TypeError
+        If ``frame`` is not a DataFrame or ``dataset_or_columns`` holds no columns.
+    ValueError
+        On the first problem found. The message names the source, the row and
+        the column: ``postgres_metrics.csv row 17, column cpu_peak_pct: expected
+        a number between 0 and 100, got 'abc'``. Rows are numbered as in a
+        spreadsheet, the header being row 1, so row 17 is the 16th row of data
+        (position 15 of the frame) and line 17 of a CSV file.
+
+    Examples
+    --------
+    >>> columns = (Column("day", "int", "days", 0, None, "Day number."),)
+    >>> validate_frame(pd.DataFrame({"day": ["1", "2"]}), columns)["day"].tolist()
+    [1, 2]
+    >>> validate_frame(pd.DataFrame({"day": ["1", "-2"]}), columns, "my.csv")
+    Traceback (most recent call last):
+    ...
+    ValueError: my.csv row 3, column day: expected a whole number of at least 0, got '-2'
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
+    columns = (
+        dataset_or_columns.columns
+        if isinstance(dataset_or_columns, Dataset)
+        else tuple(dataset_or_columns)
+    )
+    if not columns or not all(isinstance(column, Column) for column in columns):
+        raise TypeError("dataset_or_columns must be a Dataset or a sequence of Column")
+    names = [column.name for column in columns]
+    present = [str(name) for name in frame.columns]
+    missing = [name for name in names if name not in present]
+    if missing:
+        raise ValueError(
+            f"{source}: missing column(s) {', '.join(map(repr, missing))}; "
+            f"expected columns {', '.join(names)}"
+        )
+    extra = [name for name in present if name not in names]
+    if extra and not allow_extra_columns:
+        raise ValueError(
+            f"{source}: unexpected column(s) {', '.join(map(repr, extra))}; "
+            f"expected columns {', '.join(names)}"
+        )
+    if len(present) != len(set(present)):
+        repeated = sorted({name for name in present if present.count(name) > 1})
+        raise ValueError(f"{source}: column(s) {', '.join(map(repr, repeated))} appear twice")
+    if len(frame) == 0:
+        raise ValueError(f"{source}: no rows of data below the header")
+    frame = frame.set_axis(present, axis=1)
+    typed = {column.name: _check_column(frame[column.name], column, source) for column in columns}
+    return pd.DataFrame(typed)
+
+
+def _fail(source: str, position: int, column: Column, raw: object) -> ValueError:
+    return ValueError(
+        f"{source} row {_spreadsheet_row(position)}, column {column.name}: "
+        f"expected {column.expectation()}, got {_describe_cell(raw)}"
+    )
+
+
+def _check_column(values: pd.Series, column: Column, source: str) -> pd.Series:
+    raw = values.reset_index(drop=True)
+    if column.dtype == "date":
+        if pd.api.types.is_datetime64_any_dtype(raw):
+            parsed = raw
+        else:
+            text = raw.astype(object).where(raw.notna(), "").astype(str).str.strip()
+            parsed = pd.to_datetime(text, format=_DATE_FORMAT, errors="coerce")
+        bad = parsed.isna().to_numpy()
+        if bad.any():
+            position = int(np.argmax(bad))
+            raise _fail(source, position, column, raw.iloc[position])
+        result = parsed.astype("datetime64[us]")
+        ordered = result.to_numpy()
+    else:
+        if pd.api.types.is_bool_dtype(raw):
+            numbers = pd.Series(np.nan, index=raw.index)
+        else:
+            numbers = pd.to_numeric(raw, errors="coerce").astype(float)
+        number_array = numbers.to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(number_array)
+            if column.dtype == "int":
+                bad |= number_array != np.round(number_array)
+                bad |= np.abs(number_array) > 2**53  # beyond this a float is no longer exact
+            if column.minimum is not None:
+                bad |= number_array < column.minimum
+            if column.maximum is not None:
+                bad |= number_array > column.maximum
+        if bad.any():
+            position = int(np.argmax(bad))
+            raise _fail(source, position, column, raw.iloc[position])
+        if column.dtype == "int":
+            result = pd.Series(number_array.astype(np.int64))
+        else:
+            result = pd.Series(number_array)
+        ordered = number_array
+    if column.increasing and len(ordered) > 1:
+        steps_back = ~(ordered[1:] > ordered[:-1])
+        if steps_back.any():
+            position = int(np.argmax(steps_back)) + 1
+            raise ValueError(
+                f"{source} row {_spreadsheet_row(position)}, column {column.name}: values must "
+                f"increase with no repeats, but {_describe_cell(raw.iloc[position])} comes after "
+                f"{_describe_cell(raw.iloc[position - 1])}"
+            )
+    return result.rename(column.name)
+
+
+def load_file(path: str | os.PathLike[str], dataset: Dataset) -> pd.DataFrame:
+    """Read a CSV file and check it against a data set's columns.
+
+    Parameters
+    ----------
+    path : path-like
+        The CSV file.
+    dataset : Dataset
+        What the file must hold.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The documented columns, typed (see :func:`validate_frame`).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file is missing.
+    ValueError
+        If the file is not a CSV file or breaks the data set's columns; the
+        message names the file, the row (the header is row 1) and the column.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} does not exist; run `make data` to rebuild the course's data files"
+        )
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path.name} could not be read as a CSV file: {error}") from None
+    return validate_frame(raw, dataset, source=path.name)
