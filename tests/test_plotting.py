@@ -278,3 +278,13 @@ def test_plotting_arguments_are_validated():
     with pytest.raises(ValueError, match="max_ticks must be >= 3, got 2"):
         format_date_axis(ax, max_ticks=2)
     plt.close(fig)
+
+
+def test_mark_limit_can_label_the_left_end():
+    fig, ax = plt.subplots()
+    mark_limit(ax, 90, "ceiling", label_side="left")
+    (label,) = ax.texts
+    assert label.get_text() == "ceiling" and label.xy == (0.0, 90) and label.get_ha() == "left"
+    with pytest.raises(ValueError, match="label_side must be one of 'left', 'right'"):
+        mark_limit(ax, 90, "ceiling", label_side="middle")
+    plt.close(fig)

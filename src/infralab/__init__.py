@@ -3,13 +3,16 @@
 Lesson modules (one per topic) hold the simulations; shared modules hold what
 every lesson uses:
 
-- :mod:`infralab.growth` — the doomsday clock: growth fits, projections, sharding.
+- :mod:`infralab.growth` — lesson 03, the doomsday clock: growth fits, projections, sharding.
 - :mod:`infralab.plotting` — the course figure style and recurring figure kinds.
+- :mod:`infralab.tryit` — interactive "try it" panels.
 - :mod:`infralab.datasets` — generators, loaders and checksums for ``data/``.
 - :mod:`infralab.checks` — friendly self-checks for exercise notebooks.
 - :mod:`infralab.validation` — argument checks with clear messages.
 - :mod:`infralab.environment` — the set-up check in ``00_start_here``.
+- :mod:`infralab.build` — exercises, handouts, notebook execution and the course map.
 - :mod:`infralab.cli` — the ``infralab`` command behind the Makefile.
+- :mod:`infralab.kernel_guard`, :mod:`infralab.files`, :mod:`infralab.paths` — plumbing.
 """
 
 __version__ = "0.1.0"

@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import cycler
 
-from .validation import check_date, check_integer, check_number
+from .validation import check_choice, check_date, check_integer, check_number
 
 __all__ = [
     "PALETTE",
@@ -108,18 +108,27 @@ def _axes(ax: plt.Axes | None) -> plt.Axes:
     return ax
 
 
-def mark_limit(ax: plt.Axes, value: float, label: str, *, colour: str = COLOURS["vermillion"]):
-    """Draw a dashed horizontal line for a hard limit, labelled at its right end."""
+def mark_limit(
+    ax: plt.Axes,
+    value: float,
+    label: str,
+    *,
+    colour: str = COLOURS["vermillion"],
+    label_side: str = "right",
+):
+    """Draw a dashed horizontal line for a hard limit, labelled at one end (``label_side``)."""
     value = check_number("value", value)
+    check_choice("label_side", label_side, ("left", "right"))
     ax = _axes(ax)
     line = ax.axhline(value, color=colour, linestyle="--", linewidth=1.6)
+    right = label_side == "right"
     ax.annotate(
         label,
-        xy=(1.0, value),
+        xy=(1.0 if right else 0.0, value),
         xycoords=("axes fraction", "data"),
-        xytext=(-4, 4),
+        xytext=(-4 if right else 4, 4),
         textcoords="offset points",
-        ha="right",
+        ha="right" if right else "left",
         va="bottom",
         color=colour,
         fontsize=11,
