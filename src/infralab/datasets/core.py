@@ -348,24 +348,9 @@ def _expected_contents(registry: Mapping[str, Dataset]) -> dict[str, bytes]:
 def write_files(
     registry: Mapping[str, Dataset], folder: str | os.PathLike[str] | None = None
 ) -> list[Path]:
-    """Write every data set of ``registry``, the data dictionary and the checksum manifest.
+    """:func:`infralab.datasets.write_all` for any ``registry``.
 
-    The output is byte-for-byte reproducible: fixed decimals per column,
-    ``\\n`` line ends, UTF-8, no index column. Each file is written whole or
-    not at all (see :func:`infralab.files.write_if_changed`).
-
-    Parameters
-    ----------
-    registry : mapping of str to Dataset
-        The data sets, by name, in the order the data dictionary lists them.
-    folder : path-like, optional
-        Where to write; the course's ``data/`` folder by default. Created if missing.
-
-    Returns
-    -------
-    list of pathlib.Path
-        Each CSV, ``README.md``, then ``MANIFEST.sha256``. A file that already
-        holds the right bytes is not rewritten.
+    ``registry`` maps names to data sets, in the order the data dictionary lists them.
     """
     target = data_folder(folder)
     target.mkdir(parents=True, exist_ok=True)
@@ -398,23 +383,7 @@ def _read_manifest(path: Path) -> tuple[dict[str, str], list[str]]:
 def verify_files(
     registry: Mapping[str, Dataset], folder: str | os.PathLike[str] | None = None
 ) -> list[str]:
-    """Check a folder against its manifest and against a fresh regeneration of ``registry``.
-
-    Parameters
-    ----------
-    registry : mapping of str to Dataset
-        The data sets the folder must hold, by name.
-    folder : path-like, optional
-        The folder to check; the course's ``data/`` folder by default.
-
-    Returns
-    -------
-    list of str
-        One sentence per problem: a missing file, a checksum that does not match
-        the manifest, a file the manifest does not list (or lists but should
-        not), or a file that differs from what its generator produces now. An
-        empty list means everything is intact.
-    """
+    """:func:`infralab.datasets.verify` for any ``registry``: the data sets the folder must hold."""
     target = data_folder(folder)
     expected = _expected_contents(registry)
     problems = []
