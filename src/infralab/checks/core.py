@@ -47,8 +47,10 @@ __all__ = [
     "Mistake",
     "Number",
     "NumberArray",
+    "NumberMap",
     "Task",
     "Text",
+    "TextSet",
     "TupleOf",
     "Verdict",
     "evaluate",
@@ -393,6 +395,103 @@ class TupleOf(Comparator):
             comparator.format(item) for comparator, item in zip(self.items, value, strict=True)
         )
         return f"({shown})"
+
+
+def _as_label_map(value: object) -> dict[str, float] | None:
+    """A dict or Series of numbers as {label text: float}; None if it is not one."""
+    if isinstance(value, pd.Series):
+        items = list(value.items())
+    elif isinstance(value, Mapping):
+        items = list(value.items())
+    else:
+        return None
+    found: dict[str, float] = {}
+    for label, number in items:
+        if not _is_real_number(number):
+            return None
+        key = _one_line(str(label)).casefold()
+        if key in found:
+            return None
+        found[key] = float(number)
+    return found
+
+
+@dataclass(frozen=True)
+class NumberMap(Comparator):
+    """Numbers by label: a pandas Series or a dict, compared label by label.
+
+    Labels are compared as text ignoring case, so ``{"Mobile": 0.1}`` matches a
+    Series indexed ``"mobile"``; order does not matter.
+
+    Examples
+    --------
+    >>> NumberMap()({"a": 1.0, "b": 2.0}, pd.Series({"b": 2.0, "a": 1.0}))
+    True
+    >>> NumberMap()({"a": 1.0}, {"a": 1.0, "b": 2.0})
+    False
+    """
+
+    rel_tol: float = 1e-6
+    abs_tol: float = 1e-12
+    describe: ClassVar[str] = "numbers by label (a Series or a dict)"
+
+    def accepts(self, got: object) -> bool:
+        return _as_label_map(got) is not None
+
+    def _same(self, expected: object, got: object) -> bool:
+        wanted, answer = _as_label_map(expected), _as_label_map(got)
+        if wanted is None or answer is None or wanted.keys() != answer.keys():
+            return False
+        number = Number(rel_tol=self.rel_tol, abs_tol=self.abs_tol)
+        return all(number(wanted[key], answer[key]) for key in wanted)
+
+    def _format(self, value: object) -> str:
+        found = _as_label_map(value)
+        if found is None:
+            return short_repr(value, 40)
+        shown = ", ".join(f"{key}: {number:.4g}" for key, number in list(found.items())[:3])
+        more = ", ..." if len(found) > 3 else ""
+        return f"{{{shown}{more}}} ({len(found)} labels)"
+
+
+def _as_text_set(value: object) -> frozenset[str] | None:
+    if isinstance(value, (str, bytes, Mapping)) or value is None:
+        return None
+    try:
+        items = list(value)  # type: ignore[call-overload]
+    except Exception:
+        return None
+    if not all(isinstance(item, str) for item in items):
+        return None
+    return frozenset(_one_line(item).casefold() for item in items)
+
+
+@dataclass(frozen=True)
+class TextSet(Comparator):
+    """A collection of texts (list, tuple, set, Series...), order and case ignored.
+
+    Examples
+    --------
+    >>> TextSet()(["purchase", "sign_up"], {"Sign_up", "purchase"})
+    True
+    >>> TextSet()(["purchase"], "purchase")
+    False
+    """
+
+    describe: ClassVar[str] = "a list of names"
+
+    def accepts(self, got: object) -> bool:
+        return _as_text_set(got) is not None
+
+    def _same(self, expected: object, got: object) -> bool:
+        wanted, answer = _as_text_set(expected), _as_text_set(got)
+        return wanted is not None and wanted == answer
+
+    def _format(self, value: object) -> str:
+        found = _as_text_set(value)
+        if found is None:
+            return short_repr(value, 40)
+        return "[" + ", ".join(repr(item) for item in sorted(found)) + "]"
 
 
 # --------------------------------------------------------------------------- cases, mistakes

@@ -1,0 +1,598 @@
+"""Self-checks for the exercises of lesson 05, server-side tracking.
+
+Each function below checks one exercise task. A check cell reads::
+
+    from infralab.checks import server_side_tracking as check
+    check.client_side_loss(client_side_loss)
+
+It runs your function on several inputs, some of them hidden from the
+notebook, and prints one line: correct, not attempted yet, a hint for a common
+mistake, or one input where your answer differs from the expected one.
+
+The expected answers are worked out here, independently of the course's own
+:mod:`infralab.tracking`, from the definition of each task:
+
+==========================  ==========================================================
+task                        expected answer
+==========================  ==========================================================
+client_side_loss            ``1 - client_count / server_count``
+loss_by_segment             per segment: ``1 - client events / distinct server
+                            event_ids`` (server retries repeat an event_id)
+corrected_funnel            per step: ``sum over segments of client / survival``
+events_to_move_server_side  the events whose client-side loss in *any* segment is
+                            greater than ``max_loss``
+ab_readout_error            measured lift minus true lift, where a lift is
+                            ``variant / control - 1`` and a measured rate is the true
+                            rate times its arm's survival
+anonymous_ids               ``0`` with no visits, else ``1 +`` the number of gaps of at
+                            least ``cookie_cap_days`` between consecutive visits
+==========================  ==========================================================
+
+``TASKS`` maps each task name to its :class:`~infralab.checks.core.Task`
+(cases, mistakes, comparison); ``EXAMPLES`` maps it to the cases that are not
+hidden.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from infralab.checks.core import Case, Mistake, Number, NumberMap, Task, TextSet
+
+__all__ = [
+    "EXAMPLES",
+    "TASKS",
+    "ab_readout_error",
+    "anonymous_ids",
+    "client_side_loss",
+    "corrected_funnel",
+    "events_to_move_server_side",
+    "loss_by_segment",
+]
+
+# --------------------------------------------------------------------------- 1. loss
+
+
+def _loss(server_count, client_count):
+    return 1 - client_count / server_count
+
+
+CLIENT_SIDE_LOSS = Task(
+    name="client_side_loss",
+    parameters=("server_count", "client_count"),
+    summary="The fraction of the server's events that client-side tracking missed.",
+    compare=Number(rel_tol=1e-6, abs_tol=1e-9),
+    cases=(
+        Case.from_reference(_loss, 10_000, 6_800),
+        Case.from_reference(_loss, 5_130_741, 3_217_740, hidden=True),
+        Case.from_reference(_loss, 4_300, 70, hidden=True),
+        Case.from_reference(_loss, 250, 250, hidden=True),
+    ),
+    mistakes=(
+        Mistake(
+            "you returned the share the client kept (client / server). The loss is the "
+            "share it missed: 1 - client_count / server_count.",
+            lambda server_count, client_count: client_count / server_count,
+        ),
+        Mistake(
+            "you returned a percentage. Return a fraction between 0 and 1 (0.32, not 32).",
+            lambda server_count, client_count: 100 * (1 - client_count / server_count),
+        ),
+        Mistake(
+            "you divided by the client count. The server count is the truth to compare "
+            "against: (server - client) / server.",
+            lambda server_count, client_count: (server_count - client_count) / client_count,
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- 2. by segment
+
+
+def _events(counts: dict[str, tuple[int, int, int]], seed: int) -> pd.DataFrame:
+    """An event log: per segment (server events, client events, server retries)."""
+    rng = np.random.default_rng(seed)
+    frames = []
+    next_user = 1
+    for segment, (server, client, retries) in counts.items():
+        ids = [f"{segment[:3].lower()}-{number:05d}" for number in range(server)]
+        users = next_user + rng.integers(0, max(server // 3, 1), size=server)
+        next_user = int(users.max()) + 1
+        steps = rng.choice(["visit", "sign_up", "activate", "purchase"], size=server)
+        server_rows = pd.DataFrame(
+            {"event_id": ids, "user_id": users, "segment": segment, "step": steps}
+        )
+        repeated = server_rows.iloc[rng.choice(server, size=retries, replace=True)]
+        seen = rng.choice(server, size=client, replace=False)
+        frames += [
+            pd.concat([server_rows, repeated]).assign(source="server"),
+            server_rows.iloc[np.sort(seen)].assign(source="client"),
+        ]
+    table = pd.concat(frames, ignore_index=True)
+    order = rng.permutation(len(table))
+    return table.iloc[order].reset_index(drop=True)
+
+
+def _by_segment(events, *, unique=True, kept_share=False):
+    server = events[events["source"] == "server"]
+    if unique:
+        server = server.drop_duplicates("event_id")
+    client = events[events["source"] == "client"]
+    server_counts = server.groupby("segment").size()
+    client_counts = client.groupby("segment").size().reindex(server_counts.index, fill_value=0)
+    share = client_counts / server_counts
+    return share if kept_share else 1 - share
+
+
+def _by_segment_of_users(events):
+    server = events[events["source"] == "server"].groupby("segment")["user_id"].nunique()
+    client = events[events["source"] == "client"].groupby("segment")["user_id"].nunique()
+    return 1 - client.reindex(server.index, fill_value=0) / server
+
+
+_THREE_SEGMENTS = {"Desktop": (120, 70, 15), "Mobile": (200, 180, 30), "In-app": (60, 33, 9)}
+_WITH_A_VANISHING_SEGMENT = {
+    "Developers": (300, 45, 40),
+    "Android": (900, 810, 60),
+    "iPhone": (500, 420, 25),
+    "Desktop Safari": (150, 120, 0),
+}
+
+LOSS_BY_SEGMENT = Task(
+    name="loss_by_segment",
+    parameters=("events",),
+    summary="Per segment, the share of distinct server events the client never sent.",
+    compare=NumberMap(rel_tol=1e-6, abs_tol=1e-9),
+    cases=(
+        Case.from_reference(
+            _by_segment, _events(_THREE_SEGMENTS, 5), label="the example event log"
+        ),
+        Case.from_reference(
+            _by_segment,
+            _events(_WITH_A_VANISHING_SEGMENT, 6),
+            label="a log where developers lose most of their events",
+            hidden=True,
+        ),
+        Case.from_reference(
+            _by_segment,
+            _events({"Only segment": (40, 40, 12)}, 7),
+            label="a log with one segment and no loss",
+            hidden=True,
+        ),
+    ),
+    mistakes=(
+        Mistake(
+            "count each server event once: a retried delivery repeats its event_id. "
+            "Drop duplicate event_ids before counting (events.drop_duplicates('event_id')).",
+            lambda events: _by_segment(events, unique=False),
+        ),
+        Mistake(
+            "you returned the share the client kept. The loss is 1 minus that share.",
+            lambda events: _by_segment(events, kept_share=True),
+        ),
+        Mistake(
+            "you returned the kept share and counted retries twice: drop duplicate "
+            "event_ids, then return 1 - client / server.",
+            lambda events: _by_segment(events, unique=False, kept_share=True),
+        ),
+        Mistake(
+            "you counted users, not events. Count rows (distinct event_ids) per segment.",
+            _by_segment_of_users,
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- 3. correct a funnel
+
+_STEPS = ["visit", "sign_up", "activate", "purchase"]
+
+
+def _table(rows: dict[str, list[float]]) -> pd.DataFrame:
+    return pd.DataFrame.from_dict(rows, orient="index", columns=_STEPS)
+
+
+def _corrected(client_counts, survival):
+    return (client_counts / survival).sum()
+
+
+def _pooled(client_counts, survival):
+    return client_counts.sum() / survival.mean()
+
+
+_CLIENT_COUNTS = _table(
+    {
+        "Desktop Chrome": [4_000, 480, 230, 46],
+        "Developers": [700, 130, 75, 19],
+        "Android Chrome": [8_000, 760, 300, 50],
+    }
+)
+_SURVIVAL = _table(
+    {
+        "Desktop Chrome": [0.78, 0.74, 0.78, 0.74],
+        "Developers": [0.30, 0.28, 0.30, 0.28],
+        "Android Chrome": [0.95, 0.81, 0.95, 0.81],
+    }
+)
+
+CORRECTED_FUNNEL = Task(
+    name="corrected_funnel",
+    parameters=("client_counts", "survival"),
+    summary="Estimated true count per step: each segment's client count divided by its "
+    "survival, then summed over segments.",
+    compare=NumberMap(rel_tol=1e-6),
+    cases=(
+        Case.from_reference(
+            _corrected, _CLIENT_COUNTS, _SURVIVAL, label="the example tables of three segments"
+        ),
+        Case.from_reference(
+            _corrected,
+            _table({"Desktop": [1_000, 100, 50, 10], "Mobile": [3_000, 150, 60, 9]}),
+            _table({"Desktop": [0.5, 0.5, 0.5, 0.5], "Mobile": [0.9, 0.6, 0.9, 0.6]}),
+            label="two segments with different survival",
+            hidden=True,
+        ),
+        Case.from_reference(
+            _corrected,
+            _table({"Everyone": [500, 50, 20, 5]}),
+            _table({"Everyone": [1.0, 1.0, 1.0, 1.0]}),
+            label="one segment that loses nothing",
+            hidden=True,
+        ),
+    ),
+    mistakes=(
+        Mistake(
+            "you multiplied by the survival. The client saw only `survival` of the "
+            "events, so the true count is client / survival (bigger, not smaller).",
+            lambda client_counts, survival: (client_counts * survival).sum(),
+        ),
+        Mistake(
+            "you corrected the totals with an average survival. Segments lose very "
+            "different shares: divide each segment's counts by its own survival first, "
+            "then add the segments up.",
+            _pooled,
+        ),
+        Mistake(
+            "you returned the client counts unchanged (summed per step). Divide each "
+            "segment's counts by its survival before adding them up.",
+            lambda client_counts, survival: client_counts.sum(),
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- 4. decide
+
+
+def _counts_table(rows: list[tuple[str, str, int, int]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["event", "segment", "server_count", "client_count"])
+
+
+def _to_move(counts, max_loss, *, pooled=False, inclusive=False):
+    if pooled:
+        counts = counts.groupby("event", as_index=False)[["server_count", "client_count"]].sum()
+    loss = 1 - counts["client_count"] / counts["server_count"]
+    over = loss >= max_loss if inclusive else loss > max_loss
+    return sorted(set(counts.loc[over, "event"]))
+
+
+def _to_keep(counts, max_loss):
+    moved = set(_to_move(counts, max_loss))
+    return sorted(set(counts["event"]) - moved)
+
+
+_EVENT_COUNTS = _counts_table(
+    [
+        ("page_view", "Android Chrome", 90_000, 88_200),
+        ("page_view", "Developers", 6_000, 2_400),
+        ("sign_up", "Android Chrome", 4_000, 3_240),
+        ("sign_up", "Developers", 900, 252),
+        ("scroll_depth", "Android Chrome", 50_000, 48_500),
+        ("scroll_depth", "Developers", 3_000, 2_850),
+        ("purchase", "Android Chrome", 600, 486),
+        ("purchase", "Developers", 200, 56),
+    ]
+)
+
+EVENTS_TO_MOVE = Task(
+    name="events_to_move_server_side",
+    parameters=("counts", "max_loss"),
+    summary="The events whose client-side loss in any segment is greater than max_loss.",
+    compare=TextSet(),
+    cases=(
+        Case.from_reference(_to_move, _EVENT_COUNTS, 0.10, label="the example table, 10%"),
+        Case.from_reference(
+            _to_move, _EVENT_COUNTS, 0.65, label="the example table, 65%", hidden=True
+        ),
+        Case.from_reference(
+            _to_move,
+            _counts_table(
+                [
+                    ("checkout", "Desktop", 200, 150),
+                    ("checkout", "Mobile", 800, 780),
+                    ("search", "Desktop", 1_000, 990),
+                    ("search", "Mobile", 4_000, 2_800),
+                ]
+            ),
+            0.25,
+            label="a table where checkout loses exactly 25% on desktop, max_loss 25%",
+            hidden=True,
+        ),
+        Case.from_reference(
+            _to_move,
+            _counts_table([("login", "All", 100, 99), ("logout", "All", 100, 98)]),
+            0.05,
+            label="a table where nothing needs to move",
+            hidden=True,
+        ),
+    ),
+    mistakes=(
+        Mistake(
+            "you judged each event by its loss over all segments together. A small "
+            "segment can lose most of its events while the total looks fine: take the "
+            "worst segment of each event.",
+            lambda counts, max_loss: _to_move(counts, max_loss, pooled=True),
+        ),
+        Mistake(
+            "a loss exactly equal to max_loss is within the tolerance: move an event only "
+            "when a loss is greater than max_loss.",
+            lambda counts, max_loss: _to_move(counts, max_loss, inclusive=True),
+        ),
+        Mistake(
+            "you returned the events that can stay client-side. Return the ones to move.",
+            _to_keep,
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- 5. A/B readout
+
+
+def _readout_error(control_rate, variant_rate, survival_control, survival_variant):
+    true_lift = variant_rate / control_rate - 1
+    measured_lift = (variant_rate * survival_variant) / (control_rate * survival_control) - 1
+    return measured_lift - true_lift
+
+
+def _measured_lift(control_rate, variant_rate, survival_control, survival_variant):
+    return (variant_rate * survival_variant) / (control_rate * survival_control) - 1
+
+
+def _point_difference(control_rate, variant_rate, survival_control, survival_variant):
+    measured = variant_rate * survival_variant - control_rate * survival_control
+    return measured - (variant_rate - control_rate)
+
+
+AB_READOUT_ERROR = Task(
+    name="ab_readout_error",
+    parameters=("control_rate", "variant_rate", "survival_control", "survival_variant"),
+    summary="Measured relative lift minus true relative lift when each arm keeps a "
+    "different share of its purchase events.",
+    compare=Number(rel_tol=1e-6, abs_tol=1e-9),
+    cases=(
+        Case.from_reference(_readout_error, 0.040, 0.044, 0.95, 0.70),
+        Case.from_reference(_readout_error, 0.020, 0.020, 0.90, 0.60, hidden=True),
+        Case.from_reference(_readout_error, 0.050, 0.045, 0.70, 0.95, hidden=True),
+        Case.from_reference(_readout_error, 0.031, 0.034, 0.80, 0.80, hidden=True),
+    ),
+    mistakes=(
+        Mistake(
+            "you returned the measured lift. The task asks for its error: measured lift "
+            "minus the true lift (variant_rate / control_rate - 1).",
+            _measured_lift,
+        ),
+        Mistake(
+            "you compared differences in percentage points. A lift is relative: "
+            "variant / control - 1, for both the measured and the true rates.",
+            _point_difference,
+        ),
+        Mistake(
+            "the survivals are the wrong way round (or you divided by them): the measured "
+            "variant rate is variant_rate * survival_variant.",
+            lambda control_rate, variant_rate, survival_control, survival_variant: (
+                _readout_error(control_rate, variant_rate, survival_variant, survival_control)
+            ),
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- 6. identity
+
+
+def _ids(visit_days, cookie_cap_days, *, strict=False, first=True):
+    days = sorted(visit_days)
+    if not days:
+        return 0
+    gaps = np.diff(days)
+    new = int(np.sum(gaps > cookie_cap_days)) if strict else int(np.sum(gaps >= cookie_cap_days))
+    return new + 1 if first else new
+
+
+ANONYMOUS_IDS = Task(
+    name="anonymous_ids",
+    parameters=("visit_days", "cookie_cap_days"),
+    summary="How many anonymous IDs one person gets when the tracker's cookie lives "
+    "cookie_cap_days after each visit.",
+    compare=Number(rel_tol=0, abs_tol=1e-9),
+    cases=(
+        Case.from_reference(_ids, [0, 2, 5, 15, 16, 30], 7),
+        Case.from_reference(_ids, [0, 7, 14, 21], 7, hidden=True),
+        Case.from_reference(_ids, [3, 4, 5, 6], 7, hidden=True),
+        Case.from_reference(_ids, [], 7, hidden=True),
+        Case.from_reference(_ids, [10, 1, 40, 45, 90], 30, hidden=True),
+        Case.from_reference(_ids, [0, 1, 2, 3, 4], 400, hidden=True),
+    ),
+    mistakes=(
+        Mistake(
+            "a gap of exactly cookie_cap_days is already too long: the cookie expired at "
+            "the end of that many days, so count gaps >= cookie_cap_days.",
+            lambda visit_days, cookie_cap_days: _ids(visit_days, cookie_cap_days, strict=True),
+        ),
+        Mistake(
+            "you counted the expiries but not the first ID: a person with any visit has "
+            "at least one anonymous ID (1 + the long gaps).",
+            lambda visit_days, cookie_cap_days: _ids(visit_days, cookie_cap_days, first=False),
+        ),
+        Mistake(
+            "you returned the number of visits. Several visits share one ID while the "
+            "gaps between them stay shorter than the cap.",
+            lambda visit_days, cookie_cap_days: len(visit_days),
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- the checks
+
+TASKS = {
+    task.name: task
+    for task in (
+        CLIENT_SIDE_LOSS,
+        LOSS_BY_SEGMENT,
+        CORRECTED_FUNNEL,
+        EVENTS_TO_MOVE,
+        AB_READOUT_ERROR,
+        ANONYMOUS_IDS,
+    )
+}
+EXAMPLES = {name: task.examples for name, task in TASKS.items()}
+
+
+
+def client_side_loss(function: object = None) -> None:
+    """Check ``client_side_loss(server_count, client_count)``.
+
+    The answer is ``1 - client_count / server_count`` (a fraction). Four cases,
+    three hidden, including the Volument beacon figures and no loss at all.
+    Recognises: the kept share, a percentage, dividing by the client count.
+
+    Parameters
+    ----------
+    function : callable
+        Your function (its name, without brackets).
+
+    Returns
+    -------
+    None
+        Prints one line.
+
+    Examples
+    --------
+    >>> client_side_loss(lambda server_count, client_count: 1 - client_count / server_count)
+    Correct (client_side_loss): right on all 4 test cases (3 of them hidden).
+    """
+    CLIENT_SIDE_LOSS.check(function)
+
+
+def loss_by_segment(function: object = None) -> None:
+    """Check ``loss_by_segment(events)``.
+
+    ``events`` has columns ``event_id``, ``user_id``, ``segment``, ``step`` and
+    ``source`` (``"server"`` or ``"client"``); a retried server delivery repeats
+    its ``event_id``. The answer is a Series (or dict) by segment of
+    ``1 - client events / distinct server events``. Three cases, two hidden.
+    Recognises: retries counted twice, the kept share, users counted instead of
+    events.
+
+    Parameters
+    ----------
+    function : callable
+        Your function (its name, without brackets).
+
+    Returns
+    -------
+    None
+        Prints one line.
+    """
+    LOSS_BY_SEGMENT.check(function)
+
+
+def corrected_funnel(function: object = None) -> None:
+    """Check ``corrected_funnel(client_counts, survival)``.
+
+    Both arguments are tables with one row per segment and one column per
+    funnel step. The answer is a Series (or dict) by step: the sum over
+    segments of ``client_counts / survival``. Three cases, two hidden.
+    Recognises: multiplying by the survival, one average survival for all
+    segments, no correction.
+
+    Parameters
+    ----------
+    function : callable
+        Your function (its name, without brackets).
+
+    Returns
+    -------
+    None
+        Prints one line.
+    """
+    CORRECTED_FUNNEL.check(function)
+
+
+def events_to_move_server_side(function: object = None) -> None:
+    """Check ``events_to_move_server_side(counts, max_loss)``.
+
+    ``counts`` has columns ``event``, ``segment``, ``server_count`` and
+    ``client_count``. The answer is the names of the events whose loss
+    ``1 - client / server`` is greater than ``max_loss`` in at least one segment,
+    in any order. Four cases, three hidden. Recognises: judging the pooled loss
+    over all segments, ``>=`` instead of ``>``, returning the events to keep.
+
+    Parameters
+    ----------
+    function : callable
+        Your function (its name, without brackets).
+
+    Returns
+    -------
+    None
+        Prints one line.
+    """
+    EVENTS_TO_MOVE.check(function)
+
+
+def ab_readout_error(function: object = None) -> None:
+    """Check ``ab_readout_error(control_rate, variant_rate, survival_control, survival_variant)``.
+
+    The answer is the measured lift minus the true lift, with
+    ``lift = variant / control - 1`` and each measured rate the true rate times
+    its arm's survival. Four cases, three hidden. Recognises: the measured lift
+    itself, percentage-point differences, swapped survivals, dividing by the
+    survival.
+
+    Parameters
+    ----------
+    function : callable
+        Your function (its name, without brackets).
+
+    Returns
+    -------
+    None
+        Prints one line.
+
+    Examples
+    --------
+    >>> ab_readout_error(lambda c, v, sc, sv: (v * sv) / (c * sc) - v / c)
+    Correct (ab_readout_error): right on all 4 test cases (3 of them hidden).
+    """
+    AB_READOUT_ERROR.check(function)
+
+
+def anonymous_ids(function: object = None) -> None:
+    """Check ``anonymous_ids(visit_days, cookie_cap_days)``.
+
+    ``visit_days`` is a list of day numbers (not always sorted; possibly
+    empty). The answer is 0 with no visits, else 1 plus the number of gaps of
+    at least ``cookie_cap_days`` between consecutive visit days. Six cases, five
+    hidden. Recognises: ``>`` instead of ``>=``, a forgotten first ID, the
+    number of visits.
+
+    Parameters
+    ----------
+    function : callable
+        Your function (its name, without brackets).
+
+    Returns
+    -------
+    None
+        Prints one line.
+    """
+    ANONYMOUS_IDS.check(function)

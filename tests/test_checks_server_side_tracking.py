@@ -1,0 +1,206 @@
+"""The self-checks of lesson 05: right answers pass, each common mistake gets its hint.
+
+The right answers below are written the way a learner would write them in the
+exercise notebook, independently of the reference functions in the check module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import doctest
+import io
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from infralab.checks import server_side_tracking as check
+
+
+def client_side_loss(server_count, client_count):
+    return (server_count - client_count) / server_count
+
+
+def loss_by_segment(events):
+    server = events.query("source == 'server'").drop_duplicates("event_id")
+    client = events.query("source == 'client'")
+    kept = client.groupby("segment").size() / server.groupby("segment").size()
+    return 1 - kept.fillna(0)
+
+
+def corrected_funnel(client_counts, survival):
+    estimate = {}
+    for step in client_counts.columns:
+        estimate[step] = sum(client_counts[step] / survival[step])
+    return estimate
+
+
+def events_to_move_server_side(counts, max_loss):
+    loss = 1 - counts["client_count"] / counts["server_count"]
+    worst = loss.groupby(counts["event"]).max()
+    return list(worst[worst > max_loss].index)
+
+
+def ab_readout_error(control_rate, variant_rate, survival_control, survival_variant):
+    measured = (variant_rate * survival_variant) / (control_rate * survival_control)
+    return measured - variant_rate / control_rate
+
+
+def anonymous_ids(visit_days, cookie_cap_days):
+    days = np.sort(np.asarray(visit_days))
+    if days.size == 0:
+        return 0
+    return 1 + int(np.count_nonzero(np.diff(days) >= cookie_cap_days))
+
+
+RIGHT_ANSWERS = {
+    "client_side_loss": client_side_loss,
+    "loss_by_segment": loss_by_segment,
+    "corrected_funnel": corrected_funnel,
+    "events_to_move_server_side": events_to_move_server_side,
+    "ab_readout_error": ab_readout_error,
+    "anonymous_ids": anonymous_ids,
+}
+TASK_NAMES = list(check.TASKS)
+
+
+def printed(name, function):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        returned = getattr(check, name)(function)
+    assert returned is None
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_six_tasks_of_three_to_six_cases_each_with_hidden_ones():
+    assert set(check.TASKS) == set(RIGHT_ANSWERS)
+    for task in check.TASKS.values():
+        assert 3 <= len(task.cases) <= 6, task.name
+        assert any(case.hidden for case in task.cases), task.name
+        assert check.EXAMPLES[task.name] == task.examples
+        assert task.summary and getattr(check, task.name).__doc__
+
+
+def test_reference_answers_match_hand_computed_values():
+    expected = {name: [case.expected for case in task.cases] for name, task in check.TASKS.items()}
+    # 6,800 of 10,000 events arrive: 32% lost. Volument: 3,217,740 of 5,130,741 beacons.
+    assert expected["client_side_loss"][:2] == pytest.approx([0.32, 0.372851], rel=1e-5)
+    assert expected["client_side_loss"][3] == 0
+    # Desktop: 70 of 120 distinct events; mobile 180 of 200; in-app 33 of 60.
+    assert dict(expected["loss_by_segment"][0]) == pytest.approx(
+        {"Desktop": 50 / 120, "Mobile": 0.1, "In-app": 0.45}
+    )
+    assert dict(expected["loss_by_segment"][1])["Developers"] == pytest.approx(0.85)
+    # Purchases: 46 / 0.74 + 19 / 0.28 + 50 / 0.81.
+    purchases = expected["corrected_funnel"][0]["purchase"]
+    assert purchases == pytest.approx(46 / 0.74 + 19 / 0.28 + 50 / 0.81)
+    assert expected["events_to_move_server_side"][0] == ["page_view", "purchase", "sign_up"]
+    assert expected["events_to_move_server_side"][1] == ["purchase", "sign_up"]
+    assert expected["events_to_move_server_side"][2] == ["search"]  # 25% is not over 25%
+    assert expected["events_to_move_server_side"][3] == []
+    # 4.4% * 0.70 / (4.0% * 0.95) - 1 = -19.0%, against a true +10%.
+    assert expected["ab_readout_error"][0] == pytest.approx(0.0308 / 0.038 - 1.1)
+    assert expected["ab_readout_error"][3] == pytest.approx(0.0)
+    # Gaps 2, 3, 10, 1, 14 with a 7-day cap: two expiries, three IDs.
+    assert expected["anonymous_ids"] == [3, 4, 1, 0, 3, 1]
+
+
+@pytest.mark.parametrize("name", TASK_NAMES)
+def test_a_learners_right_answer_is_correct(name):
+    task = check.TASKS[name]
+    hidden = sum(case.hidden for case in task.cases)
+    assert printed(name, RIGHT_ANSWERS[name]) == (
+        f"Correct ({name}): right on all {len(task.cases)} test cases ({hidden} of them hidden)."
+    )
+
+
+@pytest.mark.parametrize("name", TASK_NAMES)
+def test_the_untouched_stub_is_not_attempted(name):
+    namespace = {}
+    exec(
+        f"def {name}({', '.join(check.TASKS[name].parameters)}):\n"
+        "    # YOUR CODE HERE\n"
+        "    raise NotImplementedError()\n",
+        namespace,
+    )
+    assert printed(name, namespace[name]).startswith(f"Not attempted yet ({name}): ")
+
+
+@pytest.mark.parametrize(
+    ("name", "index"),
+    [(name, index) for name in TASK_NAMES for index in range(len(check.TASKS[name].mistakes))],
+)
+def test_every_listed_mistake_gets_its_own_hint(name, index):
+    mistake = check.TASKS[name].mistakes[index]
+    assert printed(name, mistake.wrong_answer) == f"Not quite ({name}): {mistake.hint}"
+
+
+def _no_dedupe(events):
+    server = events[events["source"] == "server"]
+    client = events[events["source"] == "client"]
+    return 1 - client.groupby("segment").size() / server.groupby("segment").size()
+
+
+def _pooled_worst(counts, max_loss):
+    totals = counts.groupby("event")[["server_count", "client_count"]].sum()
+    loss = 1 - totals["client_count"] / totals["server_count"]
+    return sorted(loss[loss > max_loss].index)
+
+
+@pytest.mark.parametrize(
+    ("name", "function", "fragment"),
+    [
+        ("client_side_loss", lambda s, c: c / s, "share the client kept"),
+        ("client_side_loss", lambda s, c: round(100 * (s - c) / s, 6), "percentage"),
+        ("loss_by_segment", _no_dedupe, "Drop duplicate event_ids"),
+        ("corrected_funnel", lambda c, s: (c * s).sum(), "multiplied"),
+        ("corrected_funnel", lambda c, s: c.sum() / s.mean(), "average survival"),
+        ("events_to_move_server_side", _pooled_worst, "worst segment"),
+        ("ab_readout_error", lambda c, v, sc, sv: (v * sv) / (c * sc) - 1, "measured lift"),
+        ("ab_readout_error", lambda c, v, sc, sv: (v * sc) / (c * sv) - v / c, "wrong way"),
+        ("anonymous_ids", lambda days, cap: len(days), "number of visits"),
+        (
+            "anonymous_ids",
+            lambda days, cap: (
+                1 + sum(b - a > cap for a, b in itertools.pairwise(sorted(days))) if days else 0
+            ),
+            "exactly cookie_cap_days",
+        ),
+    ],
+)
+def test_mistakes_written_as_a_learner_would_get_their_hint(name, function, fragment):
+    line = printed(name, function)
+    assert line.startswith(f"Not quite ({name}): ")
+    assert fragment in line
+
+
+def test_answers_may_be_a_dict_a_series_or_a_set():
+    assert printed("corrected_funnel", lambda c, s: (c / s).sum()).startswith("Correct")
+    assert printed(
+        "events_to_move_server_side", lambda c, m: set(events_to_move_server_side(c, m))
+    ).startswith("Correct")
+    assert printed(
+        "loss_by_segment", lambda events: loss_by_segment(events).to_dict()
+    ).startswith("Correct")
+
+
+def test_a_wrong_shape_of_answer_names_what_was_expected():
+    line = printed("corrected_funnel", lambda c, s: (c / s).sum().to_numpy())
+    assert line.startswith("Not quite (corrected_funnel): ")
+    assert "numbers by label" in line
+
+
+def test_example_tables_are_what_the_exercise_shows():
+    (example,) = check.EXAMPLES["loss_by_segment"]
+    events = example.args[0]
+    assert list(events.columns) == ["event_id", "user_id", "segment", "step", "source"]
+    assert events["event_id"].duplicated().any()  # retries are in the example
+    assert isinstance(check.EXAMPLES["corrected_funnel"][0].args[1], pd.DataFrame)
+
+
+def test_docstring_examples_hold():
+    failures, tried = doctest.testmod(check, optionflags=doctest.NORMALIZE_WHITESPACE)[:2]
+    assert tried > 0 and failures == 0
