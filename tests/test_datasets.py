@@ -16,7 +16,15 @@ import pandas as pd
 import pytest
 
 from infralab import datasets
-from infralab.datasets import DATASETS, MANIFEST_NAME, README_NAME, Column, core, postgres_metrics
+from infralab.datasets import (
+    DATASETS,
+    MANIFEST_NAME,
+    README_NAME,
+    Column,
+    core,
+    postgres_metrics,
+    tracking_events,
+)
 from infralab.paths import data_dir
 
 POSTGRES_FILE = DATASETS["postgres_metrics"].file_name
@@ -226,7 +234,7 @@ def test_the_core_knows_no_dataset_and_datasets_know_only_the_core():
 
 def test_docstring_examples_hold(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the examples' folders go here
-    for module in (datasets, core, postgres_metrics):
+    for module in (datasets, core, postgres_metrics, tracking_events):
         failures, tried = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)[:2]
         assert tried > 0 and failures == 0, module.__name__
 
@@ -348,14 +356,15 @@ def test_validate_frame_on_a_learners_own_columns():
 
 
 def test_boundary_checks_name_the_argument():
-    with pytest.raises(ValueError, match="name must be one of 'postgres_metrics'; got 'postgres'"):
+    names = "'postgres_metrics', 'tracking_events'"
+    with pytest.raises(ValueError, match=f"name must be one of {names}; got 'postgres'"):
         datasets.generate("postgres")
     with pytest.raises(TypeError, match="folder must be a path"):
         datasets.verify(folder=3)
     with pytest.raises(TypeError, match="frame must be a pandas DataFrame"):
         datasets.validate_frame([1, 2], DATASETS["postgres_metrics"])
     with pytest.raises(ValueError, match="dtype must be one of"):
-        Column("x", "text", "", None, None, "")
+        Column("x", "words", "", None, None, "")
     with pytest.raises(FileNotFoundError, match="run `make data`"):
         datasets.load_postgres_metrics("no_such_file.csv")
 

@@ -4,6 +4,8 @@ Lesson modules (one per topic) hold the simulations; shared modules hold what
 every lesson uses:
 
 - :mod:`infralab.growth` — lesson 03, the doomsday clock: growth fits, projections, sharding.
+- :mod:`infralab.tracking` — lesson 05, server-side tracking: client-side loss by segment,
+  A/B readouts, cookie-capped identity, an idempotent SQLite event store.
 - :mod:`infralab.plotting` — the course figure style and recurring figure kinds.
 - :mod:`infralab.tryit` — interactive "try it" panels.
 - :mod:`infralab.datasets` — generators, loaders and checksums for ``data/``.

@@ -18,6 +18,8 @@ The package holds one module per data set and one module of machinery:
   knows no particular data set.
 - :mod:`infralab.datasets.postgres_metrics` — lesson 03: one Postgres primary
   through the growth spike of 2020 (its simulator, named constants and columns).
+- :mod:`infralab.datasets.tracking_events` — lesson 05: a week of funnel events as
+  the server and the browser's tracker recorded them.
 
 To add a data set, add a module named like its file (``<name>.py`` for
 ``data/<name>.csv``) that imports only :mod:`infralab.datasets.core` and
@@ -40,7 +42,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from infralab.datasets import core, postgres_metrics
+from infralab.datasets import core, postgres_metrics, tracking_events
 from infralab.datasets.core import (
     MANIFEST_NAME,
     README_NAME,
@@ -54,6 +56,10 @@ from infralab.datasets.postgres_metrics import (
     load_postgres_metrics,
     simulate_postgres_metrics,
 )
+from infralab.datasets.tracking_events import (
+    load_tracking_events,
+    simulate_tracking_events,
+)
 
 __all__ = [
     "Column",
@@ -66,8 +72,10 @@ __all__ = [
     "verify",
     "load",
     "load_postgres_metrics",
+    "load_tracking_events",
     "validate_frame",
     "simulate_postgres_metrics",
+    "simulate_tracking_events",
 ]
 
 #: Every data set of the course, by name: the module that defines it and the stem of
@@ -75,6 +83,7 @@ __all__ = [
 #: in this order.
 DATASETS: dict[str, Dataset] = {
     "postgres_metrics": postgres_metrics.DATASET,
+    "tracking_events": tracking_events.DATASET,
 }
 
 
@@ -128,7 +137,7 @@ def write_all(folder: str | os.PathLike[str] | None = None) -> list[Path]:
     --------
     >>> import tempfile
     >>> [path.name for path in write_all(tempfile.mkdtemp())]
-    ['postgres_metrics.csv', 'README.md', 'MANIFEST.sha256']
+    ['postgres_metrics.csv', 'tracking_events.csv', 'README.md', 'MANIFEST.sha256']
     """
     return core.write_files(DATASETS, folder)
 

@@ -61,7 +61,7 @@ MANIFEST_NAME = "MANIFEST.sha256"
 #: Generated data dictionary in ``data/``.
 README_NAME = "README.md"
 
-_DTYPES = ("date", "float", "int")
+_DTYPES = ("date", "float", "int", "text")
 _DATE_FORMAT = "%Y-%m-%d"
 
 
@@ -73,9 +73,9 @@ class Column:
     ----------
     name : str
         Column header in the CSV file.
-    dtype : {"date", "float", "int"}
+    dtype : {"date", "float", "int", "text"}
         ``"date"`` cells are written ``YYYY-MM-DD`` and loaded as ``datetime64``;
-        ``"int"`` cells must be whole numbers.
+        ``"int"`` cells must be whole numbers; ``"text"`` cells must not be empty.
     unit : str
         Unit of the values, in words (``"GiB"``, ``"% of one instance"``).
     minimum, maximum : float or None
@@ -87,6 +87,8 @@ class Column:
         Decimal places written to the CSV for ``"float"`` columns.
     increasing : bool
         Require strictly increasing values (a time axis with no repeats).
+    allowed : tuple of str, optional
+        For a ``"text"`` column, the only values a cell may hold.
     """
 
     name: str
@@ -97,9 +99,12 @@ class Column:
     description: str
     decimals: int | None = None
     increasing: bool = False
+    allowed: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         check_choice("dtype", self.dtype, _DTYPES)
+        if self.allowed is not None and self.dtype != "text":
+            raise ValueError(f"column {self.name!r}: only a text column has allowed values")
         if self.dtype == "float" and self.decimals is None:
             raise ValueError(f"column {self.name!r}: a float column needs decimals, got None")
 
@@ -107,6 +112,10 @@ class Column:
         """What a valid cell looks like, in words (used in error messages)."""
         if self.dtype == "date":
             return "a date written YYYY-MM-DD, e.g. 2020-03-16"
+        if self.dtype == "text":
+            if self.allowed:
+                return "one of " + ", ".join(map(repr, self.allowed))
+            return "a text that is not empty"
         kind = "a whole number" if self.dtype == "int" else "a number"
         if self.minimum is not None and self.maximum is not None:
             return f"{kind} between {self.minimum:g} and {self.maximum:g}"
@@ -182,6 +191,8 @@ def typed_frame(values: Mapping[str, object], columns: Sequence[Column]) -> pd.D
     for column in columns:
         if column.dtype == "date":
             data[column.name] = pd.to_datetime(pd.Series(values[column.name]))
+        elif column.dtype == "text":
+            data[column.name] = pd.Series(values[column.name]).astype(str)
         elif column.dtype == "int":
             data[column.name] = np.rint(np.asarray(values[column.name], dtype=float)).astype(
                 np.int64
@@ -258,6 +269,8 @@ def _csv_text(frame: pd.DataFrame, columns: Sequence[Column]) -> str:
         values = frame[column.name]
         if column.dtype == "date":
             cells[column.name] = values.dt.strftime(_DATE_FORMAT)
+        elif column.dtype == "text":
+            cells[column.name] = values.astype(str)
         elif column.dtype == "int":
             cells[column.name] = values.astype(np.int64).astype(str)
         else:
@@ -276,6 +289,8 @@ def _manifest_text(contents: Mapping[str, bytes]) -> str:
 def _range_text(column: Column) -> str:
     if column.dtype == "date":
         return "YYYY-MM-DD"
+    if column.dtype == "text":
+        return ", ".join(f"`{value}`" for value in column.allowed) if column.allowed else "text"
     low = "" if column.minimum is None else f"{column.minimum:,.10g}"
     high = "" if column.maximum is None else f"{column.maximum:,.10g}"
     if not low and not high:
@@ -461,7 +476,7 @@ def validate_frame(
     pandas.DataFrame
         The documented columns in their documented order with a fresh index:
         dates as ``datetime64``, ``"int"`` columns as ``int64``, ``"float"``
-        columns as ``float64``.
+        columns as ``float64``, ``"text"`` columns as strings.
 
     Raises
     ------
@@ -538,6 +553,16 @@ def _check_column(values: pd.Series, column: Column, source: str) -> pd.Series:
             raise _fail(source, position, column, raw.iloc[position])
         result = parsed.astype("datetime64[us]")
         ordered = result.to_numpy()
+    elif column.dtype == "text":
+        text = raw.astype(object).where(raw.notna(), "").astype(str).str.strip()
+        bad = (text == "").to_numpy(copy=True)
+        if column.allowed:
+            bad |= ~text.isin(column.allowed).to_numpy()
+        if bad.any():
+            position = int(np.argmax(bad))
+            raise _fail(source, position, column, raw.iloc[position])
+        result = text.astype(str)
+        ordered = result.to_numpy()
     else:
         if pd.api.types.is_bool_dtype(raw):
             numbers = pd.Series(np.nan, index=raw.index)
@@ -606,3 +631,35 @@ def load_file(path: str | os.PathLike[str], dataset: Dataset) -> pd.DataFrame:
     except (ValueError, UnicodeDecodeError) as error:
         raise ValueError(f"{path.name} could not be read as a CSV file: {error}") from None
     return validate_frame(raw, dataset, source=path.name)
+
+
+def load_course_or_own(
+    dataset: Dataset, path: str | os.PathLike[str] | None = None
+) -> pd.DataFrame:
+    """Load the course's file of ``dataset``, or a learner's own file in its format.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        What the file must hold.
+    path : path-like, optional
+        A CSV file with the data set's columns; the course's file in ``data/``
+        by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The documented columns, typed (see :func:`validate_frame`).
+
+    Raises
+    ------
+    TypeError
+        If ``path`` is not a path.
+    FileNotFoundError, ValueError
+        As :func:`load_file`.
+    """
+    if path is None:
+        return load_file(data_folder() / dataset.file_name, dataset)
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a path to a CSV file, got {path!r}")
+    return load_file(Path(path), dataset)

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import functools
 import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from infralab.datasets.core import Column, Dataset, data_folder, load_file, typed_frame
+from infralab.datasets.core import Column, Dataset, load_course_or_own, typed_frame
 from infralab.validation import check_seed
 
 __all__ = [
@@ -309,8 +308,4 @@ def load_postgres_metrics(path: str | os.PathLike[str] | None = None) -> pd.Data
     >>> metrics["date"].iloc[0]  # doctest: +SKIP
     Timestamp('2018-01-01 00:00:00')
     """
-    if path is None:
-        return load_file(data_folder() / DATASET.file_name, DATASET)
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a path to a CSV file, got {path!r}")
-    return load_file(Path(path), DATASET)
+    return load_course_or_own(DATASET, path)

@@ -1,0 +1,156 @@
+"""Lesson 05's data set: a week of funnel events from the server and the browser.
+
+The week is a sample of the lesson's model, so its losses are checked against the
+model's closed form: a segment's client events = its distinct server events x the
+survival of each step (blocking, consent, network and, for unload steps, the beacon).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from infralab import datasets, tracking
+from infralab.datasets import DATASETS, tracking_events
+from infralab.datasets.core import Column, validate_frame
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return datasets.load_tracking_events()
+
+
+@pytest.fixture(scope="module")
+def server(events) -> pd.DataFrame:
+    return events[events["source"] == "server"]
+
+
+@pytest.fixture(scope="module")
+def client(events) -> pd.DataFrame:
+    return events[events["source"] == "client"]
+
+
+def test_segments_are_the_lessons_model():
+    model = {segment.name: segment for segment in tracking.DEFAULT_SEGMENTS}
+    assert list(tracking_events.SEGMENTS) == list(model)
+    for name, values in tracking_events.SEGMENTS.items():
+        share, blocking, consent, network, unload, rates = values
+        segment = model[name]
+        assert (share, blocking, consent, network, unload) == (
+            segment.share,
+            segment.tracker_blocking,
+            segment.consent_decline,
+            segment.network_loss,
+            segment.unload_loss,
+        ), name
+        assert rates == segment.step_rates, name
+    steps = [(step.name, step.fires_on_unload) for step in tracking.DEFAULT_STEPS]
+    assert steps == list(zip(tracking_events.STEPS, tracking_events.SENT_ON_UNLOAD, strict=True))
+
+
+def test_columns_types_and_one_week(events):
+    assert list(events.columns) == list(DATASETS["tracking_events"].column_names)
+    assert events["date"].min() == pd.Timestamp("2024-03-04")
+    assert events["date"].max() <= pd.Timestamp("2024-03-10")
+    assert set(events["source"]) == {"server", "client"}
+    step_of = dict(zip(tracking_events.STEPS, range(1, 5), strict=True))
+    assert (events["step"].map(step_of) == events["step_number"]).all()
+
+
+def test_every_visitor_visits_once_and_steps_are_a_funnel(server):
+    unique = server.drop_duplicates("event_id")
+    assert unique["user_id"][unique["step"] == "visit"].is_unique
+    assert unique["user_id"][unique["step"] == "visit"].size == tracking_events.VISITORS
+    deepest = unique.groupby("user_id")["step_number"].agg(["max", "count"])
+    assert (deepest["max"] == deepest["count"]).all()  # no step skipped
+
+
+def test_retries_repeat_an_event_id_with_a_higher_attempt(server, client):
+    first = server[server["attempt"] == 1]
+    assert first["event_id"].is_unique
+    retried = server[server["attempt"] > 1]
+    assert set(retried["event_id"]) <= set(first["event_id"])
+    # Extra copies per event: geometric, mean p / (1 - p).
+    p = tracking_events.RETRY_PROBABILITY
+    mean, n = len(retried) / len(first), len(first)
+    assert mean == pytest.approx(p / (1 - p), abs=4 * np.sqrt(p / (1 - p) ** 2 / n))
+    assert (client["attempt"] == 1).all() and client["event_id"].is_unique
+
+
+def test_the_client_reports_only_events_that_happened(server, client):
+    happened = set(zip(server["user_id"], server["step"], strict=True))
+    assert set(zip(client["user_id"], client["step"], strict=True)) <= happened
+
+
+def test_client_loss_by_segment_and_step_matches_the_closed_form(server, client):
+    distinct = server.drop_duplicates("event_id").groupby(["segment", "step"]).size()
+    reported = client.groupby(["segment", "step"]).size().reindex(distinct.index, fill_value=0)
+    survival = tracking.client_survival().stack()
+    survival.index.names = ["segment", "step"]
+    chance = survival.reindex(distinct.index)
+    expected = distinct * chance
+    # Users are lost whole (blocking, consent), so a segment's events are clustered:
+    # allow 5 binomial standard deviations plus a few events.
+    spread = np.sqrt(distinct * chance * (1 - chance))
+    assert (np.abs(reported - expected) <= 5 * spread + 3).all()
+    total = reported.sum() / expected.sum()
+    assert total == pytest.approx(1, abs=0.03)
+    visits = distinct.xs("visit", level="step")
+    assert (reported.xs("visit", level="step") / visits).idxmin() == (
+        "Desktop Firefox/Brave, developers"
+    )
+
+
+def test_developers_make_many_purchases_and_nearly_vanish_from_client_data(server, client):
+    distinct = server.drop_duplicates("event_id")
+    developers = "Desktop Firefox/Brave, developers"
+
+    def share(log):
+        purchases = log[log["step"] == "purchase"]
+        return (purchases["segment"] == developers).mean()
+
+    assert share(distinct) > 0.2
+    assert share(client) < share(distinct) / 2
+
+
+def test_simulation_is_seeded_and_validated():
+    pd.testing.assert_frame_equal(
+        tracking_events.simulate_tracking_events(300, seed=4),
+        tracking_events.simulate_tracking_events(300, seed=4),
+    )
+    assert not tracking_events.simulate_tracking_events(300, seed=5).equals(
+        tracking_events.simulate_tracking_events(300, seed=4)
+    )
+    with pytest.raises(ValueError, match="visitors"):
+        tracking_events.simulate_tracking_events(0)
+    with pytest.raises(ValueError, match="visitors must be a whole number"):
+        tracking_events.simulate_tracking_events(2.5)
+    with pytest.raises(TypeError, match="visitors"):
+        tracking_events.simulate_tracking_events("many")
+
+
+def test_a_bad_text_cell_is_named_by_row_and_column(tmp_path, events):
+    frame = events.head(5).astype({"date": str}).copy()
+    frame["date"] = events.head(5)["date"].dt.strftime("%Y-%m-%d")
+    frame.loc[3, "source"] = "browser"
+    path = tmp_path / "mine.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(ValueError, match=r"mine.csv row 5, column source: expected one of "):
+        datasets.load_tracking_events(path)
+    frame.loc[3, "source"] = " "
+    frame.to_csv(path, index=False)
+    with pytest.raises(ValueError, match=r"row 5, column source: expected one of .* an empty cell"):
+        datasets.load_tracking_events(path)
+
+
+def test_text_columns_without_allowed_values_reject_only_empty_cells():
+    columns = (Column("name", "text", "", None, None, "A name."),)
+    assert validate_frame(pd.DataFrame({"name": [" a ", "b"]}), columns)["name"].tolist() == [
+        "a",
+        "b",
+    ]
+    with pytest.raises(ValueError, match="row 3, column name: expected a text that is not empty"):
+        validate_frame(pd.DataFrame({"name": ["a", ""]}), columns)
+    with pytest.raises(ValueError, match="only a text column"):
+        Column("n", "int", "", None, None, "", allowed=("a",))
