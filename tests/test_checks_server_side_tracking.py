@@ -204,3 +204,21 @@ def test_example_tables_are_what_the_exercise_shows():
 def test_docstring_examples_hold():
     failures, tried = doctest.testmod(check, optionflags=doctest.NORMALIZE_WHITESPACE)[:2]
     assert tried > 0 and failures == 0
+
+
+def test_ready_lets_a_cell_use_a_function_only_once_it_is_correct(capsys):
+    assert check.ready(client_side_loss) is True
+    assert capsys.readouterr().out == ""
+
+    def client_side_loss_stub(server_count, client_count):
+        raise NotImplementedError()
+
+    client_side_loss_stub.__name__ = "client_side_loss"
+    assert check.ready(client_side_loss_stub) is False
+    assert capsys.readouterr().out == (
+        "Skipped until client_side_loss is correct: see its check above, then run this cell "
+        "again.\n"
+    )
+    for junk in (None, 42, "client_side_loss", lambda: 1):
+        assert check.ready(junk) is False
+        assert capsys.readouterr().out.startswith("Skipped: this cell needs")

@@ -887,6 +887,34 @@ class Task:
             parameters=self.parameters,
         )
 
+    def ready(self, function: object) -> bool:
+        """True if ``function`` passes this check; otherwise print why not and return False.
+
+        For a cell that *uses* the learner's function after its check: wrap it
+        in ``if check.ready(function):`` so an exercise notebook still runs top
+        to bottom without an error before the task is done. Never raises.
+
+        Examples
+        --------
+        >>> task = Task("double", ("x",), (Case((2,), {}, 4),))
+        >>> task.ready(lambda x: 2 * x)
+        True
+        >>> task.ready(lambda x: x)
+        Skipped until double is correct: see its check above, then run this cell again.
+        False
+        """
+        try:
+            status = self.evaluate(function).status
+        except Exception:
+            status = "error"
+        if status == "correct":
+            return True
+        _print_line(
+            f"Skipped until {self.name} is correct: see its check above, then run this cell "
+            "again."
+        )
+        return False
+
     def check(self, function: object) -> None:
         """Print the one-line verdict for ``function`` (see :func:`run_check`)."""
         run_check(

@@ -49,6 +49,7 @@ __all__ = [
     "corrected_funnel",
     "events_to_move_server_side",
     "loss_by_segment",
+    "ready",
 ]
 
 # --------------------------------------------------------------------------- 1. loss
@@ -454,6 +455,35 @@ TASKS = {
     )
 }
 EXAMPLES = {name: task.examples for name, task in TASKS.items()}
+
+
+def ready(function: object) -> bool:
+    """True if your function passes its task's check; otherwise say so and return False.
+
+    Cells that use your function after its check start with
+    ``if check.ready(function):``, so the notebook runs top to bottom before
+    you have written anything. The task is found from the function's name.
+
+    Parameters
+    ----------
+    function : callable
+        Your function (its name, without brackets).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> ready(lambda: None)
+    Skipped: this cell needs one of your exercise functions, by its name.
+    False
+    """
+    task = TASKS.get(getattr(function, "__name__", ""))
+    if task is None:
+        print("Skipped: this cell needs one of your exercise functions, by its name.")
+        return False
+    return task.ready(function)
 
 
 
