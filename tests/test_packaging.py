@@ -25,7 +25,9 @@ README = ROOT / "README.md"
 CI_SCRIPT = ROOT / ".ci" / "run"
 
 #: The targets the README and the course notes send people to.
-DOCUMENTED_TARGETS = ["setup", "lab", "handouts", "test", "exercises", "execute", "data"]
+DOCUMENTED_TARGETS = [
+    "setup", "start", "lab", "handouts", "test", "exercises", "execute", "data", "bench", "canary"
+]
 
 
 # --------------------------------------------------------------------------- #

@@ -12,6 +12,7 @@ every lesson uses:
 - :mod:`infralab.checks` — friendly self-checks for exercise notebooks.
 - :mod:`infralab.validation` — argument checks with clear messages.
 - :mod:`infralab.environment` — the set-up check in ``00_start_here``.
+- :mod:`infralab.workspace` — the learner's own copies of the exercises (``infralab start``).
 - :mod:`infralab.build` — exercises, handouts, notebook execution and the course map.
 - :mod:`infralab.cli` — the ``infralab`` command behind the Makefile.
 - :mod:`infralab.kernel_guard`, :mod:`infralab.files`, :mod:`infralab.paths` — plumbing.
