@@ -1,12 +1,10 @@
-"""Tests for infralab.build: exercise generation and offline HTML handouts."""
+"""Tests for infralab.build: exercise generation (handouts: tests/test_handouts.py)."""
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -15,10 +13,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from infralab.build import (
     CODE_STUB,
-    build_handouts,
     edited_exercises,
     exercises_out_of_date,
-    external_resources,
     generate_exercises,
 )
 
@@ -112,14 +108,6 @@ def course(tmp_path: Path) -> Path:
 
 def exercises_of(course: Path) -> list[Path]:
     return generate_exercises(course / "solutions", course / "exercises")
-
-
-def handouts_of(course: Path, output: Path | None = None) -> list[Path]:
-    return build_handouts(
-        output or course / "handouts",
-        notebooks_dir=course / "notebooks",
-        exercises_dir=course / "exercises",
-    )
 
 
 # --------------------------------------------------------------------------- #
@@ -251,278 +239,8 @@ def test_missing_solutions_folder_is_reported(tmp_path):
 
 
 # --------------------------------------------------------------------------- #
-# Handouts
-# --------------------------------------------------------------------------- #
-
-
-class _Text(HTMLParser):
-    """Visible text and link targets of a page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.text: list[str] = []
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "a":
-            self.links.extend(value for name, value in attrs if name == "href")
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def parsed(path: Path) -> _Text:
-    parser = _Text()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser
-
-
-def test_handout_embeds_figures_and_loads_nothing_from_outside(course):
-    exercises_of(course)
-    pages = handouts_of(course)
-    lesson = course / "handouts/01_invisible.html"
-    assert lesson in pages
-    page = lesson.read_text(encoding="utf-8")
-    assert f'src="data:image/png;base64,{PNG}"' in page
-    assert external_resources(page) == []
-    assert "<script" not in page  # no require.js, MathJax, Mermaid or widget manager
-    assert "https://example.org/report" in page  # links a reader may click stay
-    assert WIDGET_VIEW not in page and "Interactive control" in page
-    assert "<title>01 · Invisible qualities</title>" in page
-    for path in pages:
-        assert external_resources(path.read_text(encoding="utf-8")) == [], path
-
-
-def test_images_in_markdown_are_embedded_too(course):
-    (course / "notebooks/figures").mkdir()
-    (course / "notebooks/figures/diagram.png").write_bytes(base64.b64decode(PNG))
-    lesson = notebook(new_markdown_cell("# Diagram\n\n![The request path](figures/diagram.png)"))
-    write(lesson, course / "notebooks/03_diagram.ipynb")
-    handouts_of(course)
-    page = (course / "handouts/03_diagram.html").read_text(encoding="utf-8")
-    assert f"data:image/png;base64,{PNG}" in page
-    assert "figures/diagram.png" not in page
-    assert external_resources(page) == []
-
-    (course / "notebooks/figures/diagram.png").write_bytes(base64.b64decode(PNG) + b"\0")
-    handouts_of(course)  # a new picture, same notebook: the page is rebuilt
-    page = (course / "handouts/03_diagram.html").read_text(encoding="utf-8")
-    assert f"data:image/png;base64,{PNG}" not in page
-
-
-def test_instructor_cells_do_not_reach_any_handout(course):
-    exercises_of(course)
-    for path in handouts_of(course):
-        page = path.read_text(encoding="utf-8")
-        assert FACILITATION not in page
-        assert "celltag_instructor" not in page
-
-
-def test_handout_has_the_print_stylesheet(course):
-    handouts_of(course)
-    page = (course / "handouts/02_platform.html").read_text(encoding="utf-8")
-    print_rules = page[page.index("@media print {\n  nav.infralab-navigation") :]
-    assert "white-space: pre-wrap" in print_rules
-    assert "page-break-inside: avoid" in print_rules
-    assert "max-width: 100%" in page
-
-
-def test_index_lists_every_page_with_its_title(course):
-    exercises_of(course)
-    pages = handouts_of(course)
-    index = course / "handouts/index.html"
-    assert pages[0] == index
-    links = parsed(index).links
-    assert set(links) == {path.relative_to(index.parent).as_posix() for path in pages[1:]}
-    assert pages[1:] == [
-        course / "handouts/01_invisible.html",
-        course / "handouts/02_platform.html",
-        course / "handouts/exercises/01_invisible.html",
-    ]
-    text = "".join(parsed(index).text)
-    assert "01 · Invisible qualities" in text
-    assert "Exercises: invisible qualities" in text
-
-
-def test_every_page_links_to_contents_neighbours_and_its_pair(course):
-    exercises_of(course)
-    handouts_of(course)
-    first = parsed(course / "handouts/01_invisible.html").links
-    assert {"index.html", "02_platform.html", "exercises/01_invisible.html"} <= set(first)
-    sheet = parsed(course / "handouts/exercises/01_invisible.html").links
-    assert {"../index.html", "../01_invisible.html"} <= set(sheet)
-    for link in {*first, *sheet} - {"https://example.org/report"}:
-        base = course / "handouts" / ("exercises" if link in sheet else "")
-        assert (base / link.split("#")[0]).is_file() or link.startswith("#"), link
-
-
-def test_handouts_are_deterministic_and_rebuild_only_what_changed(course):
-    pages = handouts_of(course)
-    again = handouts_of(course, course / "elsewhere")
-    for built, rebuilt in zip(pages, again, strict=True):
-        assert built.read_bytes() == rebuilt.read_bytes()
-
-    old = 1_000_000_000
-    for path in pages:
-        os.utime(path, ns=(old, old))
-    handouts_of(course)
-    assert [path.stat().st_mtime_ns for path in pages] == [old] * len(pages)
-
-    write(lesson_notebook("02 · Shared platform, revised"), course / "notebooks/02_platform.ipynb")
-    handouts_of(course)
-    changed = {path.name for path in pages if path.stat().st_mtime_ns != old}
-    # The revised page, its neighbour (whose "Next" title changed) and the index.
-    assert changed == {"02_platform.html", "01_invisible.html", "index.html"}
-
-
-def test_pages_of_removed_notebooks_are_removed(course):
-    handouts_of(course)
-    (course / "notebooks/02_platform.ipynb").unlink()
-    (course / "handouts/notes.html").write_text("<p>kept: not built here</p>", encoding="utf-8")
-    handouts_of(course)
-    assert not (course / "handouts/02_platform.html").exists()
-    assert (course / "handouts/notes.html").exists()
-
-
-def test_missing_notebooks_folder_is_reported(tmp_path):
-    with pytest.raises(FileNotFoundError, match="notebooks folder .* does not exist"):
-        build_handouts(tmp_path / "out", notebooks_dir=tmp_path / "none", exercises_dir=tmp_path)
-
-
-# --------------------------------------------------------------------------- #
-# external_resources
-# --------------------------------------------------------------------------- #
-
-
-@pytest.mark.parametrize(
-    ("page", "expected"),
-    [
-        (
-            '<script src="http://cdn.example.org/require.js"></script>',
-            ["http://cdn.example.org/require.js"],
-        ),
-        ('<link rel="stylesheet" href="//cdn.example.org/a.css">', ["//cdn.example.org/a.css"]),
-        (
-            '<link rel="icon" href="https://example.org/favicon.ico">',
-            ["https://example.org/favicon.ico"],
-        ),
-        (
-            "<style>body { background: url(https://example.org/bg.png) }</style>",
-            ["https://example.org/bg.png"],
-        ),
-        (
-            "<style>@import 'https://fonts.example.org/css';</style>",
-            ["https://fonts.example.org/css"],
-        ),
-        (
-            '<style>@import url("https://fonts.example.org/a");</style>',
-            ["https://fonts.example.org/a"],
-        ),
-        (
-            "<div style=\"background-image: url('http://example.org/x.png')\"></div>",
-            ["http://example.org/x.png"],
-        ),
-        (
-            '<img srcset="small.png 1x, https://example.org/big.png 2x">',
-            ["https://example.org/big.png"],
-        ),
-        ('<iframe src="https://example.org/embed"></iframe>', ["https://example.org/embed"]),
-        (
-            '<video poster="https://example.org/p.jpg"><source src="/media/v.mp4"></video>',
-            ["https://example.org/p.jpg", "/media/v.mp4"],
-        ),
-        (
-            '<script type="module">const m = await import("https://cdn.example.org/m.mjs");</script>',
-            ["https://cdn.example.org/m.mjs"],
-        ),
-        ('<img src="file:///home/me/figure.png">', ["file:///home/me/figure.png"]),
-    ],
-)
-def test_external_resources_finds_what_a_page_would_fetch(page, expected):
-    assert external_resources(page) == expected
-
-
-@pytest.mark.parametrize(
-    "page",
-    [
-        '<a href="https://example.org/report">the report</a>',
-        '<img src="data:image/png;base64,AAAA">',
-        '<img src="figures/local.png">',
-        '<link rel="stylesheet" href="style.css">',
-        '<a href="#section">jump</a><link rel="canonical" href="https://example.org/page">',
-        "<style>.icon { background: url(data:image/svg+xml;base64,PHN2Zz4=) }</style>",
-        "<p>Write url(https://example.org) in CSS to fetch a picture.</p>",
-    ],
-)
-def test_external_resources_ignores_links_and_local_files(page):
-    assert external_resources(page) == []
-
-
-def test_external_resources_finds_a_script_that_loads_another_at_run_time():
-    loader = (
-        "<script>var tag = document.createElement('script');"
-        "tag.src = 'https://cdn.example.org/embed.js'; document.body.appendChild(tag);</script>"
-    )
-    assert external_resources(loader) == ["https://cdn.example.org/embed.js"]
-    data = '<script type="application/json">{"source": "https://example.org/data"}</script>'
-    assert external_resources(data) == []
-
-
-def test_the_stock_lab_template_would_fetch_scripts_that_ours_leaves_out(course):
-    from nbconvert import HTMLExporter
-
-    lesson = nbformat.read(course / "notebooks/01_invisible.ipynb", as_version=4)
-    stock, _ = HTMLExporter(template_name="lab").from_notebook_node(lesson)
-    fetched = " ".join(external_resources(stock)).lower()
-    assert "require" in fetched and "mathjax" in fetched
-    handouts_of(course)
-    ours = (course / "handouts/01_invisible.html").read_text(encoding="utf-8")
-    assert external_resources(ours) == []
-
-
-def test_external_resources_lists_each_url_once_in_document_order():
-    page = (
-        '<script src="https://b.example.org/x.js"></script>'
-        '<img src="https://a.example.org/y.png"><script src="https://b.example.org/x.js"></script>'
-    )
-    assert external_resources(page) == ["https://b.example.org/x.js", "https://a.example.org/y.png"]
-
-
-def test_external_resources_rejects_bytes():
-    with pytest.raises(TypeError, match="html_text must be a str, got bytes"):
-        external_resources(b"<p></p>")
-
-
-# --------------------------------------------------------------------------- #
 # The real course
 # --------------------------------------------------------------------------- #
-
-
-def test_the_course_handouts_open_offline_without_instructor_notes(course_root, tmp_path):
-    lessons = sorted((course_root / "notebooks").glob("*.ipynb"))
-    if not lessons:
-        pytest.skip("notebooks/ holds no lesson notebooks yet")
-    pages = build_handouts(
-        tmp_path / "handouts",
-        notebooks_dir=course_root / "notebooks",
-        exercises_dir=course_root / "exercises",
-    )
-    sources = [*lessons, *sorted((course_root / "exercises").glob("*.ipynb"))]
-    assert len(pages) == len(sources) + 1
-
-    for source, page in zip(sources, pages[1:], strict=True):
-        html_text = page.read_text(encoding="utf-8")
-        assert external_resources(html_text) == [], page.name
-        assert "celltag_instructor" not in html_text, page.name
-        visible = " ".join("".join(parsed(page).text).split())
-        for cell in nbformat.read(source, as_version=4).cells:
-            if "instructor" not in cell.metadata.get("tags", []):
-                continue
-            assert f'id="cell-id={cell.id}"' not in html_text, (page.name, cell.id)
-            for line in cell.source.splitlines():
-                plain = line.strip().lstrip("#->0123456789. ").strip()
-                if len(plain) >= 30 and not re.search(r"[*_`\[\]<>&]", plain):
-                    assert " ".join(plain.split()) not in visible, (page.name, plain)
 
 
 def test_the_course_exercises_match_their_solutions(course_root):

@@ -104,7 +104,8 @@ def test_handouts_are_built_where_asked_and_kept_when_unchanged(course, tmp_path
     output = tmp_path / "printed"
     assert main(["--root", str(course), "handouts", "--output", str(output)]) == 0
     assert capsys.readouterr().out == (
-        "1 handout page in printed (1 rebuilt); open printed/index.html\n"
+        "1 learner page in printed (1 rebuilt); open printed/index.html\n"
+        "2 instructor pages in printed/instructor (2 rebuilt); open printed/instructor/index.html\n"
     )
     page = (output / "01_invisible.html").read_text(encoding="utf-8")
     assert f"data:image/png;base64,{PNG}" in page
@@ -191,3 +192,66 @@ def test_data_without_the_data_module_is_a_friendly_error(monkeypatch, capsys):
     assert main(["data", "--check"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("infralab: error: the data sets module is not available")
+
+
+# --------------------------------------------------------------------------- #
+# infralab start: the learner's own copies of the exercises
+# --------------------------------------------------------------------------- #
+
+
+def test_help_lists_start(capsys):
+    assert main(["--help"]) == 0
+    assert "start" in capsys.readouterr().out
+    assert main(["start", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--to DIR" in out and "never" in out
+
+
+def test_start_copies_then_keeps_the_learners_copy(course, capsys):
+    (course / "exercises/01_invisible.ipynb").write_text('{"a": 1}\n', encoding="utf-8")
+    assert main(["--root", str(course), "start"]) == 0
+    out = capsys.readouterr().out
+    assert "(1 notebook copied, 0 kept)" in out and "copied     01_invisible.ipynb" in out
+    mine = course / "my-work/01_invisible.ipynb"
+    mine.write_text("my answer", encoding="utf-8")
+
+    (course / "exercises/01_invisible.ipynb").write_text('{"a": 2}\n', encoding="utf-8")
+    (course / "exercises/02_platform.ipynb").write_text('{"b": 1}\n', encoding="utf-8")
+    assert main(["--root", str(course), "start"]) == 0
+    out = capsys.readouterr().out
+    assert "(1 notebook copied, 1 kept)" in out
+    assert "copied     02_platform.ipynb" in out
+    assert "kept your copy of 01_invisible.ipynb (not overwritten)" in out
+    assert "To start an exercise again, delete your copy and run `infralab start` again." in out
+    assert mine.read_text(encoding="utf-8") == "my answer"
+
+
+def test_start_to_a_chosen_folder(course, tmp_path, capsys):
+    (course / "exercises/01_invisible.ipynb").write_text("{}\n", encoding="utf-8")
+    assert main(["--root", str(course), "start", "--to", str(tmp_path / "mine")]) == 0
+    assert (tmp_path / "mine/01_invisible.ipynb").read_text(encoding="utf-8") == "{}\n"
+    assert capsys.readouterr().out.startswith("Your workspace: mine")
+
+
+def test_start_onto_a_file_fails_in_one_line(course, tmp_path, capsys):
+    (course / "exercises/01_invisible.ipynb").write_text("{}\n", encoding="utf-8")
+    target = tmp_path / "notes.txt"
+    target.write_text("keep", encoding="utf-8")
+    assert main(["--root", str(course), "start", "--to", str(target)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"infralab: error: destination {target} is a file")
+    assert captured.err.count("\n") == 1 and target.read_text(encoding="utf-8") == "keep"
+
+
+def test_start_without_exercises_fails_in_one_line(course, capsys):
+    (course / "exercises").rmdir()
+    assert main(["--root", str(course), "start"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"infralab: error: the exercises folder {course / 'exercises'} does")
+    assert "`infralab exercises`" in err and not (course / "my-work").exists()
+
+
+def test_start_with_a_wrong_option_is_a_usage_error(capsys):
+    assert main(["start", "--into", "x"]) == 2
+    assert "usage: infralab" in capsys.readouterr().err

@@ -13,7 +13,8 @@ every lesson uses:
 - :mod:`infralab.validation` — argument checks with clear messages.
 - :mod:`infralab.environment` — the set-up check in ``00_start_here``.
 - :mod:`infralab.workspace` — the learner's own copies of the exercises (``infralab start``).
-- :mod:`infralab.build` — exercises, handouts, notebook execution and the course map.
+- :mod:`infralab.build` — exercises, notebook execution and the course map.
+- :mod:`infralab.handouts` — the learner and instructor editions of the offline HTML handouts.
 - :mod:`infralab.cli` — the ``infralab`` command behind the Makefile.
 - :mod:`infralab.kernel_guard`, :mod:`infralab.files`, :mod:`infralab.paths` — plumbing.
 """

@@ -1,7 +1,4 @@
-"""Build what learners receive: exercise notebooks and offline HTML handouts.
-
-Two derived products, both rebuilt from a single source and never edited by
-hand:
+"""Build what learners receive: exercise notebooks, executed lessons and the course map.
 
 - **Exercises.** ``solutions/NN_*.ipynb`` is the source of every task. The
   learner's part of each task sits between ``### BEGIN SOLUTION`` and
@@ -10,39 +7,32 @@ hand:
   every output, drops the cells tagged ``instructor`` and trims the metadata,
   and writes ``exercises/NN_*.ipynb``. :func:`exercises_out_of_date` says which
   exercise files have drifted from their solutions.
-- **Handouts.** :func:`build_handouts` converts the *stored* outputs of the
-  lesson and exercise notebooks to HTML (nothing is executed), without the
-  ``instructor`` cells, with every image embedded and without a single file
-  fetched from the network when a page opens. :func:`external_resources` lists
-  what a page would fetch, so a test can hold the handouts to that promise.
+- **Execution.** :func:`execute_notebooks` runs lessons and solutions offline
+  and stores their outputs so that re-running an unchanged notebook changes
+  nothing.
+- **The course map.** :func:`course_map` lists the lessons with their titles
+  and estimated times, read from the notebooks themselves.
 
-Both builders are idempotent: a file whose content would not change is not
+The HTML handouts are built from the same notebooks by :mod:`infralab.handouts`.
+Every builder is idempotent: a file whose content would not change is not
 rewritten, so its modification time stays and ``make`` stays fast.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import html
 import json
 import logging
 import os
-import posixpath
 import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from html.parser import HTMLParser
+from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import nbconvert
 import nbformat
 import pandas as pd
-from nbconvert import HTMLExporter
 from nbconvert.preprocessors import (
     ClearMetadataPreprocessor,
     ClearOutputPreprocessor,
@@ -50,7 +40,6 @@ from nbconvert.preprocessors import (
     TagRemovePreprocessor,
 )
 
-from . import __version__
 from .files import write_if_changed
 from .paths import course_root
 from .validation import check_integer
@@ -60,12 +49,10 @@ __all__ = [
     "CODE_STUB",
     "END_SOLUTION",
     "INSTRUCTOR_TAG",
-    "build_handouts",
     "course_map",
     "edited_exercises",
     "execute_notebooks",
     "exercises_out_of_date",
-    "external_resources",
     "generate_exercises",
     "guarded_ipython_dir",
 ]
@@ -79,17 +66,8 @@ END_SOLUTION = "### END SOLUTION"
 #: What the learner finds in place of the solution.
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 
-COURSE_TITLE = "Invisible Foundations"
-
 _LOG = logging.getLogger(__name__)
 _LOG.addHandler(logging.NullHandler())
-
-_TEMPLATES = Path(__file__).parent / "templates"
-_HANDOUT_TEMPLATE = "handout"
-_EXERCISE_FOLDER = "exercises"
-_INDEX = "index.html"
-_STAMP = "<!-- infralab-handout {digest} -->"
-_STAMP_PATTERN = re.compile(rb"<!-- infralab-handout ([0-9a-f]{64}) -->\s*\Z")
 
 # Cell metadata an exercise keeps: tags and the JupyterLab editing/collapse flags.
 _KEPT_CELL_METADATA = frozenset({"tags", "editable", "deletable", "jupyter"})
@@ -97,13 +75,6 @@ _KEPT_CELL_METADATA = frozenset({"tags", "editable", "deletable", "jupyter"})
 _KEPT_NOTEBOOK_METADATA = frozenset({"kernelspec", ("language_info", "name")})
 
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-_JAVASCRIPT = "application/javascript"
-_INTERACTIVE_NOTE = (
-    '<p class="infralab-interactive-note">Interactive control: run this notebook in '
-    "JupyterLab to use it.</p>"
-)
-_NBCONVERT_DEFAULT_ALT = 'alt="No description has been provided for this image"'
-_FIGURE_ALT = 'alt="Figure: the sentence that follows it says what it shows"'
 
 
 # --------------------------------------------------------------------------- #
@@ -392,464 +363,6 @@ def exercises_out_of_date(
 
 
 # --------------------------------------------------------------------------- #
-# Handouts
-# --------------------------------------------------------------------------- #
-
-
-@dataclass(frozen=True)
-class _Page:
-    """One handout page: its notebook, where it goes and what it is called."""
-
-    source: Path
-    link: str  # path relative to the handout folder, with forward slashes
-    kind: str  # "lesson" or "exercise"
-    title: str
-
-    @property
-    def pairing_key(self) -> str:
-        number = re.match(r"(\d+)_", self.source.stem)
-        return number.group(1) if number else self.source.stem
-
-
-class _StaticOutputs(Preprocessor):
-    """Keep only outputs that show without a kernel or a script.
-
-    A widget view needs a live kernel (or a widget manager fetched from the
-    network), so it becomes a one-line note; the lesson's static figure below it
-    stays. JavaScript outputs are dropped; their other representations stay.
-    """
-
-    def preprocess(self, nb, resources):
-        nb.metadata.pop("widgets", None)
-        return super().preprocess(nb, resources)
-
-    def preprocess_cell(self, cell, resources, cell_index):
-        if cell.cell_type != "code":
-            return cell, resources
-        kept = []
-        for output in cell.get("outputs", []):
-            data = output.get("data")
-            if data is None:
-                kept.append(output)
-            elif _WIDGET_VIEW in data:
-                kept.append(
-                    nbformat.v4.new_output("display_data", data={"text/html": _INTERACTIVE_NOTE})
-                )
-            else:
-                data.pop(_JAVASCRIPT, None)
-                if data:
-                    kept.append(output)
-        cell.outputs = kept
-        return cell, resources
-
-
-@functools.cache
-def _builder_fingerprint() -> str:
-    """Changes whenever the builder, its template or the converting libraries change."""
-    digest = hashlib.sha256()
-    for part in (__version__, nbconvert.__version__, nbformat.__version__):
-        digest.update(part.encode() + b"\0")
-    for path in [Path(__file__), *sorted(_TEMPLATES.rglob("*"))]:
-        if path.is_file():
-            digest.update(path.relative_to(path.parent.parent).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def _handout_exporter() -> HTMLExporter:
-    exporter = HTMLExporter(
-        template_name=_HANDOUT_TEMPLATE,
-        extra_template_basedirs=[str(_TEMPLATES)],
-        embed_images=True,
-        theme="light",
-        log=_LOG,
-    )
-    exporter.register_preprocessor(
-        TagRemovePreprocessor(remove_cell_tags={INSTRUCTOR_TAG}), enabled=True
-    )
-    exporter.register_preprocessor(_StaticOutputs(), enabled=True)
-    return exporter
-
-
-_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-
-
-def _title(notebook: nbformat.NotebookNode, source: Path) -> str:
-    """The notebook's first markdown heading as plain text, else its file name."""
-    for cell in notebook.cells:
-        if cell.cell_type != "markdown" or INSTRUCTOR_TAG in cell.metadata.get("tags", []):
-            continue
-        heading = _HEADING.search(cell.source)
-        if heading:
-            text = _MARKDOWN_LINK.sub(r"\1", heading.group(1))
-            text = re.sub(r"<[^>]+>|[*`]", "", text).strip()
-            if text:
-                return text
-    return source.stem.replace("_", " ")
-
-
-def _relative_link(from_page: str, to_page: str) -> str:
-    return posixpath.relpath(to_page, start=posixpath.dirname(from_page) or ".")
-
-
-def _navigation(page: _Page, pages: Sequence[_Page]) -> str:
-    """The "Contents / previous / next / related" bar at the top and foot of a page."""
-    same_kind = [other for other in pages if other.kind == page.kind]
-    position = same_kind.index(page)
-    links = [("Contents", _INDEX, "")]
-    if position > 0:
-        previous = same_kind[position - 1]
-        links.append((f"\u2190 Previous: {previous.title}", previous.link, "prev"))
-    if position + 1 < len(same_kind):
-        following = same_kind[position + 1]
-        links.append((f"Next: {following.title} \u2192", following.link, "next"))
-    label = "Exercise sheet" if page.kind == "lesson" else "Lesson"
-    links.extend(
-        (f"{label}: {other.title}", other.link, "")
-        for other in pages
-        if other.kind != page.kind and other.pairing_key == page.pairing_key
-    )
-    anchors = "\n".join(
-        f'<a href="{html.escape(_relative_link(page.link, target))}"'
-        + (f' rel="{relation}"' if relation else "")
-        + f">{html.escape(text)}</a>"
-        for text, target, relation in links
-    )
-    return f'<nav class="infralab-navigation" aria-label="Course navigation">\n{anchors}\n</nav>'
-
-
-_KIND_NAMES = {"lesson": "lesson", "exercise": "exercise sheet"}
-
-_INDEX_STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; line-height: 1.5;
-       max-width: 48em; margin: 2em auto; padding: 0 1em; color: #1a1a1a; }
-h1 { font-size: 1.8em; margin-bottom: 0.2em; }
-h2 { font-size: 1.3em; margin-top: 1.5em; border-bottom: 1px solid #ddd; }
-li { margin: 0.3em 0; }
-.related { color: #555; font-size: 0.95em; }
-a { color: #0072B2; }
-@media print { a { color: inherit; text-decoration: none; } }
-""".strip()
-
-
-def _index_html(pages: Sequence[_Page]) -> str:
-    def item(page: _Page) -> str:
-        related = [
-            f'<a href="{html.escape(other.link)}">{_KIND_NAMES[other.kind]}</a>'
-            for other in pages
-            if other.kind != page.kind and other.pairing_key == page.pairing_key
-        ]
-        extra = f' <span class="related">({", ".join(related)})</span>' if related else ""
-        return f'<li><a href="{html.escape(page.link)}">{html.escape(page.title)}</a>{extra}</li>'
-
-    sections = []
-    for kind, heading in (("lesson", "Lessons"), ("exercise", "Exercise sheets")):
-        chosen = [page for page in pages if page.kind == kind]
-        if chosen:
-            items = "\n".join(item(page) for page in chosen)
-            sections.append(f"<h2>{heading}</h2>\n<ol>\n{items}\n</ol>")
-    if not sections:
-        sections.append("<p>No notebooks to show yet.</p>")
-    body = "\n".join(sections)
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
-        f"<title>{COURSE_TITLE}: handouts</title>\n"
-        f'<style type="text/css">\n{_INDEX_STYLE}\n</style>\n'
-        "</head>\n<body>\n<main>\n"
-        f"<h1>{COURSE_TITLE}</h1>\n"
-        "<p>Handouts of the lessons and exercise sheets. Every page opens without an "
-        "internet connection and prints cleanly.</p>\n"
-        f"{body}\n</main>\n</body>\n</html>\n"
-    )
-
-
-_MARKDOWN_IMAGE = re.compile(
-    r"""!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)"""
-)
-
-
-def _local_images(notebook: nbformat.NotebookNode, folder: Path) -> list[Path]:
-    """Image files next to the notebook that its markdown shows (they are embedded)."""
-    found = []
-    for cell in notebook.cells:
-        if cell.cell_type == "markdown":
-            for match in _MARKDOWN_IMAGE.finditer(cell.source):
-                address = match.group(1) or match.group(2)
-                if not _is_external(address) and not address.startswith("attachment:"):
-                    found.append(folder / address.split("#")[0].split("?")[0])
-    return [path for path in found if path.is_file()]
-
-
-def _stamp_of(path: Path) -> str | None:
-    """The build stamp at the end of a handout page, if there is one."""
-    try:
-        with path.open("rb") as stream:
-            stream.seek(max(path.stat().st_size - 200, 0))
-            tail = stream.read()
-    except OSError:
-        return None
-    found = _STAMP_PATTERN.search(tail)
-    return found.group(1).decode() if found else None
-
-
-def build_handouts(
-    output_dir: str | os.PathLike[str] | None = None,
-    *,
-    notebooks_dir: str | os.PathLike[str] | None = None,
-    exercises_dir: str | os.PathLike[str] | None = None,
-) -> list[Path]:
-    """Convert the lessons and exercise sheets to HTML pages that open offline.
-
-    Nothing is executed: the outputs stored in the notebooks are converted with
-    nbconvert's ``HTMLExporter`` and a course template extending the ``lab``
-    template. Cells tagged ``instructor`` are removed, images are embedded,
-    widgets become a one-line note, and no page loads a script, stylesheet,
-    font or image from outside the handout folder. Lessons go to
-    ``NAME.html``, exercise sheets to ``exercises/NAME.html``, and
-    ``index.html`` lists them all; every page links to the contents, its
-    neighbours and its lesson or exercise sheet.
-
-    A page is rebuilt only when its notebook, an image file its markdown shows,
-    its title or navigation, or the builder itself changed (a content hash is
-    stamped in a comment at the end of each page). Pages left over from
-    notebooks that no longer exist are removed.
-
-    Parameters
-    ----------
-    output_dir : path-like, optional
-        Folder to write to (created if needed); ``handouts/`` of the course by
-        default.
-    notebooks_dir, exercises_dir : path-like, optional
-        Folders of lesson and exercise notebooks; ``notebooks/`` and
-        ``exercises/`` of the course by default.
-
-    Returns
-    -------
-    list of pathlib.Path
-        ``index.html`` first, then every lesson page and every exercise page.
-
-    Raises
-    ------
-    FileNotFoundError
-        If a notebook folder does not exist.
-    ValueError
-        If a notebook cannot be read.
-
-    Examples
-    --------
-    >>> build_handouts()  # doctest: +SKIP
-    [PosixPath('.../handouts/index.html'), PosixPath('.../handouts/00_start_here.html'), ...]
-    """
-    lessons = _existing_folder(_folder(notebooks_dir, "notebooks"), "notebooks")
-    sheets = _existing_folder(_folder(exercises_dir, "exercises"), "exercises")
-    output = _folder(output_dir, "handouts")
-
-    notebooks: dict[_Page, nbformat.NotebookNode] = {}
-    sources = (("lesson", lessons, ""), ("exercise", sheets, _EXERCISE_FOLDER + "/"))
-    for kind, folder, prefix in sources:
-        for source in _notebooks_in(folder):
-            notebook = _read_notebook(source)
-            page = _Page(source, f"{prefix}{source.stem}.html", kind, _title(notebook, source))
-            notebooks[page] = notebook
-    pages = list(notebooks)
-
-    exporter: HTMLExporter | None = None
-    outputs = [output / _INDEX]
-    for page in pages:
-        target = output / page.link
-        outputs.append(target)
-        navigation = _navigation(page, pages)
-        digest = hashlib.sha256()
-        for part in (_builder_fingerprint(), page.kind, page.title, navigation):
-            digest.update(part.encode() + b"\0")
-        digest.update(page.source.read_bytes())
-        for image in _local_images(notebooks[page], page.source.parent):
-            digest.update(image.read_bytes())
-        stamp = digest.hexdigest()
-        if _stamp_of(target) == stamp:
-            continue
-        if exporter is None:
-            exporter = _handout_exporter()
-        body, _ = exporter.from_notebook_node(
-            notebooks[page],
-            resources={
-                "metadata": {"name": page.title, "path": str(page.source.parent)},
-                "infralab_navigation": navigation,
-            },
-        )
-        body = body.replace(_NBCONVERT_DEFAULT_ALT, _FIGURE_ALT)
-        page_text = body.rstrip("\n") + "\n" + _STAMP.format(digest=stamp) + "\n"
-        write_if_changed(target, page_text.encode("utf-8"))
-
-    for folder in (output, output / _EXERCISE_FOLDER):
-        for leftover in sorted(folder.glob("*.html")) if folder.is_dir() else []:
-            if leftover not in outputs and _stamp_of(leftover) is not None:
-                leftover.unlink()
-    write_if_changed(output / _INDEX, _index_html(pages).encode("utf-8"))
-    return outputs
-
-
-# --------------------------------------------------------------------------- #
-# What a page loads
-# --------------------------------------------------------------------------- #
-
-_LOADING_LINK_RELATIONS = frozenset(
-    {
-        "stylesheet",
-        "icon",
-        "shortcut",
-        "apple-touch-icon",
-        "apple-touch-icon-precomposed",
-        "mask-icon",
-        "manifest",
-        "preload",
-        "modulepreload",
-        "prefetch",
-        "prerender",
-        "preconnect",
-        "dns-prefetch",
-        "import",
-    }
-)
-# Attributes whose value is fetched, on any element (src: script, img, iframe,
-# source, video, audio, embed, track, input; poster: video; data: object).
-_LOADING_ATTRIBUTES = frozenset({"src", "poster", "background"})
-# SVG elements that fetch their href.
-_SVG_LOADING_ELEMENTS = frozenset({"image", "use", "feimage", "script"})
-_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.IGNORECASE)
-_CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_SCRIPT_IMPORT = re.compile(
-    r"""\bimport\s*\(\s*["'`]([^"'`]+)["'`]"""  # import("https://...")
-    r"""|\bimport\b[^;'"`]*?\bfrom\s*["']([^"']+)["']"""  # import x from "https://..."
-    r"""|\bimport\s*["']([^"']+)["']"""  # import "https://..."
-    r"""|\bimportScripts\s*\(\s*["']([^"']+)["']"""
-    r"""|["'`]((?:https?:)?//[^"'`\s]+)["'`]"""  # any web address written in the script
-)
-# Script types a browser runs; other types (JSON data, templates) are only text.
-_RUNNABLE_SCRIPT_TYPES = frozenset(
-    {"", "text/javascript", "application/javascript", "module", "text/ecmascript"}
-)
-
-
-def _is_external(url: str) -> bool:
-    """True if fetching ``url`` would leave the folder the page sits in."""
-    url = url.strip()
-    if not url or url.startswith("#") or url.lower().startswith("data:"):
-        return False
-    if url.startswith(("/", "\\")):  # "//host/..." or the web server's root
-        return True
-    return bool(urlsplit(url).scheme)
-
-
-def _first_groups(matches: Iterable[re.Match[str]]) -> list[str]:
-    return [next(group for group in match.groups() if group is not None) for match in matches]
-
-
-class _ResourceFinder(HTMLParser):
-    """Collect every URL an HTML page would fetch while it opens."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.urls: list[str] = []
-        self._raw_text_tag: str | None = None
-        self._raw_text: list[str] = []
-        self._runnable = False
-
-    def _css(self, text: str) -> None:
-        self.urls.extend(_first_groups(_CSS_URL.finditer(text)))
-        self.urls.extend(_first_groups(_CSS_IMPORT.finditer(text)))
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        for name in _LOADING_ATTRIBUTES & values.keys():
-            self.urls.append(values[name])
-        if "srcset" in values:
-            candidates = values["srcset"].split(",")
-            self.urls.extend(part.split()[0] for part in candidates if part.split())
-        if tag == "object" and "data" in values:
-            self.urls.append(values["data"])
-        if tag == "link" and "href" in values:
-            relations = set(values.get("rel", "").lower().split())
-            if relations & _LOADING_LINK_RELATIONS:
-                self.urls.append(values["href"])
-        if tag in _SVG_LOADING_ELEMENTS:
-            self.urls.extend(values[name] for name in ("href", "xlink:href") if name in values)
-        if "style" in values:
-            self._css(values["style"])
-        if tag in ("style", "script"):
-            self._raw_text_tag = tag
-            self._raw_text = []
-            self._runnable = values.get("type", "").strip().lower() in _RUNNABLE_SCRIPT_TYPES
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag in ("style", "script"):
-            self.handle_endtag(tag)
-
-    def handle_data(self, data: str) -> None:
-        if self._raw_text_tag is not None:
-            self._raw_text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag != self._raw_text_tag:
-            return
-        text = "".join(self._raw_text)
-        if tag == "style":
-            self._css(text)
-        elif self._runnable:
-            found = _first_groups(_SCRIPT_IMPORT.finditer(text))
-            # XML namespace and DTD names (www.w3.org) identify, they are not fetched.
-            self.urls.extend(url for url in found if urlsplit(url).hostname != "www.w3.org")
-        self._raw_text_tag = None
-        self._raw_text = []
-
-
-def external_resources(html_text: str) -> list[str]:
-    """List every URL outside the page's folder that a page would fetch on opening.
-
-    Counted: ``src`` (script, img, iframe, source, video, audio, embed, track),
-    ``srcset``, ``poster``, ``<object data>``, ``<link href>`` with a loading
-    relation (stylesheet, icon, preload, preconnect, ...), SVG ``href``, CSS
-    ``url()`` and ``@import`` in ``<style>`` blocks and ``style`` attributes,
-    and, in inline scripts, module imports and any web address written as a
-    string (a script that builds a ``<script src>`` at run time, such as the
-    Jupyter widget manager loader). Not counted: links a reader may click
-    (``<a href>``), relative paths, ``data:`` URLs and ``#fragments``. A URL
-    with a scheme (``https:``, ``file:``), a protocol-relative URL (``//host``)
-    and a path from the server root (``/static``) are all outside.
-
-    Parameters
-    ----------
-    html_text : str
-        The page's HTML.
-
-    Returns
-    -------
-    list of str
-        The external URLs in document order, each once; empty for a page that
-        opens offline.
-
-    Examples
-    --------
-    >>> external_resources('<script src="https://example.org/a.js"></script>'
-    ...                    '<a href="https://example.org">source</a>'
-    ...                    '<img src="data:image/png;base64,AAAA">')
-    ['https://example.org/a.js']
-    """
-    if not isinstance(html_text, str):
-        raise TypeError(f"html_text must be a str, got {type(html_text).__name__}")
-    finder = _ResourceFinder()
-    finder.feed(html_text)
-    finder.close()
-    if finder._raw_text_tag is not None:  # an unclosed <style> or <script> at the end
-        finder.handle_endtag(finder._raw_text_tag)
-    return list(dict.fromkeys(url.strip() for url in finder.urls if _is_external(url)))
-
-
-# --------------------------------------------------------------------------- #
 # Executing lessons and solutions
 # --------------------------------------------------------------------------- #
 
@@ -1017,6 +530,24 @@ def execute_notebooks(
 # --------------------------------------------------------------------------- #
 # The course map
 # --------------------------------------------------------------------------- #
+
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def _title(notebook: nbformat.NotebookNode, source: Path) -> str:
+    """The notebook's first markdown heading as plain text, else its file name."""
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown" or INSTRUCTOR_TAG in cell.metadata.get("tags", []):
+            continue
+        heading = _HEADING.search(cell.source)
+        if heading:
+            text = _MARKDOWN_LINK.sub(r"\1", heading.group(1))
+            text = re.sub(r"<[^>]+>|[*`]", "", text).strip()
+            if text:
+                return text
+    return source.stem.replace("_", " ")
+
 
 _MINUTES = re.compile(r"\*\*Time:\*\*\s*about\s+(\d+)\s+minutes", re.IGNORECASE)
 

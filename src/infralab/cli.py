@@ -2,9 +2,10 @@
 
 Usage::
 
-    infralab handouts [--output DIR]   build the HTML handouts (they open offline)
+    infralab handouts [--output DIR]   build the learner and instructor HTML handouts (offline)
     infralab exercises [--check]       regenerate exercises/ from solutions/
     infralab data [--check]            regenerate data/, or verify it against its checksums
+    infralab start [--to DIR]          copy the exercise notebooks into my-work/ (never overwrites)
     infralab --version
 
 ``--root DIR`` (before the command) points at a course checkout other than the
@@ -54,9 +55,11 @@ def _parser() -> argparse.ArgumentParser:
 
     handouts = commands.add_parser(
         "handouts",
-        help="convert the lessons and exercise sheets to HTML that opens offline",
-        description="Convert the stored outputs of notebooks/ and exercises/ to HTML "
-        "(nothing is executed). Pages whose notebook did not change are kept.",
+        help="build the learner and instructor handouts: HTML that opens offline",
+        description="Convert the stored outputs of the notebooks to HTML (nothing is executed), "
+        "in two editions: learners (DIR: notebooks/ and exercises/, facilitation notes "
+        "removed) and instructors (DIR/instructor: also the facilitation notes, solutions/ and "
+        "docs/instructor-guide.md). Pages whose source did not change are kept.",
     )
     handouts.add_argument(
         "--output", metavar="DIR", type=Path, help="folder to write to (default: handouts/)"
@@ -97,6 +100,19 @@ def _parser() -> argparse.ArgumentParser:
         help="change nothing; exit with status 1 if a data file is missing or differs",
     )
     data.set_defaults(run=_data)
+
+    start = commands.add_parser(
+        "start",
+        help="copy the exercise notebooks into your own folder, my-work/ (never overwrites)",
+        description="Copy every exercise notebook that is not in your workspace yet into it "
+        "(my-work/ at the top of the course by default). A file that is already there is never "
+        "overwritten, whatever it holds: run this again after a course update to get new "
+        "exercises. To start an exercise again, delete your copy and run this again.",
+    )
+    start.add_argument(
+        "--to", metavar="DIR", type=Path, help="your workspace folder (default: my-work/)"
+    )
+    start.set_defaults(run=_start)
     return parser
 
 
@@ -139,16 +155,23 @@ def _shown(path: Path) -> str:
 
 
 def _handouts(arguments: argparse.Namespace) -> int:
-    from .build import build_handouts
+    from .handouts import INSTRUCTOR_EDITION, build_handouts
 
     before = _modification_times(arguments.output)
     pages = build_handouts(arguments.output)
-    index = pages[0]
-    rebuilt = sum(1 for page in pages[1:] if before.get(page) != _modification_time(page))
-    print(
-        f"{_count(len(pages) - 1, 'handout page')} in {_shown(index.parent)} ({rebuilt} rebuilt); "
-        f"open {_shown(index)}"
+    learner_index = pages[0]
+    instructor_folder = learner_index.parent / INSTRUCTOR_EDITION
+    editions = (
+        ("learner", [page for page in pages if instructor_folder not in page.parents]),
+        ("instructor", [page for page in pages if instructor_folder in page.parents]),
     )
+    for name, edition in editions:
+        index, *shown = edition
+        rebuilt = sum(1 for page in shown if before.get(page) != _modification_time(page))
+        print(
+            f"{_count(len(shown), f'{name} page')} in {_shown(index.parent)} ({rebuilt} rebuilt); "
+            f"open {_shown(index)}"
+        )
     return 0
 
 
@@ -219,6 +242,13 @@ def _data(arguments: argparse.Namespace) -> int:
         return 1
     written = datasets.write_all()
     print(f"data/ regenerated ({_count(len(written), 'file')})")
+    return 0
+
+
+def _start(arguments: argparse.Namespace) -> int:
+    from .workspace import start_workspace
+
+    print(start_workspace(arguments.to).summary())
     return 0
 
 

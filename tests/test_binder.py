@@ -1,0 +1,177 @@
+"""The Binder (repo2docker) configuration is where repo2docker looks and asks only for what exists.
+
+repo2docker reads ``environment.yml`` and then runs ``postBuild``, both at the top of the
+repository as long as there is no ``binder/`` or ``.binder/`` folder (one would make it ignore
+the top level). These tests run ``postBuild`` with stand-in commands that record their
+arguments, then check each request against the installed packages, the ``infralab`` command
+and the Makefile, so that Binder and ``make setup`` build the same environment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from infralab.cli import main
+from infralab.environment import MINIMUM_PYTHON
+
+ROOT = Path(__file__).resolve().parents[1]
+POSTBUILD = ROOT / "postBuild"
+ENVIRONMENT = ROOT / "environment.yml"
+MAKEFILE = ROOT / "Makefile"
+GUIDE = ROOT / "docs" / "running-a-room.md"
+
+#: How repo2docker reads the Python version from environment.yml (its conda build pack).
+REPO2DOCKER_PYTHON = re.compile(r"python\s*=+\s*([\d\.]*)")
+
+needs_bash = pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+
+
+def environment_lines() -> list[str]:
+    return [line.split("#", 1)[0].strip() for line in ENVIRONMENT.read_text("utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def postbuild_calls(tmp_path_factory) -> list[list[str]]:
+    """Run postBuild with stand-ins for every program on PATH; return the calls, in order."""
+    if shutil.which("bash") is None or os.name == "nt":
+        pytest.skip("needs bash and POSIX stand-in scripts")
+    folder = tmp_path_factory.mktemp("postbuild")
+    stand_ins = folder / "bin"
+    stand_ins.mkdir()
+    log = folder / "calls.log"
+    for program in ("python", "jupyter", "infralab"):
+        script = stand_ins / program
+        script.write_text(
+            f'#!/bin/sh\nfor a in {program} "$@"; do printf "%s\\t" "$a"; done >> "{log}"\n'
+            f'echo >> "{log}"\n',
+            encoding="utf-8",
+        )
+        script.chmod(0o755)
+    result = subprocess.run(
+        [shutil.which("bash"), str(POSTBUILD)],
+        cwd=ROOT,
+        env={"PATH": str(stand_ins), "HOME": str(folder)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr  # e.g. "command not found" for anything else
+    return [line.rstrip("\t").split("\t") for line in log.read_text("utf-8").splitlines()]
+
+
+def test_repo2docker_reads_the_top_level():
+    assert ENVIRONMENT.is_file() and POSTBUILD.is_file()
+    for folder in ("binder", ".binder"):
+        assert not (ROOT / folder).exists(), f"{folder}/ would hide the top level from repo2docker"
+    assert not (ROOT / "Dockerfile").exists(), "a Dockerfile would replace environment.yml"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="file modes are POSIX")
+def test_postbuild_is_an_executable_bash_script_that_stops_at_the_first_failure():
+    assert POSTBUILD.stat().st_mode & stat.S_IXUSR
+    lines = POSTBUILD.read_text("utf-8").splitlines()
+    assert lines[0] == "#!/bin/bash"
+    assert "set -euo pipefail" in lines
+
+
+@needs_bash
+def test_postbuild_is_valid_bash():
+    result = subprocess.run(
+        [shutil.which("bash"), "-n", str(POSTBUILD)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_environment_python_is_one_repo2docker_understands_and_the_course_supports():
+    versions = [
+        REPO2DOCKER_PYTHON.match(line[2:])
+        for line in environment_lines()
+        if line.startswith("- python")
+    ]
+    assert len(versions) == 1 and versions[0], "environment.yml needs one 'python=X.Y' line"
+    major, minor = (int(part) for part in versions[0].group(1).split(".")[:2])
+    assert (major, minor) >= MINIMUM_PYTHON
+
+
+def test_the_course_package_is_installed_from_environment_yml():
+    # A local requirement in the pip section makes repo2docker install environment.yml after
+    # it has copied the repository in, so "-e ." finds pyproject.toml.
+    lines = environment_lines()
+    assert "- pip" in lines and "- pip:" in lines
+    assert "- -e ." in lines[lines.index("- pip:") :]
+
+
+def test_postbuild_installs_the_course_without_unpinned_dependencies(postbuild_calls):
+    installs = [call for call in postbuild_calls if call[:4] == ["python", "-m", "pip", "install"]]
+    assert len(installs) == 1
+    assert "--no-deps" in installs[0] and installs[0][-2:] == ["-e", "."]
+
+
+def test_postbuild_hides_exactly_the_nbgrader_extensions_nbgrader_installs(postbuild_calls):
+    nbgrader = metadata.distribution("nbgrader")
+    files = {str(path).replace("\\", "/"): path for path in nbgrader.files or ()}
+    config = next(
+        path
+        for name, path in files.items()
+        if name.endswith("jupyter_server_config.d/nbgrader.json")
+    )
+    enabled = json.loads(Path(nbgrader.locate_file(config)).read_text("utf-8"))
+    server_extensions = set(enabled["ServerApp"]["jpserver_extensions"])
+    disabled = {
+        call[-1]
+        for call in postbuild_calls
+        if call[:5] == ["jupyter", "server", "extension", "disable", "--sys-prefix"]
+    }
+    assert disabled == server_extensions
+
+    lab = [
+        call[-1]
+        for call in postbuild_calls
+        if call[:4] == ["jupyter", "labextension", "disable", "--level=sys_prefix"]
+    ]
+    assert lab == ["@jupyter/nbgrader"]
+    assert any(name.endswith(f"labextensions/{lab[0]}/package.json") for name in files)
+
+
+def test_postbuild_and_make_setup_hide_the_same_extensions(postbuild_calls):
+    makefile = MAKEFILE.read_text("utf-8")
+    parts = re.search(r"for part in ([a-z_ ]+); do", makefile)
+    lab = re.search(r"labextension disable --level=sys_prefix (\S+)", makefile)
+    assert parts and lab, "the Makefile's setup target no longer disables nbgrader's extensions"
+    in_makefile = {f"nbgrader.server_extensions.{part}" for part in parts.group(1).split()}
+    in_postbuild = {call[-1] for call in postbuild_calls if call[1:3] == ["server", "extension"]}
+    assert in_postbuild == in_makefile
+    assert [call[-1] for call in postbuild_calls if call[1] == "labextension"] == [lab.group(1)]
+
+
+def test_postbuild_gives_every_learner_a_workspace_with_a_real_command(postbuild_calls, capsys):
+    assert postbuild_calls[-1] == ["infralab", "start"]
+    assert main(["start", "--help"]) == 0
+    assert capsys.readouterr().out.startswith("usage: infralab start")
+
+
+def test_postbuild_calls_only_the_environment_s_own_programs(postbuild_calls):
+    # python, jupyter and infralab all come from environment.yml (infralab from "-e .").
+    assert {call[0] for call in postbuild_calls} == {"python", "jupyter", "infralab"}
+    bin_folder = Path(sys.executable).parent
+    for program in ("jupyter-labextension", "jupyter-server", "infralab"):
+        assert shutil.which(program, path=str(bin_folder)), f"{program} is not installed"
+
+
+def test_launch_links_in_the_guide_open_notebooks_that_exist():
+    text = GUIDE.read_text("utf-8")
+    paths = re.findall(r"(?:labpath=|urlpath=lab/tree/)([\w./%-]+\.ipynb)", text)
+    assert paths, "the guide gives no Binder launch link"
+    for path in paths:
+        assert (ROOT / path.replace("%2F", "/")).is_file(), path

@@ -1,0 +1,430 @@
+"""Open every page of both handout editions in a real browser, with the network cut off.
+
+Both editions of the course are built into a temporary folder and every page is
+opened in headless Chromium (the system's ``chromium``, driven by Python
+playwright; one browser for all pages). Every request that is not a
+``file://`` URL is refused and recorded, and the browser context is offline.
+Per page: nothing is fetched from outside the edition's folder, the console
+shows no error, no script error is raised, every image loads, every
+navigation link leads to a page of the same edition, and, laid out for print
+at the width of an A4 page, no code block, table or image is wider than the
+page.
+
+Without playwright or Chromium these tests are skipped with the reason, unless
+the environment variable ``INFRALAB_REQUIRE_BROWSER=1`` is set (CI sets it
+once Chromium is installed): then they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import nbformat
+import pytest
+
+from infralab.handouts import INSTRUCTOR_EDITION, build_handouts
+
+REQUIRE_BROWSER = "INFRALAB_REQUIRE_BROWSER"
+BROWSER_ARGUMENTS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# An A4 sheet is 210 mm wide; the handout template prints with 0.5 in margins. At the
+# 96 px per inch of CSS, what is left for the page's content is
+# 210 / 25.4 * 96 - 2 * 0.5 * 96 = 697.7 px.
+A4_PRINTABLE_WIDTH = int(210 / 25.4 * 96 - 96)
+A4_PRINTABLE_HEIGHT = int(297 / 25.4 * 96 - 96)
+SCREEN = {"width": 1280, "height": 800}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+# A guide to render when the course has none yet, with what a guide typically holds.
+STAND_IN_GUIDE = """# Instructor guide
+
+| Format | Lessons | Minutes |
+|---|---|---|
+| 90-minute workshop | 00, 03 | 90 |
+
+```bash
+make handouts && python -m http.server --directory handouts/instructor
+```
+
+A long line of preparation notes that must wrap on paper rather than run off the edge of the
+sheet: bring a projector adapter, a power strip and a printed copy of the agenda for everyone.
+"""
+
+_MEASURE_PRINT = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const problems = [];
+  if (document.documentElement.scrollWidth > width + 1) {
+    problems.push(`the page is ${document.documentElement.scrollWidth} px wide, not ${width}`);
+  }
+  for (const element of document.querySelectorAll("pre, table, img, svg")) {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;  // not printed
+    const text = (element.innerText || element.getAttribute("alt") || "").trim().slice(0, 50);
+    const name = `${element.tagName.toLowerCase()} "${text}"`;
+    if (box.left < -1 || box.right > width + 1) {
+      const span = `${Math.round(box.left)}..${Math.round(box.right)}`;
+      problems.push(`${name} spans ${span} px of ${width}`);
+    } else if (element.scrollWidth > element.clientWidth + 1 && element.tagName !== "IMG") {
+      problems.push(`${name} holds ${element.scrollWidth} px in a ${element.clientWidth} px box`);
+    }
+  }
+  return problems;
+}
+"""
+
+_BROKEN_IMAGES = """
+() => Array.from(document.images)
+  .filter((image) => !(image.complete && image.naturalWidth > 0))
+  .map((image) => image.src.slice(0, 80))
+"""
+
+_NAVIGATION_LINKS = """
+(everything) => Array.from(document.querySelectorAll(
+  everything ? "a[href]" : "nav.infralab-navigation a[href], aside.infralab-related a[href]"
+)).map((anchor) => anchor.href)
+"""
+
+_SHOWN_COUNT = """
+(selector) => Array.from(document.querySelectorAll(selector))
+  .filter((element) => element.offsetHeight > 0).length
+"""
+
+
+@dataclass
+class Visit:
+    """What one page did when it was opened."""
+
+    page: Path
+    edition: Path
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    broken_images: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    print_problems: list[str] = field(default_factory=list)
+    facilitation_notes: int = 0
+    interactive_notes: int = 0
+
+
+@dataclass
+class BrowserRun:
+    """Every page of both editions and its visit; ``problem`` says why none could be opened."""
+
+    output: Path
+    pages: list[Path]
+    visits: dict[Path, Visit]
+    problem: str | None = None
+    control: Visit | None = None  # a page made to break every rule, to show the checks see it
+
+
+def give_up(reason: str) -> None:
+    """Skip for want of a browser, or fail when the environment requires the browser test."""
+    if os.environ.get(REQUIRE_BROWSER) == "1":
+        pytest.fail(f"{reason}, and {REQUIRE_BROWSER}=1 requires the browser test", pytrace=False)
+    pytest.skip(f"{reason} (set {REQUIRE_BROWSER}=1 to make this a failure)")
+
+
+def chromium_executable() -> str | None:
+    found = shutil.which("chromium")
+    if found:
+        return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").is_file() else None
+
+
+def edition_of(page: Path, output: Path) -> Path:
+    instructor = output / INSTRUCTOR_EDITION
+    return instructor if instructor in page.parents else output
+
+
+def inside_edition(url: str, edition: Path, output: Path) -> bool:
+    """True when ``url`` is a file of ``edition`` (the learner edition excludes instructor/)."""
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "about"):
+        return True
+    if parts.scheme != "file":
+        return False
+    path = Path(unquote(parts.path)).resolve()
+    if edition == output and (output / INSTRUCTOR_EDITION).resolve() in path.parents:
+        return False
+    return edition.resolve() in path.parents
+
+
+def source_of(page: Path, run: BrowserRun, course_root: Path) -> Path | None:
+    """The notebook a page was converted from (None for an index or the guide)."""
+    relative = page.relative_to(edition_of(page, run.output))
+    folder = relative.parent.name or "notebooks"
+    source = course_root / folder / f"{page.stem}.ipynb"
+    return source if source.is_file() else None
+
+
+def visit_every_page(pages: list[tuple[Path, Path]], browser) -> Iterator[Visit]:
+    """Open each (page, its edition's folder) in one tab of ``browser``, in an offline context."""
+    context = browser.new_context(offline=True, viewport=SCREEN)
+    try:
+        refused: list[str] = []
+
+        def refuse_the_network(route) -> None:
+            if route.request.url.startswith("file://"):
+                route.continue_()
+            else:
+                refused.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", refuse_the_network)
+        tab = context.new_page()
+        for page, edition in pages:
+            visit = Visit(page, edition)
+            refused.clear()
+            listeners = {
+                "request": lambda request, visit=visit: visit.requests.append(request.url),
+                "console": lambda message, visit=visit: (
+                    visit.console_errors.append(message.text) if message.type == "error" else None
+                ),
+                "pageerror": lambda error, visit=visit: visit.page_errors.append(str(error)),
+            }
+            for event, listener in listeners.items():
+                tab.on(event, listener)
+            tab.emulate_media(media="screen")
+            tab.set_viewport_size(SCREEN)
+            tab.goto(page.as_uri(), wait_until="load")
+            visit.broken_images = tab.evaluate(_BROKEN_IMAGES)
+            visit.links = tab.evaluate(_NAVIGATION_LINKS, page.name == "index.html")
+            visit.facilitation_notes = tab.evaluate(_SHOWN_COUNT, "aside.infralab-facilitation")
+            visit.interactive_notes = tab.evaluate(_SHOWN_COUNT, ".infralab-interactive-note")
+            tab.emulate_media(media="print")
+            tab.set_viewport_size({"width": A4_PRINTABLE_WIDTH, "height": A4_PRINTABLE_HEIGHT})
+            visit.print_problems = tab.evaluate(_MEASURE_PRINT)
+            for event, listener in listeners.items():
+                tab.remove_listener(event, listener)
+            visit.requests.extend(url for url in refused if url not in visit.requests)
+            yield visit
+    finally:
+        context.close()
+
+
+def control_page(folder: Path) -> tuple[Path, Path]:
+    """A page that breaks every rule the tests check, in an edition folder of its own."""
+    edition = folder / "edition"
+    edition.mkdir(parents=True)
+    (folder / "outside.css").write_text("p { color: black; }", encoding="utf-8")
+    page = edition / "broken.html"
+    page.write_text(
+        "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>Broken</title>"
+        "<link rel='stylesheet' href='../outside.css'></head><body>"
+        "<nav class='infralab-navigation'><a href='missing.html'>Next</a></nav>"
+        "<img src='https://example.org/figure.png' alt='remote'>"
+        "<img src='no-such-picture.png' alt='missing'>"
+        f"<pre>{'x' * 400}</pre>"
+        f"<table><tr><td style='white-space: nowrap'>{'cell ' * 200}</td></tr></table>"
+        "<script>console.error('a console error'); throw new Error('a script error');</script>"
+        "</body></html>\n",
+        encoding="utf-8",
+    )
+    return page, edition
+
+
+def browser_problem() -> str | None:
+    """Why no page can be opened here, or None when playwright and Chromium are available."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as error:
+        return f"Python playwright is not installed ({error})"
+    if chromium_executable() is None:
+        return "Chromium is not installed (no `chromium` command)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser_run(tmp_path_factory: pytest.TempPathFactory) -> BrowserRun:
+    """Both editions of the course, built once, every page opened once."""
+    folder = tmp_path_factory.mktemp("browser")
+    output = folder / "handouts"
+    problem = browser_problem()
+    if problem is not None:
+        return BrowserRun(output, [], {}, problem)
+    root = Path(__file__).resolve().parents[1]
+    guide = root / "docs/instructor-guide.md"
+    if not guide.is_file():
+        guide = folder / "instructor-guide.md"
+        guide.write_text(STAND_IN_GUIDE, encoding="utf-8")
+    pages = build_handouts(
+        output,
+        notebooks_dir=root / "notebooks",
+        exercises_dir=root / "exercises",
+        solutions_dir=root / "solutions",
+        guide_file=guide,
+    )
+    run = BrowserRun(output, pages, {})
+    from playwright.sync_api import Error, sync_playwright
+
+    executable = chromium_executable()
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGUMENTS)
+        except Error as error:
+            run.problem = f"Chromium at {executable} did not start: {error}"
+            return run
+        control = control_page(folder / "control")
+        editions = [(page, edition_of(page, output)) for page in pages]
+        try:
+            *visits, run.control = visit_every_page([*editions, control], browser)
+        finally:
+            browser.close()
+    run.visits = {visit.page: visit for visit in visits}
+    return run
+
+
+def opened(run: BrowserRun) -> dict[Path, Visit]:
+    if run.problem is not None:
+        give_up(run.problem)
+    return run.visits
+
+
+def named(run: BrowserRun, page: Path) -> str:
+    return page.relative_to(run.output).as_posix()
+
+
+# --------------------------------------------------------------------------- #
+# The rule for a missing browser
+# --------------------------------------------------------------------------- #
+
+
+def test_a_missing_browser_skips_the_tests_unless_they_are_required(monkeypatch):
+    monkeypatch.delenv(REQUIRE_BROWSER, raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no chromium"):
+        give_up("no chromium")
+    monkeypatch.setenv(REQUIRE_BROWSER, "1")
+    with pytest.raises(pytest.fail.Exception, match=f"no chromium, and {REQUIRE_BROWSER}=1"):
+        give_up("no chromium")
+
+
+def test_inside_edition_tells_the_edition_folder_from_everything_else(tmp_path):
+    output = tmp_path / "handouts"
+    instructor = output / INSTRUCTOR_EDITION
+    assert inside_edition((output / "exercises/a.html").as_uri(), output, output)
+    assert inside_edition((instructor / "a.html").as_uri(), instructor, output)
+    assert not inside_edition((instructor / "a.html").as_uri(), output, output)
+    assert not inside_edition((output / "a.html").as_uri(), instructor, output)
+    assert not inside_edition((tmp_path / "figure.png").as_uri(), output, output)
+    assert not inside_edition("https://example.org/require.js", output, output)
+    assert inside_edition("data:image/png;base64,AAAA", output, output)
+
+
+# --------------------------------------------------------------------------- #
+# Every page, opened
+# --------------------------------------------------------------------------- #
+
+
+def test_the_checks_see_a_page_that_breaks_every_rule(browser_run):
+    opened(browser_run)
+    control = browser_run.control
+    outside = [
+        url for url in control.requests if not inside_edition(url, control.edition, control.edition)
+    ]
+    assert "https://example.org/figure.png" in outside
+    assert any(url.endswith("/control/outside.css") for url in outside)
+    assert "a console error" in control.console_errors
+    assert any("a script error" in error for error in control.page_errors)
+    assert len(control.broken_images) == 2
+    assert [Path(unquote(urlsplit(url).path)).is_file() for url in control.links] == [False]
+    assert {problem.split()[0] for problem in control.print_problems} == {"the", "pre", "table"}
+
+
+def test_every_page_of_both_editions_was_opened(browser_run):
+    visits = opened(browser_run)
+    assert list(visits) == browser_run.pages
+    editions = {edition_of(page, browser_run.output) for page in browser_run.pages}
+    assert editions == {browser_run.output, browser_run.output / INSTRUCTOR_EDITION}
+    assert browser_run.output / INSTRUCTOR_EDITION / "instructor-guide.html" in visits
+
+
+def test_no_page_fetches_anything_from_outside_its_edition(browser_run):
+    outside = {
+        named(browser_run, page): [
+            url
+            for url in visit.requests
+            if not inside_edition(url, visit.edition, browser_run.output)
+        ]
+        for page, visit in opened(browser_run).items()
+    }
+    assert {page: urls for page, urls in outside.items() if urls} == {}
+
+
+def test_no_page_logs_a_console_error_or_raises_a_script_error(browser_run):
+    errors = {
+        named(browser_run, page): visit.console_errors + visit.page_errors
+        for page, visit in opened(browser_run).items()
+    }
+    assert {page: found for page, found in errors.items() if found} == {}
+
+
+def test_every_image_loads(browser_run):
+    broken = {
+        named(browser_run, page): visit.broken_images for page, visit in opened(browser_run).items()
+    }
+    assert {page: images for page, images in broken.items() if images} == {}
+
+
+def test_every_navigation_link_leads_to_a_page_of_the_same_edition(browser_run):
+    problems = {}
+    for page, visit in opened(browser_run).items():
+        assert visit.links, f"{named(browser_run, page)} has no navigation links"
+        wrong = [
+            url
+            for url in visit.links
+            if not inside_edition(url, visit.edition, browser_run.output)
+            or not Path(unquote(urlsplit(url).path)).is_file()
+        ]
+        if wrong:
+            problems[named(browser_run, page)] = wrong
+    assert problems == {}
+
+
+def test_each_index_links_every_page_of_its_edition(browser_run):
+    visits = opened(browser_run)
+    for index in (browser_run.output, browser_run.output / INSTRUCTOR_EDITION):
+        index_page = index / "index.html"
+        edition = {page for page in visits if edition_of(page, browser_run.output) == index}
+        linked = {Path(unquote(urlsplit(url).path)) for url in visits[index_page].links}
+        assert linked == {page.resolve() for page in edition - {index_page}}, index
+
+
+def test_nothing_is_wider_than_an_a4_page_in_print(browser_run):
+    too_wide = {
+        named(browser_run, page): visit.print_problems
+        for page, visit in opened(browser_run).items()
+    }
+    assert {page: problems for page, problems in too_wide.items() if problems} == {}
+
+
+def test_facilitation_notes_and_widget_notes_are_shown_where_they_belong(browser_run, course_root):
+    for page, visit in opened(browser_run).items():
+        source = source_of(page, browser_run, course_root)
+        if source is None:
+            continue
+        cells = nbformat.read(source, as_version=4).cells
+        notes = sum(
+            cell.cell_type == "markdown" and "instructor" in cell.metadata.get("tags", [])
+            for cell in cells
+        )
+        widgets = sum(
+            WIDGET_VIEW in output.get("data", {})
+            for cell in cells
+            for output in cell.get("outputs", [])
+        )
+        instructor = visit.edition != browser_run.output
+        assert visit.facilitation_notes == (notes if instructor else 0), named(browser_run, page)
+        assert visit.interactive_notes == widgets, named(browser_run, page)
