@@ -104,8 +104,9 @@ def test_reference_answers_match_hand_computed_values():
     # 4.4% * 0.70 / (4.0% * 0.95) - 1 = -19.0%, against a true +10%.
     assert expected["ab_readout_error"][0] == pytest.approx(0.0308 / 0.038 - 1.1)
     assert expected["ab_readout_error"][3] == pytest.approx(0.0)
-    # Gaps 2, 3, 10, 1, 14 with a 7-day cap: two expiries, three IDs.
-    assert expected["anonymous_ids"] == [3, 4, 1, 0, 3, 1]
+    # Gaps 2, 3, 10, 1, 14 with a 7-day cap: two expiries, three IDs. Ten daily visits keep
+    # one ID (the cookie is renewed); days 20, 0, 10 are two 10-day gaps once sorted.
+    assert expected["anonymous_ids"] == [3, 4, 1, 0, 3, 3]
 
 
 @pytest.mark.parametrize("name", TASK_NAMES)
@@ -164,6 +165,17 @@ def _pooled_worst(counts, max_loss):
         ("anonymous_ids", lambda days, cap: len(days), "number of visits"),
         (
             "anonymous_ids",
+            lambda days, cap: 1 + int(np.sum(np.diff(days) >= cap)) if len(days) else 0,
+            "sort the visit days",
+        ),
+        ("corrected_funnel", lambda c, s: (c / s).sum().round(), None),
+        (
+            "loss_by_segment",
+            lambda e: loss_by_segment(e[(e.source == "client") | (e.attempt == 1)]),
+            None,
+        ),
+        (
+            "anonymous_ids",
             lambda days, cap: (
                 1 + sum(b - a > cap for a, b in itertools.pairwise(sorted(days))) if days else 0
             ),
@@ -173,6 +185,9 @@ def _pooled_worst(counts, max_loss):
 )
 def test_mistakes_written_as_a_learner_would_get_their_hint(name, function, fragment):
     line = printed(name, function)
+    if fragment is None:  # a different but right way to answer
+        assert line.startswith(f"Correct ({name}): "), line
+        return
     assert line.startswith(f"Not quite ({name}): ")
     assert fragment in line
 
@@ -196,8 +211,10 @@ def test_a_wrong_shape_of_answer_names_what_was_expected():
 def test_example_tables_are_what_the_exercise_shows():
     (example,) = check.EXAMPLES["loss_by_segment"]
     events = example.args[0]
-    assert list(events.columns) == ["event_id", "user_id", "segment", "step", "source"]
+    assert {"event_id", "user_id", "segment", "step", "source", "attempt"} <= set(events.columns)
     assert events["event_id"].duplicated().any()  # retries are in the example
+    server_ids = set(events.loc[events["source"] == "server", "event_id"])
+    assert server_ids.isdisjoint(events.loc[events["source"] == "client", "event_id"])
     assert isinstance(check.EXAMPLES["corrected_funnel"][0].args[1], pd.DataFrame)
 
 

@@ -78,7 +78,7 @@ def test_a_million_users_match_the_formula_and_bias_the_total_conversion():
 def test_the_client_crowns_the_control_while_the_server_picks_the_variant():
     result = tracking.simulate_ab_test(100_000, tracker_blocking=0.15, seed=SEED, **AB)
     assert result.winner == {"actual": "variant", "server": "variant", "client": "control"}
-    assert result.p_value["client"] < 0.001 and result.p_value["server"] < 0.001
+    assert result.p_value["client"] < 0.001 and result.p_value["server"] < 0.01
     expected = tracking.expected_ab_readout(**AB)
     assert expected.relative_lift["client"] == pytest.approx(0.044 * 0.7 / (0.04 * 0.95) - 1)
 

@@ -820,3 +820,29 @@ def test_docstring_examples_run():
     failures, tried = doctest.testmod(tracking, optionflags=doctest.NORMALIZE_WHITESPACE)[:2]
     assert tried >= 20
     assert failures == 0
+
+
+def test_ab_test_true_purchases_do_not_move_when_only_a_loss_changes():
+    def actual(**losses):
+        settings = dict(tracker_blocking=0.15, unload_loss_control=0.05, unload_loss_variant=0.3)
+        settings.update(losses)
+        result = simulate_ab_test(
+            20_000, control_rate=0.04, variant_rate=0.044, seed=505, **settings
+        )
+        return result.purchases["actual"]
+
+    reference = actual()
+    for losses in ({"tracker_blocking": 0.6}, {"unload_loss_control": 0.0},
+                   {"unload_loss_variant": 0.55}):
+        assert actual(**losses) == reference, losses
+
+
+def test_store_skips_only_repeated_keys_and_reports_other_bad_rows():
+    connection = sqlite3.connect(":memory:")
+    good = pd.DataFrame(
+        {"event_id": ["a", "b"], "user_id": [1, 2], "segment": ["s", "s"],
+         "step": ["visit", "visit"], "step_number": [1, 1]}
+    )
+    assert store_events(connection, good).stored == 2
+    assert store_events(connection, good).duplicates_ignored == 2
+    connection.close()

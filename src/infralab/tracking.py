@@ -1032,17 +1032,22 @@ def simulate_ab_test(
     for source in SOURCES:
         counts["visitors"][source] = {}
         counts["purchases"][source] = {}
+    # One stream per kind of draw, so that what really happened does not change when
+    # only a loss changes (moving a blocking slider must not move the true purchases).
+    buying, blocking_draws, beacon_draws, server_draws = generator.spawn(4)
     for arm in ("control", "variant"):
-        purchasers = int(generator.binomial(count, getattr(true_rates, arm)))
-        blocking_purchasers = int(generator.binomial(purchasers, blocking))
-        blocking_others = int(generator.binomial(count - purchasers, blocking))
+        purchasers = int(buying.binomial(count, getattr(true_rates, arm)))
+        blocking_purchasers = int(blocking_draws.binomial(purchasers, blocking))
+        blocking_others = int(blocking_draws.binomial(count - purchasers, blocking))
         beacons = int(
-            generator.binomial(purchasers - blocking_purchasers, 1.0 - getattr(unload, arm))
+            beacon_draws.binomial(purchasers - blocking_purchasers, 1.0 - getattr(unload, arm))
         )
         counts["visitors"]["actual"][arm] = count
         counts["purchases"]["actual"][arm] = purchasers
-        counts["visitors"]["server"][arm] = int(generator.binomial(count, 1.0 - server_miss))
-        counts["purchases"]["server"][arm] = int(generator.binomial(purchasers, 1.0 - server_miss))
+        counts["visitors"]["server"][arm] = int(server_draws.binomial(count, 1.0 - server_miss))
+        counts["purchases"]["server"][arm] = int(
+            server_draws.binomial(purchasers, 1.0 - server_miss)
+        )
         counts["visitors"]["client"][arm] = count - blocking_purchasers - blocking_others
         counts["purchases"]["client"][arm] = beacons
 
@@ -1570,8 +1575,8 @@ CREATE TABLE IF NOT EXISTS events (
 """
 
 _INSERT_EVENT_SQL = (
-    "INSERT OR IGNORE INTO events (event_id, user_id, segment, step, step_number) "
-    "VALUES (?, ?, ?, ?, ?)"
+    "INSERT INTO events (event_id, user_id, segment, step, step_number) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING"
 )
 
 
@@ -1592,9 +1597,11 @@ def store_events(connection: sqlite3.Connection, events: pd.DataFrame) -> StoreR
     """Write events to SQLite once each, however often they were delivered.
 
     Creates the ``events`` table if it is missing, with ``event_id`` as its
-    primary key, and inserts every row with ``INSERT OR IGNORE``: a row whose
-    ``event_id`` is already stored is skipped, so storing is *idempotent*:
-    storing the same events twice changes nothing. The counts come from the
+    primary key, and inserts every row with ``ON CONFLICT (event_id) DO
+    NOTHING``: a row whose ``event_id`` is already stored is skipped, so storing
+    is *idempotent*: storing the same events twice changes nothing. Only a
+    repeated key is skipped (unlike ``INSERT OR IGNORE``, which would also
+    silently drop a row that breaks another constraint). The counts come from the
     table itself (rows before and after), in one transaction.
 
     Parameters
