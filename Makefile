@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab handouts test lint exercises execute data constraints clean
+.PHONY: help setup start lab handouts test lint exercises execute data bench canary constraints clean
 
 help:  ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -24,6 +24,9 @@ $(STAMP): pyproject.toml constraints.txt
 	  $(BIN)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$part \
 	    >/dev/null 2>&1; done
 	@touch $(STAMP)
+
+start: setup  ## Copy the exercise notebooks into my-work/ to work in (never overwrites your files)
+	$(BIN)/infralab start
 
 lab: setup  ## Open JupyterLab at the start page
 	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
@@ -48,6 +51,12 @@ execute: setup  ## Re-execute lessons and solutions in place after an edit, then
 data: setup  ## Regenerate data/ and verify the checksums
 	$(BIN)/infralab data
 	$(BIN)/infralab data --check
+
+bench: setup  ## Measure notebook run times, simulator speed and widget updates (prints a table)
+	$(BIN)/python -m infralab.bench
+
+canary: setup  ## Run the notebooks against the newest release of every dependency (throw-away venv)
+	$(BIN)/python -m infralab.canary
 
 constraints: setup  ## Re-pin constraints.txt to what .venv has (after an upgrade)
 	@{ sed -n '1,3p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable \
