@@ -39,7 +39,7 @@ def write_if_changed(path: str | os.PathLike[str], data: bytes) -> bool:
     Raises
     ------
     TypeError
-        If ``data`` is not bytes.
+        If ``path`` is not a path or ``data`` is not bytes.
 
     Examples
     --------
@@ -51,6 +51,8 @@ def write_if_changed(path: str | os.PathLike[str], data: bytes) -> bool:
     >>> first, again, content
     (True, False, b'hello\\n')
     """
+    if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a path (str or os.PathLike), got {path!r}")
     if not isinstance(data, bytes):
         raise TypeError(f"data must be bytes, got {type(data).__name__}")
     path = Path(path)

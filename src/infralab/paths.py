@@ -30,6 +30,8 @@ def course_root(start: str | os.PathLike[str] | None = None) -> Path:
 
     Raises
     ------
+    TypeError
+        If ``start`` is neither None nor a path.
     FileNotFoundError
         If no course checkout is found; the message says how to fix it.
     """
@@ -42,6 +44,8 @@ def course_root(start: str | os.PathLike[str] | None = None) -> Path:
                 "(it needs pyproject.toml and notebooks/)"
             )
         return folder
+    if start is not None and (isinstance(start, bool) or not isinstance(start, (str, os.PathLike))):
+        raise TypeError(f"start must be a path (str or os.PathLike) or None, got {start!r}")
     here = Path(start if start is not None else Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if _is_course_root(folder):

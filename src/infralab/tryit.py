@@ -18,12 +18,45 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
-__all__ = ["try_it"]
+__all__ = ["Panel", "panels_made", "try_it"]
+
+
+class Panel(NamedTuple):
+    """A panel made by :func:`try_it`: its drawing function and its controls, by name."""
+
+    draw: Callable[..., object]
+    controls: Mapping[str, widgets.ValueWidget]
+
+
+#: The panels made in this Python process, newest last (the last 100 are kept), so a
+#: tool can time a redraw in a notebook's kernel after running it (``python -m infralab.bench``).
+_PANELS: deque[Panel] = deque(maxlen=100)
+
+
+def panels_made() -> tuple[Panel, ...]:
+    """Return the panels :func:`try_it` made in this Python process, oldest first.
+
+    Only the last 100 are remembered. Setting a control's ``value`` in a
+    returned panel redraws it exactly as moving the control does.
+
+    Returns
+    -------
+    tuple of Panel
+
+    Examples
+    --------
+    >>> panel = try_it(print, rate=widgets.FloatSlider(value=0.01))
+    >>> panels_made()[-1].controls["rate"].value
+    0.01
+    """
+    return tuple(_PANELS)
 
 
 def try_it(draw: Callable[..., object], **controls: widgets.ValueWidget) -> widgets.VBox:
@@ -71,4 +104,5 @@ def try_it(draw: Callable[..., object], **controls: widgets.ValueWidget) -> widg
 
     for control in controls.values():
         control.observe(redraw, names="value")
+    _PANELS.append(Panel(draw, dict(controls)))
     return widgets.VBox([*controls.values(), hint, output])

@@ -603,12 +603,22 @@ def _quietly() -> Iterator[None]:
         yield
 
 
+def _accepts(compare: Comparator, got: object) -> bool:
+    """``compare.accepts(got)``, False when the answer breaks even that check."""
+    try:
+        return bool(compare.accepts(got))
+    except Exception:
+        return False
+
+
 def _call(function: Callable[..., object], case: Case) -> _Outcome:
     args = copy.deepcopy(case.args)
     kwargs = copy.deepcopy(dict(case.kwargs))
     try:
         value = function(*args, **kwargs)
-    except (Exception, SystemExit) as error:  # KeyboardInterrupt still stops the cell
+    except KeyboardInterrupt:  # the notebook's interrupt button still stops the cell
+        raise
+    except BaseException as error:  # anything else the learner raises, SystemExit included
         return _Outcome(error_type=type(error), error_text=_error_text(type(error), error))
     if inspect.iscoroutine(value):  # an `async def`: close it so no warning appears later
         value.close()
@@ -794,7 +804,7 @@ def _evaluate(
     case, got = cases[index], outcomes[index].value
     call = _describe_call(task, case)
     expected = compare.format(case.expected)
-    if case.expected is not None and not compare.accepts(got):
+    if case.expected is not None and not _accepts(compare, got):
         return Verdict(
             "incorrect",
             f"Not quite ({task}): {call} should return {compare.describe} like {expected}, "
