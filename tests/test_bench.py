@@ -487,3 +487,24 @@ def test_docstring_examples_hold():
     for module in (bench, tryit):
         failures, tried = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)[:2]
         assert tried > 0 and failures == 0, module.__name__
+
+
+def test_the_bare_kernel_imports_the_course_modules_the_notebooks_import(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    from infralab.bench import _bare_kernel_notebook, _course_imports
+
+    notebook = new_notebook(cells=[
+        new_markdown_cell("import infralab.build"),  # prose is not code
+        new_code_cell("from infralab import datasets, tracking\nimport numpy as np"),
+        new_code_cell("from infralab.plotting import COLOURS  # a name, not a module"),
+        new_code_cell("%matplotlib inline"),
+    ])
+    nbformat.write(notebook, tmp_path / "05_x.ipynb")
+    assert _course_imports([tmp_path, tmp_path / "missing"]) == [
+        "infralab", "infralab.datasets", "infralab.plotting", "infralab.tracking"
+    ]
+    source = _bare_kernel_notebook().cells[0].source
+    assert "import infralab.tracking\n" in source and "import infralab.growth\n" in source
+    assert "infralab.build" not in source and "infralab.bench" not in source

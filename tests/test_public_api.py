@@ -835,11 +835,21 @@ FOLDER_SPEC = Spec(
 )
 
 TOOLS = {
-    "infralab.build.course_map": Spec(
+    "infralab.coursemap.notebook_title": Spec(
+        kwargs(
+            notebook=st.just({"cells": [{"cell_type": "markdown", "source": "# A title"}]}),
+            source=st.sampled_from(["05_x.ipynb", Path("03_y.ipynb")]),
+        ),
+        invalid={"notebook": (None, [], "# A title", {"cells": "x"}), "source": BAD_PATH},
+    ),
+    "infralab.coursemap.notebook_minutes": Spec(
+        kwargs(notebook=st.just({"cells": [{"cell_type": "markdown", "source": "x"}]})),
+        invalid={"notebook": (None, [], "**Time:** about 5 minutes", {"cells": 3})},
+    ),
+    "infralab.coursemap.course_map": Spec(
         kwargs(),
         invalid={"root": BAD_PATH},
-        gaps={"root": PATH_GAP},
-        valid_calls="reads the course's notebooks: checked in tests/test_build.py",
+        valid_calls="reads the course's notebooks: checked in tests/test_coursemap.py",
     ),
     "infralab.build.edited_exercises": FOLDER_SPEC,
     "infralab.build.exercises_out_of_date": FOLDER_SPEC,

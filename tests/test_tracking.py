@@ -846,3 +846,12 @@ def test_store_skips_only_repeated_keys_and_reports_other_bad_rows():
     assert store_events(connection, good).stored == 2
     assert store_events(connection, good).duplicates_ignored == 2
     connection.close()
+
+
+def test_two_proportion_p_value_matches_a_hand_computed_z_test():
+    from infralab.tracking import _two_proportion_p_value
+
+    # 100/1000 against 130/1000: pooled 0.115, standard error sqrt(0.115 * 0.885 * 2 / 1000)
+    # = 0.014267, z = 2.1027, two-sided p = 0.0355 (normal table).
+    assert _two_proportion_p_value(100, 1000, 130, 1000) == pytest.approx(0.0355, abs=2e-4)
+    assert _two_proportion_p_value(50, 1000, 50, 1000) == pytest.approx(1.0)

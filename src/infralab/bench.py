@@ -680,12 +680,57 @@ def _notebook_paths(root: str | os.PathLike[str] | None = None) -> list[Path]:
     ]
 
 
+def _course_imports(folders: Sequence[Path] | None = None) -> list[str]:
+    """The ``infralab`` modules the course's notebooks import, found in their code cells."""
+    import ast
+
+    import nbformat
+
+    from .paths import course_root
+
+    if folders is None:
+        top = course_root()
+        folders = [top / name for name in NOTEBOOK_FOLDERS]
+    found: set[str] = set()
+    for folder in folders:
+        for path in sorted(folder.glob("*.ipynb")) if folder.is_dir() else []:
+            for cell in nbformat.read(path, as_version=4).cells:
+                if cell.cell_type != "code":
+                    continue
+                try:
+                    tree = ast.parse(cell.source)
+                except SyntaxError:  # a cell of IPython magics
+                    continue
+                for node in ast.walk(tree):
+                    if isinstance(node, ast.Import):
+                        found |= {alias.name for alias in node.names}
+                    elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                        found.add(node.module)
+                        found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    modules = []
+    for name in sorted(found):
+        if name.split(".")[0] == "infralab" and _find_spec_quietly(name):
+            modules.append(name)
+    return modules
+
+
+def _find_spec_quietly(name: str) -> bool:
+    """True if ``name`` is an importable module (not a function or constant of one)."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError, AttributeError):
+        return False
+
+
 def _bare_kernel_notebook():
     """A notebook that only imports the course's libraries and applies the course style.
 
     Its Run All is the yardstick of every notebook's: the part no lesson can
     make faster (starting Python and the kernel, importing numpy, pandas,
-    matplotlib, ipywidgets and the course package).
+    matplotlib, ipywidgets and the course's own modules that the notebooks
+    import, found in their code cells).
 
     Returns
     -------
@@ -693,6 +738,9 @@ def _bare_kernel_notebook():
     """
     from nbformat.v4 import new_code_cell, new_notebook
 
+    course_modules = "".join(
+        f"import {name}\n" for name in _course_imports() if name != "infralab"
+    )
     source = (
         "import ipywidgets as widgets\n"
         "import matplotlib.pyplot as plt\n"
@@ -700,6 +748,7 @@ def _bare_kernel_notebook():
         "import pandas as pd\n"
         "\n"
         "import infralab\n"
+        f"{course_modules}"
         "from infralab.plotting import use_course_style\n"
         "from infralab.tryit import try_it\n"
         "\n"

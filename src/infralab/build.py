@@ -1,4 +1,4 @@
-"""Build what learners receive: exercise notebooks, executed lessons and the course map.
+"""Build what learners receive: exercise notebooks and executed lessons.
 
 - **Exercises.** ``solutions/NN_*.ipynb`` is the source of every task. The
   learner's part of each task sits between ``### BEGIN SOLUTION`` and
@@ -10,10 +10,8 @@
 - **Execution.** :func:`execute_notebooks` runs lessons and solutions offline
   and stores their outputs so that re-running an unchanged notebook changes
   nothing.
-- **The course map.** :func:`course_map` lists the lessons with their titles
-  and estimated times, read from the notebooks themselves.
-
-The HTML handouts are built from the same notebooks by :mod:`infralab.handouts`.
+The HTML handouts are built from the same notebooks by :mod:`infralab.handouts`;
+the course map, titles and times come from :mod:`infralab.coursemap`.
 Every builder is idempotent: a file whose content would not change is not
 rewritten, so its modification time stays and ``make`` stays fast.
 """
@@ -32,7 +30,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import nbformat
-import pandas as pd
 from nbconvert.preprocessors import (
     ClearMetadataPreprocessor,
     ClearOutputPreprocessor,
@@ -40,6 +37,7 @@ from nbconvert.preprocessors import (
     TagRemovePreprocessor,
 )
 
+from .coursemap import INSTRUCTOR_TAG
 from .files import write_if_changed
 from .paths import course_root
 from .validation import check_integer
@@ -49,7 +47,6 @@ __all__ = [
     "CODE_STUB",
     "END_SOLUTION",
     "INSTRUCTOR_TAG",
-    "course_map",
     "edited_exercises",
     "execute_notebooks",
     "exercises_out_of_date",
@@ -57,8 +54,6 @@ __all__ = [
     "guarded_ipython_dir",
 ]
 
-#: Cells carrying this tag are facilitation notes: they never reach learners.
-INSTRUCTOR_TAG = "instructor"
 #: The line that opens the learner's part of a task in a solution notebook.
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 #: The line that closes it.
@@ -526,65 +521,3 @@ def execute_notebooks(
         shutil.rmtree(ipython_dir, ignore_errors=True)
     return done
 
-
-# --------------------------------------------------------------------------- #
-# The course map
-# --------------------------------------------------------------------------- #
-
-_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-
-
-def _title(notebook: nbformat.NotebookNode, source: Path) -> str:
-    """The notebook's first markdown heading as plain text, else its file name."""
-    for cell in notebook.cells:
-        if cell.cell_type != "markdown" or INSTRUCTOR_TAG in cell.metadata.get("tags", []):
-            continue
-        heading = _HEADING.search(cell.source)
-        if heading:
-            text = _MARKDOWN_LINK.sub(r"\1", heading.group(1))
-            text = re.sub(r"<[^>]+>|[*`]", "", text).strip()
-            if text:
-                return text
-    return source.stem.replace("_", " ")
-
-
-_MINUTES = re.compile(r"\*\*Time:\*\*\s*about\s+(\d+)\s+minutes", re.IGNORECASE)
-
-
-def course_map(root: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """List the lessons of this edition of the course, read from the notebooks themselves.
-
-    Nothing is maintained by hand: a lesson added to ``notebooks/`` appears
-    here with its title, its estimated time (the "**Time:** about N minutes"
-    line of its introduction) and whether it has exercises and solutions.
-
-    Parameters
-    ----------
-    root : path-like, optional
-        The course checkout; found from the current folder by default.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per notebook in ``notebooks/``, in file order, with columns
-        ``notebook``, ``title``, ``minutes`` (0 where the notebook states no
-        time), ``exercises`` and ``solutions`` (True when the matching file exists).
-    """
-    top = course_root() if root is None else Path(root)
-    lessons = _existing_folder(top / "notebooks", "notebooks")
-    rows = []
-    for path in _notebooks_in(lessons):
-        notebook = _read_notebook(path)
-        text = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
-        minutes = _MINUTES.search(text)
-        rows.append(
-            {
-                "notebook": path.name,
-                "title": _title(notebook, path),
-                "minutes": int(minutes.group(1)) if minutes else 0,
-                "exercises": (top / "exercises" / path.name).is_file(),
-                "solutions": (top / "solutions" / path.name).is_file(),
-            }
-        )
-    return pd.DataFrame(rows, columns=["notebook", "title", "minutes", "exercises", "solutions"])

@@ -72,15 +72,13 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
 from . import __version__
 from .build import (
-    _MINUTES,
     _WIDGET_VIEW,
-    INSTRUCTOR_TAG,
     _existing_folder,
     _folder,
     _notebooks_in,
     _read_notebook,
-    _title,
 )
+from .coursemap import INSTRUCTOR_TAG, notebook_minutes, notebook_title
 from .files import write_if_changed
 from .paths import course_root
 
@@ -194,17 +192,6 @@ class _Edition:
     notes_shown: bool  # whether cells tagged ``instructor`` are shown (as facilitation notes)
 
 
-def _minutes(notebook: nbformat.NotebookNode) -> int:
-    """The "**Time:** about N minutes" a notebook states for learners, 0 if none."""
-    text = "\n".join(
-        cell.source
-        for cell in notebook.cells
-        if cell.cell_type == "markdown" and INSTRUCTOR_TAG not in cell.metadata.get("tags", [])
-    )
-    found = _MINUTES.search(text)
-    return int(found.group(1)) if found else 0
-
-
 def _guide_notebook(path: Path) -> nbformat.NotebookNode:
     """A Markdown document as a one-cell notebook, so it is rendered like every other page."""
     text = path.read_text(encoding="utf-8")
@@ -213,7 +200,7 @@ def _guide_notebook(path: Path) -> nbformat.NotebookNode:
 
 
 def _guide_title(notebook: nbformat.NotebookNode, source: Path) -> str:
-    title = _title(notebook, source)
+    title = notebook_title(notebook, source)
     if title == source.stem.replace("_", " "):  # no heading: name it after the file
         title = source.stem.replace("-", " ").replace("_", " ").capitalize()
     return title
@@ -229,8 +216,9 @@ def _pages_of(
             notebooks[source] = _read_notebook(source)
         notebook = notebooks[source]
         link = f"{kind.folder}{source.stem}.html"
-        minutes = _minutes(notebook) if kind in (_LESSON, _EXERCISE) else 0  # solutions: reference
-        pages.append(_Page(source, link, kind, _title(notebook, source), minutes))
+        timed = kind in (_LESSON, _EXERCISE)  # solutions are reference: no time
+        minutes = (notebook_minutes(notebook) or 0) if timed else 0
+        pages.append(_Page(source, link, kind, notebook_title(notebook, source), minutes))
     return pages
 
 

@@ -75,7 +75,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from .validation import (
     check_array,
@@ -718,9 +717,11 @@ def _check_simulation(simulation: object) -> FunnelSimulation:
 def _counts_by_segment(simulation: FunnelSimulation, seen: np.ndarray) -> np.ndarray:
     """``(n_segments + 1, n_steps)`` event counts: one row per segment, then the total."""
     n_segments, n_steps = len(simulation.segments), len(simulation.steps)
-    cell = simulation.segment_of_user.astype(np.intp)[:, None] * n_steps + np.arange(n_steps)
-    counts = np.bincount(cell[seen], minlength=n_segments * n_steps).reshape(n_segments, n_steps)
-    return np.vstack([counts, counts.sum(axis=0, keepdims=True)]).astype(np.int64)
+    segment_of_user = simulation.segment_of_user
+    counts = np.empty((n_segments, n_steps), dtype=np.int64)
+    for step in range(n_steps):  # one pass per step: the segments of the users seen there
+        counts[:, step] = np.bincount(segment_of_user[seen[:, step]], minlength=n_segments)
+    return np.vstack([counts, counts.sum(axis=0, keepdims=True)])
 
 
 def funnel_counts(simulation: FunnelSimulation) -> pd.DataFrame:
@@ -944,7 +945,8 @@ def _two_proportion_p_value(
     if variance == 0.0:
         return 1.0 if control == variant else 0.0
     z = (variant - control) / math.sqrt(variance)
-    return float(2.0 * norm.sf(abs(z)))
+    # Two-sided normal tail: 2 * (1 - Phi(|z|)) = erfc(|z| / sqrt 2), exact in the stdlib.
+    return math.erfc(abs(z) / math.sqrt(2.0))
 
 
 def _winner(control_rate: float, variant_rate: float, p_value: float, alpha: float) -> str:
@@ -1758,3 +1760,106 @@ def funnel_from_events(events: pd.DataFrame, *, deduplicate: bool = True) -> pd.
     ).reset_index()
     funnel = funnel.sort_values(["segment", "step_number"], kind="stable")
     return _funnel_frame(funnel.reindex(columns=list(_FUNNEL_COLUMNS)))
+
+
+# ---------------------------------------------------------------------------
+# Benchmark: the funnel simulation against a plain loop on the same draws
+# ---------------------------------------------------------------------------
+
+
+def _bench_funnel_draws(rng: np.random.Generator, size: int) -> dict[str, np.ndarray]:
+    """The uniform numbers :func:`simulate_funnel` draws for ``size`` users, in its order."""
+    n_steps = len(DEFAULT_STEPS)
+    unload_steps = sum(step.fires_on_unload for step in DEFAULT_STEPS)
+    return {
+        "segment": rng.random(size, dtype=np.float32),
+        "steps": rng.random((size, n_steps - 1), dtype=np.float32),
+        "server": rng.random((size, n_steps), dtype=np.float32),
+        "user": rng.random((2, size), dtype=np.float32),
+        "network": rng.random((size, n_steps), dtype=np.float32),
+        "beacon": rng.random((size, unload_steps), dtype=np.float32),
+    }
+
+
+_BENCH_SERVER_LOSS = 0.001
+
+
+def _bench_funnel_vectorised(draws: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    from .bench import ReplayGenerator
+
+    order = ("segment", "steps", "server", "user", "network", "beacon")
+    replay = ReplayGenerator([("random", draws[name]) for name in order])
+    simulation = simulate_funnel(
+        draws["segment"].size, server_loss=_BENCH_SERVER_LOSS, seed=replay
+    )
+    return {
+        name: _counts_by_segment(simulation, seen)[:-1]
+        for name, seen in (
+            ("actual", simulation.reached),
+            ("server", simulation.server_seen),
+            ("client", simulation.client_seen),
+        )
+    }
+
+
+def _bench_funnel_loop(draws: Mapping[str, np.ndarray]) -> dict[str, list[list[int]]]:
+    """:func:`simulate_funnel` and the counts of :func:`funnel_counts`, one user at a time."""
+    segments, steps = DEFAULT_SEGMENTS, DEFAULT_STEPS
+    f32 = np.float32
+    cumulative, running = [], f32(0)
+    for segment in segments:
+        running = f32(running + f32(segment.share))
+        cumulative.append(float(running))
+    cumulative[-1] = 1.0
+    rates = [[float(f32(rate)) for rate in segment.step_rates] for segment in segments]
+    blocking = [float(f32(segment.tracker_blocking)) for segment in segments]
+    declining = [float(f32(segment.consent_decline)) for segment in segments]
+    network = [float(f32(segment.network_loss)) for segment in segments]
+    unload = [float(f32(segment.unload_loss)) for segment in segments]
+    server_loss = float(f32(_BENCH_SERVER_LOSS))
+    unload_columns = [k for k, step in enumerate(steps) if step.fires_on_unload]
+    counts = {name: [[0] * len(steps) for _ in segments] for name in ("actual", "server", "client")}
+    user_draws = draws["user"].tolist()
+    for user, (where, moves, server, network_draws, beacons) in enumerate(
+        zip(
+            draws["segment"].tolist(),
+            draws["steps"].tolist(),
+            draws["server"].tolist(),
+            draws["network"].tolist(),
+            draws["beacon"].tolist(),
+            strict=True,
+        )
+    ):
+        s = 0
+        while s < len(segments) - 1 and where >= cumulative[s]:
+            s += 1
+        tracked = user_draws[0][user] >= blocking[s] and user_draws[1][user] >= declining[s]
+        for k in range(len(steps)):
+            if k and moves[k - 1] >= rates[s][k - 1]:
+                break
+            counts["actual"][s][k] += 1
+            if server[k] >= server_loss:
+                counts["server"][s][k] += 1
+            seen = tracked and network_draws[k] >= network[s]
+            if seen and k in unload_columns:
+                seen = beacons[unload_columns.index(k)] >= unload[s]
+            if seen:
+                counts["client"][s][k] += 1
+    return counts
+
+
+def _register_benchmarks() -> None:
+    from .bench import register_simulator
+
+    register_simulator(
+        "tracking: users through the funnel, server and client (simulate_funnel)",
+        units="users",
+        draw=_bench_funnel_draws,
+        vectorised=_bench_funnel_vectorised,
+        loop=_bench_funnel_loop,
+        size=1_000_000,
+        loop_size=50_000,
+    )
+
+
+_register_benchmarks()
