@@ -658,9 +658,10 @@ def simulate_funnel(
     # Segment of each user: a uniform number placed among the cumulative shares.
     cumulative = np.cumsum([segment.share for segment in checked])
     cumulative[-1] = 1.0
-    segment_of_user = np.searchsorted(
-        cumulative, generator.random(count, dtype=np.float32), side="right"
-    ).astype(np.int32)
+    uniform = generator.random(count, dtype=np.float32)
+    segment_of_user = np.zeros(count, dtype=np.int32)
+    for boundary in cumulative[:-1]:  # a few passes beat a binary search per user
+        segment_of_user += uniform >= boundary
 
     # The real funnel: a user continues while each step's draw is below its rate.
     step_rates = np.array([s.step_rates for s in checked], dtype=np.float32)
@@ -668,7 +669,8 @@ def simulate_funnel(
     draws = generator.random((count, n_steps - 1), dtype=np.float32)
     continues = draws < step_rates[segment_of_user]
     reached = np.ones((count, n_steps), dtype=bool)
-    reached[:, 1:] = np.logical_and.accumulate(continues, axis=1)
+    for step in range(1, n_steps):  # reached a step: reached the one before, and went on
+        np.logical_and(reached[:, step - 1], continues[:, step - 1], out=reached[:, step])
 
     # Server: each event is lost with a small probability.
     server_ok = generator.random((count, n_steps), dtype=np.float32) >= np.float32(server_miss)
