@@ -1400,12 +1400,15 @@ def stable_hash(keys: object) -> np.ndarray:
     array = np.asarray(keys)
     if array.dtype.kind not in "iu":
         raise TypeError(f"keys must be integers, got dtype {array.dtype}")
-    mixed = np.atleast_1d(array).astype(np.uint64)
+    mixed = np.atleast_1d(array).astype(np.uint64)  # a copy: the steps below work in place
     with np.errstate(over="ignore"):
-        mixed = mixed + np.uint64(0x9E3779B97F4A7C15)
-        mixed = (mixed ^ (mixed >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        mixed = (mixed ^ (mixed >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return mixed ^ (mixed >> np.uint64(31))
+        mixed += np.uint64(0x9E3779B97F4A7C15)
+        mixed ^= mixed >> np.uint64(30)
+        mixed *= np.uint64(0xBF58476D1CE4E5B9)
+        mixed ^= mixed >> np.uint64(27)
+        mixed *= np.uint64(0x94D049BB133111EB)
+        mixed ^= mixed >> np.uint64(31)
+    return mixed
 
 
 def zipf_sizes(n_workspaces: int, exponent: float = 1.1, *, rng: object = 0) -> np.ndarray:
