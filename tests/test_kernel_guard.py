@@ -38,6 +38,10 @@ RECORD_REAL_CALLS = textwrap.dedent(
     socket.socket.connect = _recording("connect", socket.socket.connect)
     socket.socket.connect_ex = _recording("connect_ex", socket.socket.connect_ex)
     socket.getaddrinfo = _recording("getaddrinfo", socket.getaddrinfo)
+    for _name in ("gethostbyname", "gethostbyname_ex", "gethostbyaddr"):
+        setattr(socket, _name, _recording(_name, getattr(socket, _name)))
+    socket.socket.sendto = _recording("sendto", socket.socket.sendto)
+    socket.socket.sendmsg = _recording("sendmsg", socket.socket.sendmsg)
     """
 )
 
@@ -86,6 +90,9 @@ def test_reaching_a_remote_address_fails_before_anything_is_sent():
     assert quick == "True"  # refused at once, not after a one-second time-out
 
 
+UDP = "socket.socket(socket.AF_INET, socket.SOCK_DGRAM)"
+
+
 @pytest.mark.parametrize(
     "call",
     [
@@ -94,8 +101,14 @@ def test_reaching_a_remote_address_fails_before_anything_is_sent():
         'socket.socket().connect_ex(("192.0.2.1", 80))',
         'socket.getaddrinfo("course-data.invalid", 443)',
         'socket.create_connection(("course-data.invalid", 443), timeout=1)',
+        'socket.gethostbyname("course-data.invalid")',
+        'socket.gethostbyname_ex("course-data.invalid")',
+        'socket.gethostbyaddr("192.0.2.1")',
+        f'{UDP}.sendto(b"x", ("192.0.2.1", 53))',
+        f'{UDP}.sendmsg([b"x"], [], 0, ("192.0.2.1", 53))',
     ],
-    ids=["connect", "connect-ipv6", "connect_ex", "name-lookup", "connect-by-name"],
+    ids=["connect", "connect-ipv6", "connect_ex", "name-lookup", "connect-by-name",
+         "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "udp-sendto", "udp-sendmsg"],
 )
 def test_every_way_out_is_closed(call):
     error, real_calls = run_python(
@@ -233,3 +246,17 @@ def test_a_datagram_to_loopback_is_allowed():
         'socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", 9))'
     )
     assert run_python(code) == ["no error"]
+
+
+def test_loopback_datagrams_and_lookups_stay_allowed():
+    code = RUN_GUARD + textwrap.dedent(
+        """
+        receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        receiver.bind(("127.0.0.1", 0))
+        sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sender.sendmsg([b"ping"], [], 0, receiver.getsockname())
+        print(receiver.recv(4).decode(), socket.gethostbyname("localhost"))
+        """
+    )
+    (line,) = run_python(code)
+    assert line == "ping 127.0.0.1"

@@ -67,6 +67,35 @@ def _getaddrinfo(host, *args, **kwargs):
 
 
 socket.getaddrinfo = _getaddrinfo
+
+
+def _guard_lookup(original):
+    def lookup(host, *args, **kwargs):
+        if host not in (None, "localhost") and not _is_local((host,)):
+            raise NetworkAccessError(f"notebooks must work offline; tried to look up {host!r}")
+        return original(host, *args, **kwargs)
+
+    return lookup
+
+
+def _guard_sendmsg(original):
+    def sendmsg(self, buffers, ancdata=(), flags=0, address=None):
+        if (
+            address is not None
+            and self.family in (socket.AF_INET, socket.AF_INET6)
+            and not _is_local(address)
+        ):
+            raise NetworkAccessError(f"notebooks must work offline; tried to send to {address!r}")
+        if address is None:
+            return original(self, buffers, ancdata, flags)
+        return original(self, buffers, ancdata, flags, address)
+
+    return sendmsg
+
+
+for _name in ("gethostbyname", "gethostbyname_ex", "gethostbyaddr"):
+    setattr(socket, _name, _guard_lookup(getattr(socket, _name)))
+socket.socket.sendmsg = _guard_sendmsg(socket.socket.sendmsg)
 # Warnings from notebook code, the course package and the libraries it drives are errors. The
 # kernel's own machinery (ipykernel, jupyter_client, zmq, tornado) is left alone: its warnings
 # say nothing about the course and would only break kernel shutdown.
