@@ -1054,6 +1054,10 @@ CHECKS = {
         kwargs(value=DATES | st.text(max_size=12) | st.integers()),
         unchecked={"value": "answers a Timestamp or None for any value"},
     ),
+    "infralab.checks.core.with_check_sections": Spec(
+        kwargs(check=st.builds(lambda: lambda function=None: None)),
+        invalid={"check": (None, 3, "check", [print])},
+    ),
     "infralab.checks.core.short_repr": Spec(
         kwargs(value=st.integers() | st.text(), limit=st.integers(4, 200)),
         invalid={"limit": bad_integer(4)},

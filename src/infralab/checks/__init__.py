@@ -51,6 +51,7 @@ from infralab.checks.core import (
     run_check,
     short_repr,
     to_timestamp,
+    with_check_sections,
 )
 
 __all__ = [
@@ -73,4 +74,5 @@ __all__ = [
     "run_check",
     "short_repr",
     "to_timestamp",
+    "with_check_sections",
 ]

@@ -58,6 +58,7 @@ __all__ = [
     "run_check",
     "short_repr",
     "to_timestamp",
+    "with_check_sections",
 ]
 
 STATUSES = ("correct", "not_attempted", "incorrect", "error", "not_a_function")
@@ -935,3 +936,42 @@ class Task:
             task=self.name,
             parameters=self.parameters,
         )
+
+
+_CHECK_SECTIONS = """Parameters
+----------
+function : callable
+    Your function (its name, without brackets).
+
+Returns
+-------
+None
+    Prints one line."""
+
+
+def with_check_sections(check: Callable[..., None]) -> Callable[..., None]:
+    """Give a lesson's check function the Parameters and Returns every check shares.
+
+    Every check cell function takes the learner's function and prints one
+    line; this writes that once. The sections go before the docstring's
+    Examples, if it has any, and the function itself is returned unchanged.
+
+    Examples
+    --------
+    >>> @with_check_sections
+    ... def double(function=None):
+    ...     \"\"\"Check ``double(x)``.\"\"\"
+    >>> "function : callable" in double.__doc__
+    True
+    """
+    if not callable(check):
+        raise TypeError(f"check must be a check function, got {short_repr(check, 40)}")
+    doc = inspect.cleandoc(check.__doc__ or "")
+    if _CHECK_SECTIONS in doc:  # applied twice: nothing to add
+        return check
+    head, examples_heading, examples = doc.partition("\nExamples\n")
+    parts = [head.rstrip(), _CHECK_SECTIONS]
+    if examples_heading:
+        parts.append("Examples\n" + examples)
+    check.__doc__ = "\n\n".join(parts)
+    return check

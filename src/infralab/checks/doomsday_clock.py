@@ -40,7 +40,17 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from infralab.checks.core import Anything, Case, Day, Mistake, Number, Task, Text, TupleOf
+from infralab.checks.core import (
+    Anything,
+    Case,
+    Day,
+    Mistake,
+    Number,
+    Task,
+    Text,
+    TupleOf,
+    with_check_sections,
+)
 
 __all__ = [
     "EXAMPLES",
@@ -599,22 +609,13 @@ TASKS = {
 EXAMPLES = {name: task.examples for name, task in TASKS.items()}
 
 
+@with_check_sections
 def storage_growth_gib_per_day(function: object = None) -> None:
     """Check ``storage_growth_gib_per_day(rows_per_day, bytes_per_row)``.
 
     The answer must be in GiB per day: ``rows_per_day * bytes_per_row / 1024**3``
     (relative tolerance 0.01%). Four cases, three hidden, including zero rows.
     Recognises: dividing by 1e9 (GB), by 1024**2 (MiB), or not at all (bytes).
-
-    Parameters
-    ----------
-    function : callable
-        Your function (its name, without brackets).
-
-    Returns
-    -------
-    None
-        Prints one line.
 
     Examples
     --------
@@ -624,6 +625,7 @@ def storage_growth_gib_per_day(function: object = None) -> None:
     STORAGE_GROWTH.check(function)
 
 
+@with_check_sections
 def doubling_time_days(function: object = None) -> None:
     """Check ``doubling_time_days(daily_growth_rate)``.
 
@@ -632,16 +634,6 @@ def doubling_time_days(function: object = None) -> None:
     hidden, from -0.5% to 25% a day. Recognises: a rate taken as a percentage,
     ``1 / rate``, the rule of 70 (or 72, or ``ln 2 / rate``), no special case for
     rates <= 0.
-
-    Parameters
-    ----------
-    function : callable
-        Your function (its name, without brackets).
-
-    Returns
-    -------
-    None
-        Prints one line.
 
     Examples
     --------
@@ -652,6 +644,7 @@ def doubling_time_days(function: object = None) -> None:
     DOUBLING_TIME.check(function)
 
 
+@with_check_sections
 def days_until_limit(function: object = None) -> None:
     """Check ``days_until_limit(current, limit, daily_growth_rate)``.
 
@@ -660,20 +653,11 @@ def days_until_limit(function: object = None) -> None:
     tolerance 0.01%). Six cases, five hidden. Recognises: a straight-line
     projection, dividing by the rate instead of ``ln(1 + rate)``, a missing
     special case (over the limit, not growing, or both), months or years.
-
-    Parameters
-    ----------
-    function : callable
-        Your function (its name, without brackets).
-
-    Returns
-    -------
-    None
-        Prints one line.
     """
     DAYS_UNTIL_LIMIT.check(function)
 
 
+@with_check_sections
 def start_by_date(function: object = None) -> None:
     """Check ``start_by_date(doomsday_date, lead_time_days, buffer_days)``.
 
@@ -683,20 +667,11 @@ def start_by_date(function: object = None) -> None:
     as a Timestamp, a ``datetime.date`` and a text. Four cases, three hidden.
     Recognises: a forgotten buffer, a forgotten lead time, adding instead of
     subtracting, a text date not converted with ``pd.Timestamp``.
-
-    Parameters
-    ----------
-    function : callable
-        Your function (its name, without brackets).
-
-    Returns
-    -------
-    None
-        Prints one line.
     """
     START_BY_DATE.check(function)
 
 
+@with_check_sections
 def trailing_growth_rate(function: object = None) -> None:
     """Check ``trailing_growth_rate(dates, values, window_days)``.
 
@@ -708,20 +683,11 @@ def trailing_growth_rate(function: object = None) -> None:
     Recognises: fitting all the data, returning the log slope, a straight-line
     slope, the last ``window_days`` rows instead of days, row positions instead
     of day numbers, one day too many.
-
-    Parameters
-    ----------
-    function : callable
-        Your function (its name, without brackets).
-
-    Returns
-    -------
-    None
-        Prints one line.
     """
     TRAILING_GROWTH_RATE.check(function)
 
 
+@with_check_sections
 def earliest_doomsday(function: object = None) -> None:
     """Check ``earliest_doomsday(resources, as_of)``.
 
@@ -734,15 +700,5 @@ def earliest_doomsday(function: object = None) -> None:
     Recognises: picking the resource closest to its limit or the fastest
     growing one, returning days instead of a date, rounding up, resources
     already over their limit, resources that never grow.
-
-    Parameters
-    ----------
-    function : callable
-        Your function (its name, without brackets).
-
-    Returns
-    -------
-    None
-        Prints one line.
     """
     EARLIEST_DOOMSDAY.check(function)

@@ -38,7 +38,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from infralab.checks.core import Case, Mistake, Number, NumberMap, Task, TextSet
+from infralab.checks.core import (
+    Case,
+    Mistake,
+    Number,
+    NumberMap,
+    Task,
+    TextSet,
+    with_check_sections,
+)
 
 __all__ = [
     "EXAMPLES",
@@ -514,22 +522,13 @@ def ready(function: object) -> bool:
 
 
 
+@with_check_sections
 def client_side_loss(function: object = None) -> None:
     """Check ``client_side_loss(server_count, client_count)``.
 
     The answer is ``1 - client_count / server_count`` (a fraction). Four cases,
     three hidden, including the Volument beacon figures and no loss at all.
     Recognises: the kept share, a percentage, dividing by the client count.
-
-    Parameters
-    ----------
-    function : callable
-        Your function (its name, without brackets).
-
-    Returns
-    -------
-    None
-        Prints one line.
 
     Examples
     --------
@@ -539,6 +538,7 @@ def client_side_loss(function: object = None) -> None:
     CLIENT_SIDE_LOSS.check(function)
 
 
+@with_check_sections
 def loss_by_segment(function: object = None) -> None:
     """Check ``loss_by_segment(events)``.
 
@@ -548,20 +548,11 @@ def loss_by_segment(function: object = None) -> None:
     ``1 - client events / distinct server events``. Three cases, two hidden.
     Recognises: retries counted twice, the kept share, users counted instead of
     events.
-
-    Parameters
-    ----------
-    function : callable
-        Your function (its name, without brackets).
-
-    Returns
-    -------
-    None
-        Prints one line.
     """
     LOSS_BY_SEGMENT.check(function)
 
 
+@with_check_sections
 def corrected_funnel(function: object = None) -> None:
     """Check ``corrected_funnel(client_counts, survival)``.
 
@@ -570,20 +561,11 @@ def corrected_funnel(function: object = None) -> None:
     segments of ``client_counts / survival``. Three cases, two hidden.
     Recognises: multiplying by the survival, one average survival for all
     segments, no correction.
-
-    Parameters
-    ----------
-    function : callable
-        Your function (its name, without brackets).
-
-    Returns
-    -------
-    None
-        Prints one line.
     """
     CORRECTED_FUNNEL.check(function)
 
 
+@with_check_sections
 def events_to_move_server_side(function: object = None) -> None:
     """Check ``events_to_move_server_side(counts, max_loss)``.
 
@@ -592,20 +574,11 @@ def events_to_move_server_side(function: object = None) -> None:
     ``1 - client / server`` is greater than ``max_loss`` in at least one segment,
     in any order. Four cases, three hidden. Recognises: judging the pooled loss
     over all segments, ``>=`` instead of ``>``, returning the events to keep.
-
-    Parameters
-    ----------
-    function : callable
-        Your function (its name, without brackets).
-
-    Returns
-    -------
-    None
-        Prints one line.
     """
     EVENTS_TO_MOVE.check(function)
 
 
+@with_check_sections
 def ab_readout_error(function: object = None) -> None:
     """Check ``ab_readout_error(control_rate, variant_rate, survival_control, survival_variant)``.
 
@@ -615,16 +588,6 @@ def ab_readout_error(function: object = None) -> None:
     itself, percentage-point differences, swapped survivals, dividing by the
     survival.
 
-    Parameters
-    ----------
-    function : callable
-        Your function (its name, without brackets).
-
-    Returns
-    -------
-    None
-        Prints one line.
-
     Examples
     --------
     >>> ab_readout_error(lambda c, v, sc, sv: (v * sv) / (c * sc) - v / c)
@@ -633,6 +596,7 @@ def ab_readout_error(function: object = None) -> None:
     AB_READOUT_ERROR.check(function)
 
 
+@with_check_sections
 def anonymous_ids(function: object = None) -> None:
     """Check ``anonymous_ids(visit_days, cookie_cap_days)``.
 
@@ -641,15 +605,5 @@ def anonymous_ids(function: object = None) -> None:
     at least ``cookie_cap_days`` between consecutive visit days. Six cases, five
     hidden. Recognises: unsorted days, ``>`` instead of ``>=``, a forgotten
     first ID, a cookie that is not renewed at each visit, the number of visits.
-
-    Parameters
-    ----------
-    function : callable
-        Your function (its name, without brackets).
-
-    Returns
-    -------
-    None
-        Prints one line.
     """
     ANONYMOUS_IDS.check(function)
