@@ -9,7 +9,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from course_factory import FACILITATION, KERNEL, PNG, WIDGET_VIEW, instructor_cell, notebook, write
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 
 from infralab.build import (
     CODE_STUB,
@@ -17,24 +18,6 @@ from infralab.build import (
     exercises_out_of_date,
     generate_exercises,
 )
-
-# A 1x1 PNG, the smallest real image output a notebook can store.
-PNG = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4"
-    "2mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
-FACILITATION = "Facilitation note: give the room ten minutes and ask who has seen an outage"
-KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
-
-def notebook(*cells, **metadata) -> nbformat.NotebookNode:
-    extra = {"kernelspec": KERNEL, "language_info": {"name": "python", "version": "3.11.9"}}
-    return new_notebook(cells=list(cells), metadata={**extra, **metadata})
-
-
-def instructor_cell() -> nbformat.NotebookNode:
-    return new_markdown_cell(FACILITATION, metadata={"tags": ["instructor"]})
 
 
 def solution_notebook() -> nbformat.NotebookNode:
@@ -90,10 +73,6 @@ def lesson_notebook(title: str) -> nbformat.NotebookNode:
     )
 
 
-def write(nb: nbformat.NotebookNode, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, path)
-    return path
 
 
 @pytest.fixture

@@ -8,20 +8,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from course_factory import PNG, write
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 import infralab
 from infralab.cli import main
-
-PNG = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4"
-    "2mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
-
-
-def write(nb: nbformat.NotebookNode, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, path)
 
 
 @pytest.fixture

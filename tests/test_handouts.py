@@ -10,40 +10,28 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from course_factory import (
+    FACILITATION,
+    PNG,
+    WIDGET_VIEW,
+    instructor_cell,
+    notebook,
+    widget_output,
+    write,
+)
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 
 from infralab.build import generate_exercises
 from infralab.handouts import INSTRUCTOR_EDITION, build_handouts, external_resources
 
-# A 1x1 PNG, the smallest real image output a notebook can store.
-PNG = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4"
-    "2mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
-FACILITATION = "Facilitation note: give the room ten minutes and ask who has seen an outage"
 SOLUTION_LINE = "return (1 - availability) * 30 * 24 * 60"
-KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 INTERACTIVE_NOTE = "Interactive control: run this notebook in JupyterLab to use it."
 
 
-def notebook(*cells, **metadata) -> nbformat.NotebookNode:
-    extra = {"kernelspec": KERNEL, "language_info": {"name": "python", "version": "3.11.9"}}
-    return new_notebook(cells=list(cells), metadata={**extra, **metadata})
 
 
-def instructor_cell() -> nbformat.NotebookNode:
-    return new_markdown_cell(FACILITATION, metadata={"tags": ["instructor"]})
 
 
-def widget_output() -> nbformat.NotebookNode:
-    return new_output(
-        "display_data",
-        data={
-            WIDGET_VIEW: {"model_id": "0f1e", "version_major": 2, "version_minor": 0},
-            "text/plain": "VBox(children=(IntSlider(value=3),))",
-        },
-    )
 
 
 def solution_notebook(title: str = "Exercises: invisible qualities") -> nbformat.NotebookNode:
@@ -91,10 +79,6 @@ def lesson_notebook(title: str, minutes: int = 25) -> nbformat.NotebookNode:
     )
 
 
-def write(nb: nbformat.NotebookNode, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, path)
-    return path
 
 
 GUIDE = """# Instructor guide
