@@ -144,25 +144,3 @@ def test_re_executing_a_notebook_with_widgets_and_prints_changes_no_byte(tmp_pat
     model_id = view.data["application/vnd.jupyter.widget-view+json"]["model_id"]
     assert model_id in state and state[model_id]["model_name"] == "VBoxModel"
     assert "execution" not in notebook.cells[0].metadata  # no timings: clean diffs
-
-
-def test_the_course_style_draws_inline_figures_once_and_keeps_them_whole(tmp_path):
-    source = (
-        "import matplotlib.pyplot as plt\n"
-        "from matplotlib_inline.backend_inline import InlineBackend\n"
-        "from infralab.plotting import use_course_style\n"
-        "use_course_style()\n"
-        "fig, ax = plt.subplots()\n"
-        "ax.plot([0, 1], [0, 1]); ax.set(title='a long title ' * 4, ylabel='y')\n"
-        "fig.canvas.draw()\n"
-        "drawn, page = fig.get_tightbbox(), fig.bbox_inches\n"
-        "print(InlineBackend.instance().print_figure_kwargs['bbox_inches'])\n"
-        "print(drawn.x0 >= -0.01 and drawn.y0 >= -0.01"
-        " and drawn.x1 <= page.x1 + 0.01 and drawn.y1 <= page.y1 + 0.01)\n"
-        "plt.show()"
-    )
-    path = _notebook(tmp_path, source)
-    execute_notebooks([path], timeout=60)
-    outputs = nbformat.read(path, as_version=4).cells[0].outputs
-    assert outputs[0].text == "None\nTrue\n"  # no trimming pass; constrained layout fits it
-    assert any("image/png" in output.get("data", {}) for output in outputs)

@@ -91,12 +91,6 @@ def course_style() -> dict[str, object]:
 def use_course_style() -> None:
     """Apply :func:`course_style` to every figure drawn from now on.
 
-    In a notebook it also has the inline backend draw each figure once. By
-    default that backend draws a figure a second time to trim it to what it
-    shows (``bbox_inches="tight"``); the course style's constrained layout
-    already keeps titles, labels and legends inside the figure, so the second
-    draw only costs time (a third to a half of each figure's).
-
     Examples
     --------
     >>> use_course_style()
@@ -104,33 +98,6 @@ def use_course_style() -> None:
     13.0
     """
     mpl.rcParams.update(course_style())
-    _draw_inline_figures_once()
-
-
-def _draw_inline_figures_once() -> None:
-    """Turn off the inline backend's trimming pass (no-op outside IPython)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - comes with every Jupyter kernel
-        return
-    shell = get_ipython()
-    if shell is None:
-        return
-    try:
-        from matplotlib_inline.backend_inline import (
-            InlineBackend,
-            configure_inline_support,
-        )
-        from matplotlib_inline.backend_inline import (
-            select_figure_formats as _select_figure_formats,
-        )
-    except ImportError:  # pragma: no cover - comes with every Jupyter kernel
-        return
-    settings = InlineBackend.instance()
-    settings.print_figure_kwargs = {**settings.print_figure_kwargs, "bbox_inches": None}
-    if getattr(configure_inline_support, "current_backend", None) == "inline":
-        # Already set up: apply now. Otherwise the set-up reads the settings itself.
-        _select_figure_formats(shell, settings.figure_formats, **settings.print_figure_kwargs)
 
 
 def _axes(ax: plt.Axes | None) -> plt.Axes:
