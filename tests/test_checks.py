@@ -8,10 +8,8 @@ or something that is not a function at all.
 from __future__ import annotations
 
 import ast
-import contextlib
 import datetime as dt
 import doctest
-import io
 import math
 import sys
 import warnings
@@ -20,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from check_runner import run_check_cell
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -101,10 +100,7 @@ TASK_NAMES = sorted(check.TASKS)
 
 def run(name, function):
     """Run the check cell for task ``name``; return (returned value, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        returned = getattr(check, name)(function)
-    return returned, out.getvalue(), err.getvalue()
+    return run_check_cell(check, name, function)
 
 
 def assert_one_line(name, function):

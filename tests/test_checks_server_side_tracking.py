@@ -6,14 +6,13 @@ exercise notebook, independently of the reference functions in the check module.
 
 from __future__ import annotations
 
-import contextlib
 import doctest
-import io
 import itertools
 
 import numpy as np
 import pandas as pd
 import pytest
+from check_runner import run_check_cell
 
 from infralab.checks import server_side_tracking as check
 
@@ -66,11 +65,10 @@ TASK_NAMES = list(check.TASKS)
 
 
 def printed(name, function):
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        returned = getattr(check, name)(function)
-    assert returned is None
-    lines = out.getvalue().splitlines()
+    """The one line the check cell of task ``name`` prints for ``function``."""
+    returned, out, err = run_check_cell(check, name, function)
+    assert returned is None and err == ""
+    lines = out.splitlines()
     assert len(lines) == 1, lines
     return lines[0]
 

@@ -519,6 +519,16 @@ VALIDATION = {
     "infralab.validation.check_seed": _validator(
         "check_seed", SEEDS | SEEDS.map(np.random.default_rng), BAD_SEED
     ),
+    "infralab.validation.check_text": _validator(
+        "check_text", st.text(min_size=1).filter(str.strip), (None, 3, "", "   ", ["a"], b"a")
+    ),
+    "infralab.validation.check_flag": _validator(
+        "check_flag", st.booleans(), (None, 0, 1, "True", [True], math.nan)
+    ),
+    "infralab.validation.read_only": Spec(
+        kwargs(array=st.lists(finite(-1e6, 1e6), max_size=5).map(np.array)),
+        invalid={"array": (None, [1.0, 2.0], "array", 3)},
+    ),
 }
 VALIDATION["infralab.validation.check_array"] = Spec(
     kwargs(name=st.just(LABEL), values=st.lists(finite(-1e6, 1e6), min_size=1, max_size=20)),
@@ -1058,7 +1068,7 @@ CHECKS = {
         kwargs(check=st.builds(lambda: lambda function=None: None)),
         invalid={"check": (None, 3, "check", [print])},
     ),
-    "infralab.checks.core.short_repr": Spec(
+    "infralab.validation.short_repr": Spec(
         kwargs(value=st.integers() | st.text(), limit=st.integers(4, 200)),
         invalid={"limit": bad_integer(4)},
         unchecked={"value": "shows any value"},

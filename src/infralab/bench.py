@@ -82,7 +82,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .validation import check_integer, check_number
+from .validation import check_flag, check_integer, check_number
 
 __all__ = [
     "NOTEBOOK_FOLDERS",
@@ -967,8 +967,7 @@ def run_notebook(
 
     repeats = check_integer("repeats", repeats, low=1)
     timeout = check_integer("timeout", timeout, low=1)
-    if not isinstance(time_panels, bool):
-        raise TypeError(f"time_panels must be True or False, got {time_panels!r}")
+    time_panels = check_flag("time_panels", time_panels)
     if notebook is None:
         name, folder = "bare kernel", Path.cwd()
     elif isinstance(notebook, (str, os.PathLike)):

@@ -37,7 +37,7 @@ from nbconvert.preprocessors import (
     TagRemovePreprocessor,
 )
 
-from .coursemap import INSTRUCTOR_TAG
+from .coursemap import INSTRUCTOR_TAG, _existing_folder, _notebooks_in
 from .files import write_if_changed
 from .paths import course_root
 from .validation import check_integer
@@ -112,18 +112,6 @@ def _notebook_text(notebook: nbformat.NotebookNode, source: Path) -> str:
         problem = problems["ValidationError"]
         raise ValueError(f"{source} does not convert to a valid notebook: {problem}")
     return text if text.endswith("\n") else text + "\n"
-
-
-def _notebooks_in(folder: Path) -> list[Path]:
-    return sorted(path for path in folder.glob("*.ipynb") if path.is_file())
-
-
-def _existing_folder(folder: Path, role: str) -> Path:
-    if not folder.exists():
-        raise FileNotFoundError(f"the {role} folder {folder} does not exist")
-    if not folder.is_dir():
-        raise NotADirectoryError(f"the {role} folder {folder} is not a folder")
-    return folder
 
 
 def _folder(given: str | os.PathLike[str] | None, name: str) -> Path:

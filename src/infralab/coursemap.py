@@ -96,6 +96,20 @@ def notebook_minutes(notebook: Mapping) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def _notebooks_in(folder: Path) -> list[Path]:
+    """The notebooks of ``folder``, by file name."""
+    return sorted(path for path in folder.glob("*.ipynb") if path.is_file())
+
+
+def _existing_folder(folder: Path, role: str) -> Path:
+    """``folder``, after checking it exists and is a folder (``role`` names it in errors)."""
+    if not folder.exists():
+        raise FileNotFoundError(f"the {role} folder {folder} does not exist")
+    if not folder.is_dir():
+        raise NotADirectoryError(f"the {role} folder {folder} is not a folder")
+    return folder
+
+
 def _read_json(path: Path) -> dict:
     try:
         notebook = json.loads(path.read_text(encoding="utf-8"))
@@ -137,13 +151,9 @@ def course_map(root: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     if root is not None and not isinstance(root, (str, os.PathLike)):
         raise TypeError(f"root must be a path to the course folder, got {root!r}")
     top = course_root() if root is None else Path(root)
-    lessons = top / "notebooks"
-    if not lessons.exists():
-        raise FileNotFoundError(f"the notebooks folder {lessons} does not exist")
-    if not lessons.is_dir():
-        raise NotADirectoryError(f"the notebooks folder {lessons} is not a folder")
+    lessons = _existing_folder(top / "notebooks", "notebooks")
     rows = []
-    for path in sorted(p for p in lessons.glob("*.ipynb") if p.is_file()):
+    for path in _notebooks_in(lessons):
         notebook = _read_json(path)
         rows.append(
             {

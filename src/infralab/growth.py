@@ -71,9 +71,11 @@ from .validation import (
     check_array,
     check_choice,
     check_date,
+    check_flag,
     check_integer,
     check_number,
     check_seed,
+    read_only,
 )
 
 __all__ = [
@@ -669,11 +671,6 @@ def _quantile(values: np.ndarray, q: float) -> float:
     return low + fraction * (high - low)
 
 
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array.setflags(write=False)
-    return array
-
-
 def _block_resample(
     residuals: np.ndarray,
     length: int,
@@ -1015,16 +1012,16 @@ def _project(
 
     future = as_of_day + np.arange(1.0, horizon + 1.0)
     if not daily_values:  # the trend's crossing is all a doomsday table needs
-        nothing = _readonly(np.empty(0))
+        nothing = read_only(np.empty(0))
         return Projection(
             model=model,
             limit=limit,
             as_of_day=as_of_day,
-            days=_readonly(future),
+            days=read_only(future),
             median=nothing,
             low=nothing,
             high=nothing,
-            crossing_days=_readonly(crossing),
+            crossing_days=read_only(crossing),
             first_touch_days=nothing,
             band=band,
             fit=fit,
@@ -1049,12 +1046,12 @@ def _project(
         model=model,
         limit=limit,
         as_of_day=as_of_day,
-        days=_readonly(future),
-        median=_readonly(median),
-        low=_readonly(low),
-        high=_readonly(high),
-        crossing_days=_readonly(crossing),
-        first_touch_days=_readonly(first_touch),
+        days=read_only(future),
+        median=read_only(median),
+        low=read_only(low),
+        high=read_only(high),
+        crossing_days=read_only(crossing),
+        first_touch_days=read_only(first_touch),
         band=band,
         fit=fit,
     )
@@ -1330,8 +1327,7 @@ def measure_bytes_per_row(
     """
     rows = check_integer("n_rows", n_rows, low=1)
     payload = check_integer("payload_bytes", payload_bytes, low=0)
-    if not isinstance(with_index, bool):
-        raise TypeError(f"with_index must be True or False, got {with_index!r}")
+    index = check_flag("with_index", with_index)
     generator = check_seed("rng", rng)
 
     ids = np.arange(1, rows + 1)
@@ -1358,7 +1354,7 @@ def measure_bytes_per_row(
             "CREATE TABLE blocks (id INTEGER PRIMARY KEY, workspace_id INTEGER, "
             "parent_id INTEGER, type TEXT, properties TEXT, created_at INTEGER)"
         )
-        if with_index:
+        if index:
             connection.execute("CREATE INDEX blocks_workspace ON blocks (workspace_id)")
         connection.executemany("INSERT INTO blocks VALUES (?, ?, ?, ?, ?, ?)", records)
         connection.commit()
@@ -1564,11 +1560,11 @@ def simulate_sharding(
     return ShardingResult(
         n_logical_shards=shards,
         n_hosts=hosts,
-        workspace_sizes=_readonly(sizes),
-        workspace_shard=_readonly(workspace_shard),
-        shard_host=_readonly(shard_host),
-        shard_load=_readonly(shard_load),
-        host_load=_readonly(host_load),
+        workspace_sizes=read_only(sizes),
+        workspace_shard=read_only(workspace_shard),
+        shard_host=read_only(shard_host),
+        shard_load=read_only(shard_load),
+        host_load=read_only(host_load),
     )
 
 

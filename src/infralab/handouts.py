@@ -71,14 +71,14 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
 from . import __version__
-from .build import (
-    _WIDGET_VIEW,
+from .build import _WIDGET_VIEW, _folder, _read_notebook
+from .coursemap import (
+    INSTRUCTOR_TAG,
     _existing_folder,
-    _folder,
     _notebooks_in,
-    _read_notebook,
+    notebook_minutes,
+    notebook_title,
 )
-from .coursemap import INSTRUCTOR_TAG, notebook_minutes, notebook_title
 from .files import write_if_changed
 from .paths import course_root
 

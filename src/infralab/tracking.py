@@ -79,10 +79,14 @@ import pandas as pd
 from .validation import (
     check_array,
     check_choice,
+    check_flag,
     check_integer,
     check_number,
     check_probability,
     check_seed,
+    check_text,
+    read_only,
+    short_repr,
 )
 
 __all__ = [
@@ -136,30 +140,6 @@ _MAX_FUNNEL_USERS = 20_000_000
 _MAX_IDENTITY_USER_DAYS = 100_000_000
 
 
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _check_text(name: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be text, got {_shown(value)}")
-    if not value.strip():
-        raise ValueError(f"{name} must not be empty, got {value!r}")
-    return value
-
-
-def _check_flag(name: str, value: object) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {_shown(value)}")
-    return bool(value)
-
-
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array.setflags(write=False)
-    return array
-
-
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     """``numerator / denominator`` as floats, NaN where the denominator is 0 (no warning)."""
     numerator = np.asarray(numerator, dtype=float)
@@ -197,8 +177,8 @@ class Step:
     fires_on_unload: bool
 
     def __post_init__(self) -> None:
-        _check_text("name", self.name)
-        flag = _check_flag("fires_on_unload", self.fires_on_unload)
+        check_text("name", self.name)
+        flag = check_flag("fires_on_unload", self.fires_on_unload)
         object.__setattr__(self, "fires_on_unload", flag)
 
 
@@ -260,14 +240,16 @@ class Segment:
 
     def __post_init__(self) -> None:
         for field in ("name", "device", "browser", "audience"):
-            _check_text(field, getattr(self, field))
+            check_text(field, getattr(self, field))
         share = check_number("share", self.share, low=0.0, low_inclusive=False, high=1.0)
         object.__setattr__(self, "share", share)
         for field in ("tracker_blocking", "consent_decline", "network_loss", "unload_loss"):
             object.__setattr__(self, field, check_probability(field, getattr(self, field)))
         rates = self.step_rates
         if isinstance(rates, (str, bytes)) or not isinstance(rates, (Sequence, np.ndarray)):
-            raise TypeError(f"step_rates must be a sequence of probabilities, got {_shown(rates)}")
+            raise TypeError(
+                f"step_rates must be a sequence of probabilities, got {short_repr(rates)}"
+            )
         checked = tuple(
             check_probability(f"step_rates[{index}]", rate) for index, rate in enumerate(rates)
         )
@@ -366,13 +348,13 @@ DEFAULT_SEGMENTS: tuple[Segment, ...] = (
 
 def _check_steps(steps: object) -> tuple[Step, ...]:
     if isinstance(steps, (str, bytes)) or not isinstance(steps, Sequence):
-        raise TypeError(f"steps must be a sequence of Step, got {_shown(steps)}")
+        raise TypeError(f"steps must be a sequence of Step, got {short_repr(steps)}")
     checked = tuple(steps)
     if not checked:
         raise ValueError("steps must hold at least one Step, got none")
     for index, step in enumerate(checked):
         if not isinstance(step, Step):
-            raise TypeError(f"steps[{index}] must be a Step, got {_shown(step)}")
+            raise TypeError(f"steps[{index}] must be a Step, got {short_repr(step)}")
     names = [step.name for step in checked]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
@@ -383,13 +365,13 @@ def _check_steps(steps: object) -> tuple[Step, ...]:
 
 def _check_segments(segments: object, steps: tuple[Step, ...]) -> tuple[Segment, ...]:
     if isinstance(segments, (str, bytes)) or not isinstance(segments, Sequence):
-        raise TypeError(f"segments must be a sequence of Segment, got {_shown(segments)}")
+        raise TypeError(f"segments must be a sequence of Segment, got {short_repr(segments)}")
     checked = tuple(segments)
     if not checked:
         raise ValueError("segments must hold at least one Segment, got none")
     for index, segment in enumerate(checked):
         if not isinstance(segment, Segment):
-            raise TypeError(f"segments[{index}] must be a Segment, got {_shown(segment)}")
+            raise TypeError(f"segments[{index}] must be a Segment, got {short_repr(segment)}")
     names = [segment.name for segment in checked]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
@@ -700,10 +682,10 @@ def simulate_funnel(
     return FunnelSimulation(
         segments=checked,
         steps=checked_steps,
-        segment_of_user=_readonly(segment_of_user),
-        reached=_readonly(reached),
-        server_seen=_readonly(server_seen),
-        client_seen=_readonly(client_seen),
+        segment_of_user=read_only(segment_of_user),
+        reached=read_only(reached),
+        server_seen=read_only(server_seen),
+        client_seen=read_only(client_seen),
     )
 
 
@@ -711,7 +693,7 @@ def _check_simulation(simulation: object) -> FunnelSimulation:
     if not isinstance(simulation, FunnelSimulation):
         raise TypeError(
             "simulation must be a FunnelSimulation (from simulate_funnel), "
-            f"got {_shown(simulation)}"
+            f"got {short_repr(simulation)}"
         )
     return simulation
 
@@ -1288,8 +1270,8 @@ def simulate_identity(
         true_users=true_users,
         anonymous_ids=anonymous_ids,
         inflation=anonymous_ids / true_users if true_users else math.nan,
-        ids_per_user=_readonly(ids_per_user),
-        capped=_readonly(capped),
+        ids_per_user=read_only(ids_per_user),
+        capped=read_only(capped),
     )
 
 
@@ -1488,7 +1470,9 @@ def event_log(
 
 def _check_events(events: object, columns: Sequence[str]) -> pd.DataFrame:
     if not isinstance(events, pd.DataFrame):
-        raise TypeError(f"events must be a pandas DataFrame (from event_log), got {_shown(events)}")
+        raise TypeError(
+            f"events must be a pandas DataFrame (from event_log), got {short_repr(events)}"
+        )
     missing = [column for column in columns if column not in events.columns]
     if missing:
         raise ValueError(f"events is missing the column(s) {', '.join(map(repr, missing))}")
@@ -1588,7 +1572,7 @@ def _check_connection(connection: object) -> sqlite3.Connection:
     if not isinstance(connection, sqlite3.Connection):
         raise TypeError(
             "connection must be a sqlite3.Connection (from sqlite3.connect), "
-            f"got {_shown(connection)}"
+            f"got {short_repr(connection)}"
         )
     return connection
 
@@ -1753,7 +1737,7 @@ def funnel_from_events(events: pd.DataFrame, *, deduplicate: bool = True) -> pd.
     True
     """
     frame = _check_events(events, STORED_COLUMNS)
-    if _check_flag("deduplicate", deduplicate):
+    if check_flag("deduplicate", deduplicate):
         frame = frame.drop_duplicates("event_id")
     keys = ["segment", "step_number", "step"]
     grouped = frame.groupby(keys, sort=False)["user_id"]

@@ -24,16 +24,37 @@ __all__ = [
     "check_array",
     "check_choice",
     "check_date",
+    "check_flag",
     "check_integer",
     "check_number",
     "check_probability",
     "check_seed",
+    "check_text",
+    "read_only",
+    "short_repr",
 ]
 
 
-def _describe(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+def short_repr(value: object, limit: int = 60) -> str:
+    """Return ``repr(value)`` on one line, cut to ``limit`` characters; never raises.
+
+    Every error message of the course shows the value it refuses this way.
+
+    Examples
+    --------
+    >>> short_repr("abc")
+    "'abc'"
+    >>> short_repr(list(range(100)), limit=20)
+    '[0, 1, 2, 3, 4, 5...'
+    """
+    try:
+        text = " ".join(repr(value).split())
+    except Exception:  # a repr that fails is still something to describe
+        text = f"<{type(value).__name__} object>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_describe = short_repr
 
 
 def check_number(
@@ -287,3 +308,53 @@ def check_seed(name: str, value: object) -> np.random.Generator:
         return value
     seed = check_integer(name, value, low=0)
     return np.random.default_rng(seed)
+
+
+def check_text(name: str, value: object) -> str:
+    """Return ``value`` after checking it is a text that is not blank.
+
+    Examples
+    --------
+    >>> check_text("segment", "Android Chrome")
+    'Android Chrome'
+    >>> check_text("segment", 3)
+    Traceback (most recent call last):
+    ...
+    TypeError: segment must be text, got 3
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be text, got {_describe(value)}")
+    if not value.strip():
+        raise ValueError(f"{name} must not be empty, got {value!r}")
+    return value
+
+
+def check_flag(name: str, value: object) -> bool:
+    """Return ``value`` as a bool after checking it is True or False (numpy's too).
+
+    Examples
+    --------
+    >>> check_flag("with_index", True)
+    True
+    >>> check_flag("with_index", 1)
+    Traceback (most recent call last):
+    ...
+    TypeError: with_index must be True or False, got 1
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {_describe(value)}")
+    return bool(value)
+
+
+def read_only(array: np.ndarray) -> np.ndarray:
+    """Mark ``array`` read-only and return it, for the arrays a frozen result holds.
+
+    Examples
+    --------
+    >>> read_only(np.zeros(2)).flags.writeable
+    False
+    """
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"array must be a numpy array, got {_describe(array)}")
+    array.setflags(write=False)
+    return array

@@ -38,6 +38,8 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from infralab.validation import short_repr
+
 __all__ = [
     "STATUSES",
     "Anything",
@@ -70,23 +72,6 @@ STATUSES = ("correct", "not_attempted", "incorrect", "error", "not_a_function")
 def _one_line(text: str) -> str:
     """Collapse every run of whitespace (newlines included) to one space."""
     return " ".join(str(text).split())
-
-
-def short_repr(value: object, limit: int = 60) -> str:
-    """Return ``repr(value)`` on one line, cut to ``limit`` characters; never raises.
-
-    Examples
-    --------
-    >>> short_repr("abc")
-    "'abc'"
-    >>> short_repr(list(range(100)), limit=20)
-    '[0, 1, 2, 3, 4, 5...'
-    """
-    try:
-        text = _one_line(repr(value))
-    except Exception:  # a repr that fails is still something to describe
-        text = f"<{_type_name(value)} object>"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _type_name(value: object) -> str:
