@@ -36,7 +36,7 @@ class Panel(NamedTuple):
 
 
 #: The panels made in this Python process, newest last (the last 100 are kept), so a
-#: tool can time a redraw in a notebook's kernel after running it (``python -m infralab.bench``).
+#: tool can time a redraw in a notebook's kernel after running it (``python -m benchmarks``).
 _PANELS: deque[Panel] = deque(maxlen=100)
 
 
