@@ -8,10 +8,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup start lab handouts test lint exercises execute data bench canary constraints clean
+.PHONY: help setup start lab handouts test test-fast lint exercises execute data bench canary constraints clean
 
 help:  ## List the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 setup: $(STAMP)  ## Create .venv and install the course with the pinned versions
 
@@ -35,11 +35,15 @@ handouts: setup  ## Build the HTML handouts into handouts/ (no network needed to
 	$(BIN)/infralab handouts
 
 test: setup  ## Run the whole suite: lint, unit tests, notebooks (nbval), build checks
-	$(BIN)/ruff check src tests notebooks solutions
+	$(BIN)/ruff check src tests notebooks solutions benchmarks
 	$(BIN)/python -m pytest
 
-lint: setup  ## Lint the package, tests and notebooks
-	$(BIN)/ruff check src tests notebooks solutions
+test-fast: setup  ## The quick inner loop: lint and every test that starts no kernel and no browser
+	$(BIN)/ruff check src tests notebooks solutions benchmarks
+	$(BIN)/python -m pytest -m "not kernel and not browser"
+
+lint: setup  ## Lint the package, tests, benchmarks and notebooks
+	$(BIN)/ruff check src tests notebooks solutions benchmarks
 
 exercises: setup  ## Regenerate exercises/ from solutions/
 	$(BIN)/infralab exercises
@@ -52,8 +56,9 @@ data: setup  ## Regenerate data/ and verify the checksums
 	$(BIN)/infralab data
 	$(BIN)/infralab data --check
 
-bench: setup  ## Measure notebook run times, simulator speed and widget updates (prints a table)
-	$(BIN)/python -m infralab.bench
+bench: setup  ## Time simulators vs plain loops (pytest-benchmark), notebooks, try-it redraws, the suite
+	$(BIN)/python -m pytest benchmarks -n 0 --benchmark-json=$(VENV)/benchmarks.json
+	$(BIN)/python -m benchmarks --json $(VENV)/benchmarks.json
 
 canary: setup  ## Run the notebooks against the newest release of every dependency (throw-away venv)
 	$(BIN)/python -m infralab.canary

@@ -6,6 +6,10 @@
 - Exercise notebooks are stored without outputs, so they are run in nbval's lax
   mode (every cell must run without error; outputs are not compared), while
   lessons and solutions are compared strictly with their stored outputs.
+- With pytest-xdist (``-n auto --dist loadfile``), all tests of one file run on one
+  worker: a notebook's cells run in order in one kernel, as nbval needs.
+- Every notebook cell is marked ``kernel``, so ``make test-fast`` (``-m "not kernel
+  and not browser"``) is a quick inner loop without Jupyter kernels or Chromium.
 """
 
 import os
@@ -28,14 +32,15 @@ os.environ["IPYTHONDIR"] = str(_ipython_dir)
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 
-def pytest_collection_modifyitems(config, items):
-    exercises = ROOT / "exercises"
-    for item in items:
-        options = getattr(item, "options", None)
-        if options is None:
-            continue
-        if exercises in Path(str(item.path)).parents:
-            options["check"] = False  # nbval lax mode for exercise notebooks
+def pytest_itemcollected(item):
+    """Mark each notebook cell ``kernel``; exercise sheets run in nbval's lax mode."""
+    options = getattr(item, "options", None)
+    if options is None:
+        return
+    path = Path(str(item.path))
+    item.add_marker(pytest.mark.kernel)
+    if ROOT / "exercises" in path.parents:
+        options["check"] = False  # nbval lax mode for exercise notebooks
 
 
 def pytest_unconfigure(config):

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from course_factory import FACILITATION, KERNEL, PNG, WIDGET_VIEW, instructor_cell, notebook, write
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 
 from infralab.build import (
@@ -17,6 +16,15 @@ from infralab.build import (
     edited_exercises,
     exercises_out_of_date,
     generate_exercises,
+)
+from tests.course_factory import (
+    FACILITATION,
+    KERNEL,
+    PNG,
+    WIDGET_VIEW,
+    instructor_cell,
+    notebook,
+    write,
 )
 
 
@@ -224,8 +232,7 @@ def test_missing_solutions_folder_is_reported(tmp_path):
 
 def test_the_course_exercises_match_their_solutions(course_root):
     solutions = sorted((course_root / "solutions").glob("*.ipynb"))
-    if not solutions:
-        pytest.skip("solutions/ holds no solution notebooks yet")
+    assert solutions, "solutions/ holds no solution notebooks, though the course has lessons"
     drifted = exercises_out_of_date(course_root / "solutions", course_root / "exercises")
     assert drifted == [], (
         f"exercises/ differs from solutions/ for {', '.join(drifted)}; run `make exercises`"

@@ -1,10 +1,10 @@
 """Check-cell fuzz: every check of every lesson, fed hostile answers, prints one calm line.
 
-tests/test_checks.py holds lesson 03's known answers and common junk. Here every check
-function of every module in :mod:`infralab.checks` (found, not listed, so a new lesson's
-checks join without an edit) gets a few of those junk kinds and answers built to break
-the machinery itself: values whose ``==``,
-``bool()``, ``float()``, ``len()`` or ``repr()`` raise, containers that fail half
+tests/test_lesson_checks.py gives every task common junk; tests/lessons/<slug>/ hold each
+lesson's known answers. Here every check function of every lesson's check module (found
+from :data:`infralab.lessons.LESSONS`, so a new lesson's checks join without an edit here)
+gets a few of those junk kinds and answers built to break the machinery itself: values
+whose ``==``, ``bool()``, ``float()``, ``len()`` or ``repr()`` raise, containers that fail half
 way, functions that shout, recurse, exit, replace ``sys.stdout`` or take the wrong
 parameters. Each must give exactly one line naming the task, with no traceback,
 and never raise: except ``KeyboardInterrupt``, which must stop the cell, as the
@@ -29,20 +29,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infralab import checks
+from infralab.lessons import LESSONS
 
-
-def _check_modules():
-    found = []
-    for info in pkgutil.iter_modules(checks.__path__):
-        if info.name == "core":
-            continue
-        module = importlib.import_module(f"{checks.__name__}.{info.name}")
-        if isinstance(getattr(module, "TASKS", None), dict):
-            found.append(module)
-    return found
-
-
-MODULES = _check_modules()
+MODULES = [importlib.import_module(lesson.checks) for lesson in LESSONS]
 CHECKS = {
     f"{module.__name__.rsplit('.', 1)[-1]}.{name}": (name, getattr(module, name))
     for module in MODULES
@@ -51,6 +40,12 @@ CHECKS = {
 
 
 def test_every_check_module_exposes_one_check_per_task():
+    in_package = {
+        f"{checks.__name__}.{info.name}"
+        for info in pkgutil.iter_modules(checks.__path__)
+        if info.name != "core"
+    }
+    assert {module.__name__ for module in MODULES} == in_package  # none left out of LESSONS
     assert {module.__name__ for module in MODULES} >= {"infralab.checks.doomsday_clock"}
     for module in MODULES:
         for name, task in module.TASKS.items():

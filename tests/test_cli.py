@@ -8,11 +8,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from course_factory import PNG, write
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 import infralab
 from infralab.cli import main
+from tests.course_factory import PNG, write
 
 
 @pytest.fixture

@@ -29,6 +29,8 @@ import pytest
 
 from infralab.handouts import INSTRUCTOR_EDITION, build_handouts
 
+pytestmark = pytest.mark.browser
+
 REQUIRE_BROWSER = "INFRALAB_REQUIRE_BROWSER"
 BROWSER_ARGUMENTS = [
     "--headless",

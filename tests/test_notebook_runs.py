@@ -31,6 +31,7 @@ def _notebook(tmp_path: Path, source: str) -> Path:
     return path
 
 
+@pytest.mark.kernel
 def test_a_notebook_that_reaches_the_network_fails(tmp_path):
     # 0.0.0.0 is not loopback, so the guard must refuse it; were the guard missing, Linux would
     # route it to this machine, so the test can never send a packet anywhere else.
@@ -39,18 +40,21 @@ def test_a_notebook_that_reaches_the_network_fails(tmp_path):
         execute_notebooks([path], timeout=60)
 
 
+@pytest.mark.kernel
 def test_a_notebook_that_looks_up_a_host_name_fails(tmp_path):
     path = _notebook(tmp_path, "import socket\nsocket.getaddrinfo('offline-guard.invalid', 443)")
     with pytest.raises(CellExecutionError, match="NetworkAccessError"):
         execute_notebooks([path], timeout=60)
 
 
+@pytest.mark.kernel
 def test_a_notebook_that_warns_fails(tmp_path):
     path = _notebook(tmp_path, "import warnings\nwarnings.warn('old API', FutureWarning)")
     with pytest.raises(CellExecutionError, match="FutureWarning"):
         execute_notebooks([path], timeout=60)
 
 
+@pytest.mark.kernel
 def test_a_library_deprecation_inside_a_notebook_fails(tmp_path):
     # pandas warns when a frame is rounded that holds dates; a real FutureWarning-class trap.
     source = (
@@ -62,6 +66,7 @@ def test_a_library_deprecation_inside_a_notebook_fails(tmp_path):
         execute_notebooks([path], timeout=60)
 
 
+@pytest.mark.kernel
 def test_loopback_stays_allowed_and_outputs_are_stored(tmp_path):
     source = (
         "import socket\n"
@@ -76,6 +81,7 @@ def test_loopback_stays_allowed_and_outputs_are_stored(tmp_path):
     assert outputs[0].text == "loopback ok\n"
 
 
+@pytest.mark.kernel
 def test_execute_refuses_exercises_and_missing_files(tmp_path):
     exercises = tmp_path / "exercises"
     exercises.mkdir()
@@ -124,6 +130,7 @@ def test_every_lesson_with_exercises_has_solutions_and_back():
     assert solutions <= lessons
 
 
+@pytest.mark.kernel
 def test_re_executing_a_notebook_with_widgets_and_prints_changes_no_byte(tmp_path):
     source = (
         "import ipywidgets as widgets\n"

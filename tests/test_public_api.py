@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import datetime as dt
 import importlib
 import inspect
 import math
@@ -32,8 +31,7 @@ import numbers
 import pkgutil
 import sqlite3
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -51,6 +49,30 @@ from hypothesis import strategies as st  # noqa: E402
 import infralab  # noqa: E402
 from infralab import datasets, growth  # noqa: E402
 from infralab.checks import core  # noqa: E402
+from infralab.lessons import LESSONS  # noqa: E402
+from tests.api_specs import (
+    BAD_ARRAY,
+    BAD_DATE,
+    BAD_FLAG,
+    BAD_FUNCTION,
+    BAD_PATH,
+    BAD_SEED,
+    BAD_TEXT,
+    DATES,
+    NEVER_WRITTEN,
+    PATH_GAP,
+    PLOT_GAP,
+    RECORD_GAP,
+    SEEDS,
+    SEQUENCE_GAP,
+    Spec,
+    _close_figures,
+    bad_choice,
+    bad_integer,
+    bad_number,
+    finite,
+    kwargs,
+)
 
 #: Modules never imported here: the kernel start-up script switches the network off.
 NOT_IMPORTED = {"infralab.kernel_guard"}
@@ -72,396 +94,19 @@ def _public_callables() -> dict[str, Callable]:
 PUBLIC = _public_callables()
 
 
-# --------------------------------------------------------------------------- the registry
 
+def canonical(name: str) -> str:
+    """``module.qualname`` of the object a public dotted name refers to.
 
-@dataclass(frozen=True)
-class Spec:
-    """How to call one public function with valid and with invalid arguments.
-
-    Attributes
-    ----------
-    valid : strategy of dict
-        Keyword arguments that are valid together.
-    invalid : mapping of str to sequence
-        Per parameter, values that must be refused whatever the other arguments.
-    unchecked : mapping of str to str
-        Parameters that take any value by design, with the reason.
-    names : mapping of str to str
-        The text an error about a parameter must contain, when it is not the
-        parameter's own name (a validation helper names its ``name`` argument).
-    call : callable, optional
-        ``call(function, kwargs)``, when a plain ``function(**kwargs)`` will not do.
-    non_finite : str
-        Why a NaN, infinity or NaT in the result is legitimate ("" = never).
-    valid_calls : str
-        Why valid calls are not made here ("" = they are).
-    gaps : mapping of str to str
-        Known bugs: parameters whose invalid values slip through, and how.
+    Specs name a function where learners import it (``infralab.growth.fit_growth``);
+    the function may be defined in a submodule (``infralab.growth.fitting``).
     """
-
-    valid: st.SearchStrategy
-    invalid: Mapping[str, Sequence[object]] = field(default_factory=dict)
-    unchecked: Mapping[str, str] = field(default_factory=dict)
-    names: Mapping[str, str] = field(default_factory=dict)
-    call: Callable[[Callable, dict], object] | None = None
-    non_finite: str = ""
-    valid_calls: str = ""
-    gaps: Mapping[str, str] = field(default_factory=dict)
-
-
-# Invalid values, by kind of parameter.
-NOT_A_NUMBER = (None, "1.5", True, [1.0], math.nan)
-
-
-def bad_number(low=None, high=None, *, open_low=False, open_high=False, inf=False, none=True):
-    values = [value for value in NOT_A_NUMBER if none or value is not None]
-    if not inf:
-        values += [math.inf, -math.inf]
-    if low is not None:
-        values.append(low if open_low else low - max(1.0, abs(low)))
-    if high is not None:
-        values.append(high if open_high else high + max(1.0, abs(high)))
-    return tuple(values)
-
-
-def bad_integer(low=None, high=None):
-    values = [None, "3", 2.5, math.nan, math.inf, True, [3]]
-    if low is not None:
-        values.append(low - 1)
-    if high is not None:
-        values.append(high + 1)
-    return tuple(values)
-
-
-def bad_choice(*options):
-    return (None, 3, "no such option", True, [options[0]], options[0].upper() + "!")
-
-
-BAD_SEED = (-1, 1.5, "0", None, True, math.nan)
-BAD_FLAG = (None, 1, "yes", 0.0)
-BAD_TEXT = (None, 3, True, ["text"])
-BAD_PATH = (3, 2.5, True, ["folder"], b"folder")
-BAD_DATE = (None, 20200101, "not a date", "today", pd.NaT, pd.Timestamp("2020-01-01", tz="UTC"))
-BAD_ARRAY = (None, "1, 2, 3", [], [math.nan, 1.0, 2.0], [[1.0, 2.0], [3.0, 4.0]], [True, False])
-BAD_FUNCTION = (None, 3, "draw", [print])
-
-SEEDS = st.integers(0, 2**32 - 1)
-NEVER_WRITTEN = str(Path(__file__).with_name("never-written-by-the-fuzz.txt"))
-
-# Why a known gap slips through, by kind.
-PATH_GAP = "a non-path reaches pathlib, whose TypeError does not name the argument"
-PLOT_GAP = "passed to matplotlib unchecked: None or a number is drawn or fails without the name"
-RECORD_GAP = "a frozen dataclass that checks none (or only some) of its fields"
-SEQUENCE_GAP = "not checked: None or a wrong type fails later without the argument's name"
-DATES = st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31))
-
-
-def finite(low, high):
-    return st.floats(low, high, allow_nan=False, allow_infinity=False)
-
-
-def kwargs(**strategies):
-    return st.fixed_dictionaries(strategies)
-
-
-def _close_figures(function: Callable, arguments: dict) -> object:
+    module_name, _, attribute = name.rpartition(".")
     try:
-        return function(**arguments)
-    finally:
-        plt.close("all")
-
-
-# --------------------------------------------------------------------------- growth
-
-
-@st.composite
-def series(draw, *, min_size=3, max_size=90, positive=True):
-    """(days, values): strictly increasing days, noisy exponential or straight growth."""
-    n = draw(st.integers(min_size, max_size))
-    step = draw(finite(0.5, 3.0))
-    days = draw(finite(0.0, 500.0)) + step * np.arange(n)
-    rng = np.random.default_rng(draw(SEEDS))
-    rate = draw(finite(-0.01, 0.05))
-    noise = rng.normal(0.0, draw(finite(0.0, 0.1)), n)
-    values = draw(finite(1.0, 1e4)) * np.exp(rate * (days - days[0]) + noise)
-    if not positive and draw(st.booleans()):
-        values = values - values.mean()  # a linear series may cross zero
-    return days, values
-
-
-@st.composite
-def fit_growth_arguments(draw):
-    model = draw(st.sampled_from(growth.MODELS))
-    days, values = draw(series(min_size=4, positive=model != "linear"))
-    arguments = {"days": days, "values": values, "model": model}
-    if model == "piecewise":
-        arguments["min_regime_days"] = draw(st.integers(2, days.size // 2))
-        if draw(st.booleans()):
-            arguments["breakpoint_day"] = float(days[draw(st.integers(2, days.size - 2))])
-    return arguments
-
-
-@st.composite
-def fits(draw):
-    return growth.GrowthFit(
-        "exponential",
-        intercept=draw(finite(-5.0, 10.0)),
-        slope=draw(finite(-0.05, 0.05)),
-        residual_sd=draw(finite(0.0, 1.0)),
-        n_points=draw(st.integers(2, 1000)),
-    )
-
-
-@st.composite
-def projection_arguments(draw):
-    model = draw(st.sampled_from(growth.MODELS))
-    days, values = draw(series(min_size=6 if model == "piecewise" else 3, positive=True))
-    arguments = {
-        "days": days,
-        "values": values,
-        "limit": draw(finite(1.0, 1e6)),
-        "model": model,
-        "horizon_days": draw(st.integers(1, 400)),
-        "n_simulations": draw(st.integers(1, 40)),
-        "band": draw(finite(0.05, 0.95)),
-        "block_days": draw(st.none() | st.just(1)),
-        "rng": draw(SEEDS),
-        "min_regime_days": 3,
-    }
-    if draw(st.booleans()):
-        arguments["window_days"] = float(days[-1] - days[0]) + 1.0  # covers every point
-    return arguments
-
-
-@st.composite
-def metrics_frame(draw):
-    n = draw(st.integers(10, 70))
-    rng = np.random.default_rng(draw(SEEDS))
-    dates = pd.date_range(draw(DATES), periods=n, freq="D")
-    day = np.arange(n)
-    frame = pd.DataFrame(
-        {
-            "date": dates,
-            "storage_gb": 100.0 * np.exp(0.01 * day + rng.normal(0, 0.01, n)),
-            "cpu_pct": 20.0 + 0.2 * day + rng.normal(0, 0.5, n),
-        }
-    )
-    return frame
-
-
-@st.composite
-def doomsday_table_arguments(draw):
-    frame = draw(metrics_frame())
-    return {
-        "frame": frame,
-        "limits": {"storage_gb": draw(finite(150.0, 1e5)), "cpu_pct": draw(finite(40.0, 100.0))},
-        "window_days": draw(finite(4.0, 200.0)),
-        "model": draw(st.sampled_from(("exponential", "linear"))),
-        "horizon_days": draw(st.integers(1, 400)),
-        "n_simulations": draw(st.integers(1, 30)),
-        "band": draw(finite(0.05, 0.95)),
-        "rng": draw(SEEDS),
-    }
-
-
-DIVISORS_480 = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 16, 20, 24, 30, 32, 40, 48, 60, 80, 96, 120)
-
-BAD_DAYS = (*BAD_ARRAY, [3.0, 2.0, 1.0], np.array(["2020-01-01", "2020-01-02"], "datetime64[D]"))
-
-GROWTH = {
-    "infralab.growth.GrowthFit": Spec(
-        kwargs(
-            model=st.sampled_from(growth.MODELS),
-            intercept=finite(-10.0, 10.0),
-            slope=finite(-0.1, 0.1),
-            residual_sd=finite(0.0, 1.0),
-            n_points=st.integers(2, 10_000),
-            last_day=st.none() | finite(0.0, 1e4),
-        ),
-        invalid={
-            "model": bad_choice("linear"),
-            "intercept": bad_number(),
-            "slope": bad_number(),
-            "residual_sd": bad_number(0.0),
-            "n_points": bad_integer(2),
-            "breakpoint_day": ("50", True, math.nan, math.inf),
-            "rate_before": ("0.1", True, math.nan),
-            "intercept_before": ("1", True, math.nan),
-            "last_day": ("1", True, math.nan, -math.inf),
-        },
-    ),
-    "infralab.growth.days_until_limit": Spec(
-        kwargs(fit=fits(), limit=finite(1.0, 1e6), from_day=finite(0.0, 1000.0)),
-        invalid={
-            "fit": (None, "fit", 3, {"slope": 0.1}),
-            "limit": bad_number(0.0, open_low=True),
-            "from_day": bad_number(),
-        },
-        non_finite="inf when the fitted curve never reaches the limit (slope <= 0)",
-    ),
-    "infralab.growth.doomsday_table": Spec(
-        doomsday_table_arguments(),
-        invalid={
-            "frame": (None, "frame", [[1, 2]], {"date": [1]}),
-            "limits": (
-                None,
-                {},
-                [("storage_gb", 1.0)],
-                {"missing": 1.0},
-                {"storage_gb": math.nan},
-                {"storage_gb": "1"},
-                {"storage_gb": True},
-            ),
-            "date_column": ("no such column", None, 3),
-            "as_of": ("not a date", "today", 3, pd.Timestamp("2020-01-01", tz="UTC"), "1900-01-01"),
-            "window_days": bad_number(0.0, open_low=True, none=False),
-            "model": bad_choice("linear"),
-            "horizon_days": bad_integer(1, 36_500),
-            "n_simulations": bad_integer(1),
-            "band": bad_number(0.0, 1.0, open_low=True, open_high=True),
-            "block_days": (0, 2.5, "3", True, 10**6),
-            "rng": BAD_SEED,
-        },
-        non_finite="NaT dates and inf days_left for a resource whose trend does not reach its "
-        "limit within the horizon",
-    ),
-    "infralab.growth.find_regime_change": Spec(
-        series(min_size=8, max_size=120).map(
-            lambda s: {"days": s[0], "values": s[1], "min_regime_days": 3}
-        ),
-        invalid={
-            "days": BAD_DAYS,
-            "values": (*BAD_ARRAY, [-1.0] * 8, [0.0] * 8, [1.0, 2.0]),
-            "min_regime_days": bad_integer(2, 10**6),
-        },
-        non_finite="NaN when one exponential fits as well as any regime change (documented)",
-    ),
-    "infralab.growth.fit_growth": Spec(
-        fit_growth_arguments(),
-        invalid={
-            "days": BAD_DAYS,
-            "values": (*BAD_ARRAY, [1.0, 2.0]),
-            "model": bad_choice("linear"),
-            "breakpoint_day": ("50", True, math.nan, math.inf, -1e9),
-            "min_regime_days": bad_integer(2),
-        },
-        non_finite="the fit's fields are finite; GrowthFit properties such as doubling_days "
-        "are inf for a flat or shrinking fit",
-    ),
-    "infralab.growth.fraction_moved": Spec(
-        kwargs(
-            n_keys=st.integers(1, 3000),
-            hosts_before=st.sampled_from(DIVISORS_480),
-            hosts_after=st.sampled_from(DIVISORS_480),
-            scheme=st.sampled_from(("logical", "modulo")),
-            n_logical_shards=st.just(480),
-            rng=SEEDS,
-        ),
-        invalid={
-            "n_keys": bad_integer(1),
-            "hosts_before": bad_integer(1),
-            "hosts_after": bad_integer(1),
-            "scheme": bad_choice("logical"),
-            "n_logical_shards": bad_integer(1),
-            "rng": BAD_SEED,
-        },
-    ),
-    "infralab.growth.measure_bytes_per_row": Spec(
-        kwargs(
-            n_rows=st.integers(1, 200),
-            payload_bytes=st.integers(0, 50),
-            with_index=st.booleans(),
-            rng=SEEDS,
-        ),
-        invalid={
-            "n_rows": bad_integer(1),
-            "payload_bytes": bad_integer(0),
-            "with_index": BAD_FLAG,
-            "rng": BAD_SEED,
-        },
-    ),
-    "infralab.growth.monthly_growth_pct": Spec(
-        kwargs(daily_growth_rate=finite(-0.99, 1.0)),
-        invalid={"daily_growth_rate": (None, "0.01", True, [0.01], math.nan, -1.0, -2.0)},
-    ),
-    "infralab.growth.project_to_limit": Spec(
-        projection_arguments(),
-        invalid={
-            "days": BAD_DAYS,
-            "values": (*BAD_ARRAY, [1.0, 2.0]),
-            "limit": (None, "1", True, [1.0], math.nan, math.inf),
-            "model": bad_choice("linear"),
-            "window_days": bad_number(0.0, open_low=True, none=False),
-            "horizon_days": bad_integer(1, 36_500),
-            "n_simulations": bad_integer(1),
-            "band": bad_number(0.0, 1.0, open_low=True, open_high=True),
-            "block_days": (0, 2.5, "3", True, 10**6),
-            "rng": BAD_SEED,
-            "min_regime_days": bad_integer(3),
-        },
-        non_finite="crossing_days and first_touch_days are inf for simulations that do not "
-        "reach the limit within the horizon; band values too large for a float are inf",
-    ),
-    "infralab.growth.rebalance_shards": Spec(
-        kwargs(
-            n_logical_shards=st.just(480),
-            hosts_before=st.sampled_from(DIVISORS_480),
-            hosts_after=st.sampled_from(DIVISORS_480),
-        ),
-        invalid={
-            "n_logical_shards": bad_integer(1),
-            "hosts_before": (*bad_integer(1), 7),
-            "hosts_after": (*bad_integer(1), 7),
-        },
-    ),
-    "infralab.growth.simulate_sharding": Spec(
-        kwargs(
-            n_workspaces=st.integers(1, 3000),
-            n_logical_shards=st.just(480),
-            n_hosts=st.sampled_from(DIVISORS_480),
-            zipf_exponent=finite(0.0, 3.0),
-            rng=SEEDS,
-        ),
-        invalid={
-            "n_workspaces": bad_integer(1),
-            "n_logical_shards": bad_integer(1),
-            "n_hosts": (*bad_integer(1), 7),
-            "zipf_exponent": bad_number(0.0),
-            "rng": BAD_SEED,
-        },
-    ),
-    "infralab.growth.stable_hash": Spec(
-        kwargs(keys=st.lists(st.integers(-(2**63), 2**63 - 1), min_size=1, max_size=50)),
-        invalid={"keys": (None, "keys", [1.5], [True], [math.nan], ["a"])},
-    ),
-    "infralab.growth.start_by_date": Spec(
-        kwargs(
-            doomsday_date=DATES | DATES.map(str) | DATES.map(pd.Timestamp),
-            lead_time_days=finite(0.0, 2000.0),
-            buffer_days=finite(0.0, 365.0),
-        ),
-        invalid={
-            "doomsday_date": (
-                None,
-                20200101,
-                "not a date",
-                "today",
-                pd.Timestamp("2020-01-01", tz="UTC"),
-            ),
-            "lead_time_days": bad_number(0.0),
-            "buffer_days": bad_number(0.0),
-        },
-    ),
-    "infralab.growth.zipf_sizes": Spec(
-        kwargs(n_workspaces=st.integers(1, 3000), exponent=finite(0.0, 3.0), rng=SEEDS),
-        invalid={
-            "n_workspaces": bad_integer(1),
-            "exponent": bad_number(0.0),
-            "rng": BAD_SEED,
-        },
-    ),
-}
+        value = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError):
+        return name  # reported as a stale entry
+    return f"{value.__module__}.{value.__qualname__}"
 
 
 # --------------------------------------------------------------------------- validation
@@ -757,16 +402,6 @@ DATASETS = {
         invalid={"name": (None, 3, "no such data set", True), "folder": BAD_PATH},
         valid_calls="reads data/: checked in tests/test_datasets.py",
     ),
-    "infralab.datasets.postgres_metrics.load_postgres_metrics": Spec(
-        kwargs(),
-        invalid={"path": BAD_PATH},
-        valid_calls="reads data/: checked in tests/test_datasets.py",
-    ),
-    "infralab.datasets.postgres_metrics.simulate_postgres_metrics": Spec(
-        kwargs(seed=SEEDS),
-        invalid={"seed": BAD_SEED},
-        valid_calls="1,096 simulated days per call: checked in tests/test_datasets.py",
-    ),
     "infralab.datasets.core.validate_frame": Spec(
         kwargs(
             frame=st.builds(_generated),
@@ -1048,7 +683,7 @@ CHECKS = {
         unchecked={
             "function": ANY_ANSWER,
             "cases": "never raises, by design: a broken check still prints one line "
-            "('Check could not run', tests/test_checks.py)",
+            "('Check could not run', tests/test_checks_core.py)",
             "mistakes": "never raises, by design (as cases)",
             "compare": "never raises, by design (as cases)",
             "task": "never raises, by design (as cases)",
@@ -1093,118 +728,6 @@ CHECKS["infralab.checks.server_side_tracking.ready"] = Spec(
     kwargs(function=st.just(lambda *args: 1.0)),
     unchecked={"function": ANY_ANSWER},
 )
-
-
-# --------------------------------------------------------------------------- bench and canary
-
-
-def _registered(function, arguments):
-    from infralab import bench
-
-    saved = dict(bench._SIMULATORS)
-    try:
-        return function(**arguments)
-    finally:
-        bench._SIMULATORS.clear()
-        bench._SIMULATORS.update(saved)
-
-
-def _toy_simulator():
-    from infralab.bench import Simulator
-
-    return Simulator(
-        "toy",
-        "numbers",
-        draw=lambda rng, size: rng.random(size),
-        vectorised=lambda x: float(x.sum()),
-        loop=lambda x: sum(x.tolist()),
-        size=50,
-        loop_size=50,
-    )
-
-
-BENCH = {
-    "infralab.bench.register_simulator": Spec(
-        kwargs(
-            name=st.just("toy"),
-            units=st.just("numbers"),
-            draw=st.just(lambda rng, size: rng.random(size)),
-            vectorised=st.just(sum),
-            loop=st.just(sum),
-            size=st.integers(1, 10**6),
-            loop_size=st.none() | st.integers(1, 10**6),
-            rel_tol=finite(0.0, 0.1),
-            abs_tol=finite(0.0, 0.1),
-        ),
-        invalid={
-            "name": (*BAD_TEXT, ""),
-            "units": (*BAD_TEXT, " "),
-            "draw": BAD_FUNCTION,
-            "vectorised": BAD_FUNCTION,
-            "loop": BAD_FUNCTION,
-            "size": bad_integer(1),
-            "loop_size": bad_integer(1)[1:],
-            "reference": (3, "simpy"),
-            "rel_tol": bad_number(0.0),
-            "abs_tol": bad_number(0.0),
-        },
-        call=_registered,
-    ),
-    "infralab.bench.discover_simulators": Spec(
-        kwargs(package=st.just("infralab")),
-        invalid={"package": (None, 3, ["infralab"])},
-    ),
-    "infralab.bench.measure_simulator": Spec(
-        kwargs(simulator=st.builds(_toy_simulator), seed=SEEDS, repeats=st.integers(1, 2)),
-        invalid={
-            "simulator": (None, "toy", 3),
-            "seed": BAD_SEED[:-1],
-            "repeats": bad_integer(1),
-            "budget_seconds": bad_number(0.0),
-        },
-    ),
-    "infralab.bench.speedup": Spec(
-        kwargs(vectorised_per_second=finite(0.0, 1e9), loop_per_second=finite(1e-3, 1e9)),
-        invalid={
-            "vectorised_per_second": bad_number(0.0),
-            "loop_per_second": bad_number(0.0),
-        },
-    ),
-    "infralab.bench.agreement_problem": Spec(
-        kwargs(
-            vectorised=st.lists(finite(-1.0, 1.0), max_size=5),
-            loop=st.lists(finite(-1.0, 1.0), max_size=5),
-        ),
-        invalid={"rel_tol": bad_number(0.0), "abs_tol": bad_number(0.0), "where": (None, 3)},
-        unchecked={
-            "vectorised": "any statistics: numbers, arrays, mappings, lists",
-            "loop": "any statistics: numbers, arrays, mappings, lists",
-        },
-    ),
-    "infralab.bench.ReplayGenerator": Spec(
-        kwargs(draws=st.just([("integers", np.arange(3))])),
-        invalid={"draws": (None, 3, [("choice", np.arange(3))], [("integers",)])},
-    ),
-    "infralab.bench.run_notebook": Spec(
-        kwargs(),
-        invalid={
-            "notebook": (3, ["a.ipynb"], 2.5),
-            "repeats": bad_integer(1),
-            "time_panels": BAD_FLAG,
-            "timeout": bad_integer(1),
-        },
-        valid_calls="starts kernels: checked in tests/test_bench.py",
-    ),
-    "infralab.bench.time_panel_updates": Spec(
-        kwargs(),
-        non_finite="NaN milliseconds for a control whose redraw raised, with the problem named",
-    ),
-    "infralab.bench.main": Spec(
-        kwargs(),
-        invalid={"argv": (3, "--fresh", [3])},
-        valid_calls="the benchmark itself (make bench): checked in tests/test_bench.py",
-    ),
-}
 
 
 def _failure():
@@ -1266,277 +789,60 @@ CANARY = {
 }
 
 
-# --------------------------------------------------------------------------- tracking (lesson 05)
 
-from infralab import tracking  # noqa: E402
-
-PROBABILITY = finite(0.0, 1.0)
-BAD_PROBABILITY = bad_number(0.0, 1.0)
-NOT_SEGMENTS = (None, [], "Desktop Chrome", [3], tracking.DEFAULT_SEGMENTS[:1])
-NOT_STEPS = (None, [], "visit", [3])
-FRESH = "a fresh in-memory SQLite database"
-
-
-@st.composite
-def simulations(draw, max_users=600):
-    return tracking.simulate_funnel(draw(st.integers(1, max_users)), seed=draw(SEEDS))
-
-
-@st.composite
-def event_logs(draw):
-    return tracking.event_log(draw(simulations(200)), source="server", days=7, seed=draw(SEEDS))
-
-
-def _with_database(function, arguments):
-    """Replace :data:`FRESH` by an in-memory database (holding events for funnel_from_sql)."""
-    arguments = dict(arguments)
-    stored = arguments.pop("stored_events", None)
-    if arguments.get("connection") != FRESH:
-        return function(**arguments)
-    connection = sqlite3.connect(":memory:")
-    try:
-        if stored is not None:
-            tracking.store_events(connection, stored)
-        arguments["connection"] = connection
-        return function(**arguments)
-    finally:
-        connection.close()
-
-
-SEGMENT_FIELDS = {
-    "name": st.just("Desktop Chrome"),
-    "device": st.just("desktop"),
-    "browser": st.just("Chrome"),
-    "audience": st.just("general"),
-    "share": finite(0.01, 1.0),
-    "tracker_blocking": PROBABILITY,
-    "consent_decline": PROBABILITY,
-    "network_loss": PROBABILITY,
-    "unload_loss": PROBABILITY,
-    "step_rates": st.tuples(PROBABILITY, PROBABILITY, PROBABILITY),
-}
-
-TRACKING = {
-    "infralab.tracking.Step": Spec(
+REGISTRY = {
+    "infralab.lessons.Lesson": Spec(
         kwargs(
-            name=st.text(min_size=1, max_size=10).filter(str.strip), fires_on_unload=st.booleans()
-        ),
-        invalid={"name": (*BAD_TEXT, ""), "fires_on_unload": BAD_FLAG},
-    ),
-    "infralab.tracking.Segment": Spec(
-        kwargs(**SEGMENT_FIELDS),
-        invalid={
-            "name": (*BAD_TEXT, ""),
-            "device": (*BAD_TEXT, ""),
-            "browser": (*BAD_TEXT, ""),
-            "audience": (*BAD_TEXT, ""),
-            "share": bad_number(0.0, 1.0, open_low=True),
-            "tracker_blocking": BAD_PROBABILITY,
-            "consent_decline": BAD_PROBABILITY,
-            "network_loss": BAD_PROBABILITY,
-            "unload_loss": BAD_PROBABILITY,
-            "step_rates": (None, "0.5", 0.5, [1.5, 0.5, 0.5], [math.nan, 0.5, 0.5]),
-        },
-    ),
-    "infralab.tracking.segment_table": Spec(
-        kwargs(),
-        invalid={"segments": NOT_SEGMENTS, "steps": NOT_STEPS},
-    ),
-    "infralab.tracking.client_survival": Spec(
-        kwargs(),
-        invalid={"segments": NOT_SEGMENTS, "steps": NOT_STEPS},
-    ),
-    "infralab.tracking.simulate_funnel": Spec(
-        kwargs(n_users=st.integers(1, 2000), server_loss=PROBABILITY, seed=SEEDS),
-        invalid={
-            "n_users": bad_integer(1, 20_000_000),
-            "segments": NOT_SEGMENTS,
-            "steps": NOT_STEPS,
-            "server_loss": BAD_PROBABILITY,
-            "seed": BAD_SEED,
-        },
-    ),
-    "infralab.tracking.funnel_counts": Spec(
-        kwargs(simulation=simulations()),
-        invalid={"simulation": (None, "simulation", 3, pd.DataFrame())},
-        non_finite="NaN share missed where no event happened (0 / 0), as documented",
-    ),
-    "infralab.tracking.conversion_rates": Spec(
-        kwargs(simulation=simulations(), source=st.sampled_from(tracking.SOURCES)),
-        invalid={
-            "simulation": (None, "simulation", 3, pd.DataFrame()),
-            "source": bad_choice("server"),
-        },
-        non_finite="NaN where a segment had no users reaching a step (0 / 0), as documented",
-    ),
-    "infralab.tracking.event_log": Spec(
-        kwargs(
-            simulation=simulations(),
-            source=st.sampled_from(tracking.SOURCES),
-            days=st.integers(1, 60),
-            seed=SEEDS,
+            number=st.sampled_from(("01", "42")),
+            slug=st.sampled_from(("toy", "invisible_qualities")),
+            models=st.just(("toy",)),
+            datasets=st.just(()),
         ),
         invalid={
-            "simulation": (None, "simulation", 3),
-            "source": bad_choice("server"),
-            "days": bad_integer(1),
-            "seed": BAD_SEED,
+            "number": (None, 3, "3", "003", "ab"),
+            "slug": (None, 3, "", "Doomsday", "doomsday clock", "03_doomsday"),
+            "models": (None, "growth", ["growth"], ("Growth",), (3,)),
+            "datasets": (None, "postgres_metrics", ["postgres_metrics"], ("a b",)),
         },
     ),
-    "infralab.tracking.deliver_with_retries": Spec(
-        kwargs(events=event_logs(), retry_probability=finite(0.0, 0.9), seed=SEEDS),
-        invalid={
-            "events": (None, "log", 3, pd.DataFrame({"x": [1]})),
-            "retry_probability": bad_number(0.0, 1.0, open_high=True),
-            "seed": BAD_SEED,
-        },
-    ),
-    "infralab.tracking.store_events": Spec(
-        kwargs(connection=st.just(FRESH), events=event_logs()),
-        invalid={
-            "connection": (None, ":memory:", 3),
-            "events": (None, "log", 3, pd.DataFrame({"x": [1]})),
-        },
-        call=_with_database,
-    ),
-    "infralab.tracking.funnel_from_sql": Spec(
-        kwargs(connection=st.just(FRESH), stored_events=event_logs()),
-        invalid={"connection": (None, ":memory:", 3)},
-        call=_with_database,
-    ),
-    "infralab.tracking.funnel_from_events": Spec(
-        kwargs(events=event_logs(), deduplicate=st.booleans()),
-        invalid={
-            "events": (None, "log", 3, pd.DataFrame({"x": [1]})),
-            "deduplicate": BAD_FLAG,
-        },
-    ),
-    "infralab.tracking.simulate_ab_test": Spec(
-        kwargs(
-            n_users_per_arm=st.integers(1, 3000),
-            control_rate=PROBABILITY,
-            variant_rate=PROBABILITY,
-            tracker_blocking=PROBABILITY,
-            unload_loss_control=PROBABILITY,
-            unload_loss_variant=PROBABILITY,
-            server_loss=PROBABILITY,
-            alpha=finite(0.001, 0.5),
-            seed=SEEDS,
-        ),
-        invalid={
-            "n_users_per_arm": bad_integer(1),
-            "control_rate": BAD_PROBABILITY,
-            "variant_rate": BAD_PROBABILITY,
-            "tracker_blocking": BAD_PROBABILITY,
-            "unload_loss_control": BAD_PROBABILITY,
-            "unload_loss_variant": BAD_PROBABILITY,
-            "server_loss": BAD_PROBABILITY,
-            "alpha": bad_number(0.0, 1.0, open_low=True, open_high=True),
-            "seed": BAD_SEED,
-        },
-        non_finite="NaN rates, lift and p-value without visitors or with a control rate of 0, "
-        "as documented",
-    ),
-    "infralab.tracking.expected_ab_readout": Spec(
-        kwargs(
-            control_rate=PROBABILITY,
-            variant_rate=PROBABILITY,
-            unload_loss_control=PROBABILITY,
-            unload_loss_variant=PROBABILITY,
-            server_loss=PROBABILITY,
-        ),
-        invalid={
-            "control_rate": BAD_PROBABILITY,
-            "variant_rate": BAD_PROBABILITY,
-            "unload_loss_control": BAD_PROBABILITY,
-            "unload_loss_variant": BAD_PROBABILITY,
-            "server_loss": BAD_PROBABILITY,
-        },
-        non_finite="NaN lift when the control rate is 0, as documented",
-    ),
-    "infralab.tracking.simulate_identity": Spec(
-        kwargs(
-            n_users=st.integers(1, 300),
-            days=st.integers(1, 60),
-            daily_visit_probability=PROBABILITY,
-            capped_share=PROBABILITY,
-            cookie_cap_days=st.integers(1, 30),
-            seed=SEEDS,
-        ),
-        invalid={
-            "n_users": bad_integer(1),
-            "days": bad_integer(1),
-            "daily_visit_probability": (None, "0.5", True, math.nan, -0.1, 1.1, [0.5, 2.0]),
-            "capped_share": BAD_PROBABILITY,
-            "cookie_cap_days": bad_integer(1),
-            "seed": BAD_SEED,
-        },
-        non_finite="NaN inflation when nobody visited, as documented",
-    ),
-    "infralab.tracking.expected_anonymous_ids_per_user": Spec(
-        kwargs(
-            days=st.integers(1, 400),
-            daily_visit_probability=PROBABILITY,
-            cookie_cap_days=st.integers(1, 30),
-        ),
-        invalid={
-            "days": bad_integer(1),
-            "daily_visit_probability": BAD_PROBABILITY,
-            "cookie_cap_days": bad_integer(1),
-        },
-    ),
-    "infralab.tracking.expected_identity_inflation": Spec(
-        kwargs(
-            days=st.integers(1, 400),
-            daily_visit_probability=PROBABILITY,
-            capped_share=PROBABILITY,
-            cookie_cap_days=st.integers(1, 30),
-        ),
-        invalid={
-            "days": bad_integer(1),
-            "daily_visit_probability": BAD_PROBABILITY,
-            "capped_share": BAD_PROBABILITY,
-            "cookie_cap_days": bad_integer(1),
-        },
-        non_finite="NaN when daily_visit_probability is 0: nobody visits (documented)",
-    ),
-    "infralab.datasets.tracking_events.load_tracking_events": Spec(
-        kwargs(),
-        invalid={"path": BAD_PATH},
-        valid_calls="reads data/: checked in tests/test_datasets.py",
-    ),
-    "infralab.datasets.tracking_events.simulate_tracking_events": Spec(
-        kwargs(visitors=st.integers(1, 500), seed=SEEDS),
-        invalid={"visitors": bad_integer(1), "seed": BAD_SEED},
+    "infralab.lessons.lesson": Spec(
+        st.sampled_from([{"key": lesson.number} for lesson in LESSONS]
+                        + [{"key": lesson.slug} for lesson in LESSONS]),
+        invalid={"key": (None, 3, ["03"])},
     ),
 }
 
-SPECS: dict[str, Spec] = (
-    GROWTH | VALIDATION | PLOTTING | TRYIT | DATASETS | TOOLS | CHECKS | BENCH | CANARY | TRACKING
-)
 
-#: Plain result records: frozen dataclasses or named tuples the package builds from checked
-#: values, with no behaviour that takes arguments. Calling them directly is not an interface.
-RECORDS = {
-    "infralab.growth.Projection": "built by project_to_limit",
-    "infralab.growth.ShardingResult": "built by simulate_sharding",
+def _lesson_specs() -> tuple[dict[str, Spec], dict[str, str]]:
+    """Every lesson's ``SPECS`` and ``RECORDS`` from ``tests/lessons/<slug>/api_specs.py``."""
+    specs, records = {}, {}
+    for lesson in LESSONS:
+        module = importlib.import_module(f"tests.lessons.{lesson.slug}.api_specs")
+        specs |= module.SPECS
+        records |= module.RECORDS
+    return specs, records
+
+
+LESSON_SPECS, LESSON_RECORDS = _lesson_specs()
+
+SPECS: dict[str, Spec] = {
+    canonical(name): spec
+    for name, spec in (
+        VALIDATION | PLOTTING | TRYIT | DATASETS | TOOLS | CHECKS | CANARY | REGISTRY | LESSON_SPECS
+    ).items()
+}
+
+RAW_RECORDS = {
     "infralab.tryit.Panel": "built by try_it",
     "infralab.environment.PackageStatus": "built by check_environment",
     "infralab.environment.EnvironmentReport": "built by check_environment",
     "infralab.workspace.WorkspaceReport": "built by start_workspace",
-    "infralab.bench.Simulator": "built by register_simulator, which checks every field",
-    "infralab.bench.SimulatorResult": "built by measure_simulator",
-    "infralab.bench.NotebookRun": "built by run_notebook",
-    "infralab.bench.PanelUpdate": "built by run_notebook",
     "infralab.canary.NotebookFailure": "built by failures_from_junit",
     "infralab.canary.VersionChange": "built by version_changes",
-    "infralab.tracking.ABTestResult": "built by simulate_ab_test",
-    "infralab.tracking.Arms": "built by simulate_ab_test",
-    "infralab.tracking.FunnelSimulation": "built by simulate_funnel, which it checks",
-    "infralab.tracking.IdentityResult": "built by simulate_identity",
-    "infralab.tracking.StoreResult": "built by store_events",
 }
 
+
+RECORDS = {canonical(name): why for name, why in (RAW_RECORDS | LESSON_RECORDS).items()}
 
 # --------------------------------------------------------------------------- the tests
 

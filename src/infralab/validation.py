@@ -301,7 +301,10 @@ def check_seed(name: str, value: object) -> np.random.Generator:
 
     Examples
     --------
-    >>> check_seed("rng", 42).integers(0, 10) == np.random.default_rng(42).integers(0, 10)
+    >>> int(check_seed("rng", 42).integers(0, 10)) == int(np.random.default_rng(42).integers(0, 10))
+    True
+    >>> generator = np.random.default_rng(7)
+    >>> check_seed("rng", generator) is generator
     True
     """
     if isinstance(value, np.random.Generator):

@@ -24,9 +24,9 @@ The package holds one module per data set and one module of machinery:
 To add a data set, add a module named like its file (``<name>.py`` for
 ``data/<name>.csv``) that imports only :mod:`infralab.datasets.core` and
 :mod:`infralab.validation` and defines a seeded generator and a :class:`Dataset`
-called ``DATASET``; then add one line ``"<name>": <name>.DATASET`` to
-:data:`DATASETS`. Writing, checking, loading and the data dictionary follow
-from it.
+called ``DATASET``; then name it in its lesson's ``datasets`` in
+:data:`infralab.lessons.LESSONS`. Writing, checking, loading (``load("<name>")``)
+and the data dictionary follow from it.
 
 Examples
 --------
@@ -37,12 +37,13 @@ Examples
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
 import pandas as pd
 
-from infralab.datasets import core, postgres_metrics, tracking_events
+from infralab.datasets import core
 from infralab.datasets.core import (
     MANIFEST_NAME,
     README_NAME,
@@ -60,6 +61,7 @@ from infralab.datasets.tracking_events import (
     load_tracking_events,
     simulate_tracking_events,
 )
+from infralab.lessons import LESSONS
 
 __all__ = [
     "Column",
@@ -78,12 +80,13 @@ __all__ = [
     "simulate_tracking_events",
 ]
 
-#: Every data set of the course, by name: the module that defines it and the stem of
-#: its file in ``data/``. Add a line to add a data set; the data dictionary lists them
-#: in this order.
+#: Every data set of the course, by name: the name of the module that defines it and
+#: the stem of its file in ``data/``. Found from the lessons' entries in
+#: :data:`infralab.lessons.LESSONS`, in course order (the data dictionary's order).
 DATASETS: dict[str, Dataset] = {
-    "postgres_metrics": postgres_metrics.DATASET,
-    "tracking_events": tracking_events.DATASET,
+    name: importlib.import_module(f"infralab.datasets.{name}").DATASET
+    for lesson in LESSONS
+    for name in lesson.datasets
 }
 
 

@@ -1,8 +1,8 @@
 """What lesson 05's figures and sentences claim, asserted on the course's own data and model.
 
 nbval compares the notebook's text outputs but not its images, so each finding a
-figure states is checked here through the package functions that compute it. The
-parameters are the lesson's; keep them in step with its cells.
+figure states is checked here through the package functions that compute it, with the
+lesson's own parameters read from its notebook (tests/notebook_constants.py).
 """
 
 import sqlite3
@@ -12,12 +12,19 @@ import pandas as pd
 import pytest
 
 from infralab import datasets, tracking
+from tests.notebook_constants import notebook_constants
 
-SEED = 505
+LESSON = notebook_constants(
+    "05_server_side_tracking.ipynb", "SEED", "CONTROL_RATE", "VARIANT_RATE",
+    "UNLOAD_LOSS_CONTROL", "UNLOAD_LOSS_VARIANT", "BLOCKING", "USERS_PER_ARM",
+    "MONTHLY_VISITORS", "MONTHS", "SAFARI_SHARE", "DAILY_VISITS",
+)
+SEED = LESSON["SEED"]
 DEVELOPERS = "Desktop Firefox/Brave, developers"
 IN_APP = "In-app browsers / Samsung Internet"
-AB = dict(control_rate=0.040, variant_rate=0.044, unload_loss_control=0.05,
-          unload_loss_variant=0.30)
+AB = dict(control_rate=LESSON["CONTROL_RATE"], variant_rate=LESSON["VARIANT_RATE"],
+          unload_loss_control=LESSON["UNLOAD_LOSS_CONTROL"],
+          unload_loss_variant=LESSON["UNLOAD_LOSS_VARIANT"])
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +83,8 @@ def test_a_million_users_match_the_formula_and_bias_the_total_conversion():
 
 
 def test_the_client_crowns_the_control_while_the_server_picks_the_variant():
-    result = tracking.simulate_ab_test(100_000, tracker_blocking=0.15, seed=SEED, **AB)
+    result = tracking.simulate_ab_test(
+        LESSON["USERS_PER_ARM"], tracker_blocking=LESSON["BLOCKING"], seed=SEED, **AB)
     assert result.winner == {"actual": "variant", "server": "variant", "client": "control"}
     assert result.p_value["client"] < 0.001 and result.p_value["server"] < 0.01
     expected = tracking.expected_ab_readout(**AB)
@@ -86,22 +94,26 @@ def test_the_client_crowns_the_control_while_the_server_picks_the_variant():
 @pytest.mark.parametrize("blocking", [0.0, 0.3, 0.6])
 def test_in_the_try_it_equal_unload_losses_keep_the_client_near_the_truth(blocking):
     result = tracking.simulate_ab_test(
-        100_000, control_rate=0.040, variant_rate=0.044, tracker_blocking=blocking,
+        LESSON["USERS_PER_ARM"], control_rate=AB["control_rate"],
+        variant_rate=AB["variant_rate"], tracker_blocking=blocking,
         unload_loss_control=0.2, unload_loss_variant=0.2, seed=SEED)
     assert result.relative_lift["client"] == pytest.approx(0.10, abs=0.06)
     assert result.winner["client"] != "control"
 
 
 def test_the_wrong_call_forgoes_19200_orders_a_year():
-    assert 400_000 * (0.044 - 0.040) * 12 == pytest.approx(19_200)
+    lost = LESSON["MONTHLY_VISITORS"] * (AB["variant_rate"] - AB["control_rate"]) * LESSON["MONTHS"]
+    assert lost == pytest.approx(19_200)
 
 
 def test_a_weekly_ish_safari_visitor_appears_as_about_five_people():
-    identity = tracking.simulate_identity(100_000, 90, daily_visit_probability=0.10,
-                                          capped_share=0.34, seed=SEED)
+    identity = tracking.simulate_identity(
+        100_000, 90, daily_visit_probability=LESSON["DAILY_VISITS"],
+        capped_share=LESSON["SAFARI_SHARE"], seed=SEED)
     assert identity.capped_inflation == pytest.approx(4.9, abs=0.1)
     assert identity.inflation == pytest.approx(
-        tracking.expected_identity_inflation(90, 0.10, 0.34), abs=0.01)
+        tracking.expected_identity_inflation(90, LESSON["DAILY_VISITS"], LESSON["SAFARI_SHARE"]),
+        abs=0.01)
 
 
 def test_the_identity_curve_peaks_near_one_visit_a_week_and_falls_to_one_for_daily_visitors():

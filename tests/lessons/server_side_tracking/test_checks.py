@@ -1,85 +1,36 @@
-"""The self-checks of lesson 05: right answers pass, each common mistake gets its hint.
+"""The self-checks of lesson 05: hand-computed answers, and the mistakes learners make.
 
-The right answers below are written the way a learner would write them in the
-exercise notebook, independently of the reference functions in the check module.
+The right answers (tests/lessons/server_side_tracking/answers.py) are written the
+way a learner would write them in the exercise notebook, independently of the
+reference functions in the check module. What every lesson's checks must do (a
+right answer is correct, the stub is not attempted, each listed mistake gets
+its hint, junk gets one line) is tested for every task in
+tests/test_lesson_checks.py.
 """
 
 from __future__ import annotations
 
-import doctest
 import itertools
 
 import numpy as np
 import pandas as pd
 import pytest
-from check_runner import run_check_cell
 
 from infralab.checks import server_side_tracking as check
-
-
-def client_side_loss(server_count, client_count):
-    return (server_count - client_count) / server_count
-
-
-def loss_by_segment(events):
-    server = events.query("source == 'server'").drop_duplicates("event_id")
-    client = events.query("source == 'client'")
-    kept = client.groupby("segment").size() / server.groupby("segment").size()
-    return 1 - kept.fillna(0)
-
-
-def corrected_funnel(client_counts, survival):
-    estimate = {}
-    for step in client_counts.columns:
-        estimate[step] = sum(client_counts[step] / survival[step])
-    return estimate
-
-
-def events_to_move_server_side(counts, max_loss):
-    loss = 1 - counts["client_count"] / counts["server_count"]
-    worst = loss.groupby(counts["event"]).max()
-    return list(worst[worst > max_loss].index)
-
-
-def ab_readout_error(control_rate, variant_rate, survival_control, survival_variant):
-    measured = (variant_rate * survival_variant) / (control_rate * survival_control)
-    return measured - variant_rate / control_rate
-
-
-def anonymous_ids(visit_days, cookie_cap_days):
-    days = np.sort(np.asarray(visit_days))
-    if days.size == 0:
-        return 0
-    return 1 + int(np.count_nonzero(np.diff(days) >= cookie_cap_days))
-
-
-RIGHT_ANSWERS = {
-    "client_side_loss": client_side_loss,
-    "loss_by_segment": loss_by_segment,
-    "corrected_funnel": corrected_funnel,
-    "events_to_move_server_side": events_to_move_server_side,
-    "ab_readout_error": ab_readout_error,
-    "anonymous_ids": anonymous_ids,
-}
-TASK_NAMES = list(check.TASKS)
+from tests.check_runner import printed_line
+from tests.lessons.server_side_tracking.answers import (
+    client_side_loss,
+    events_to_move_server_side,
+    loss_by_segment,
+)
 
 
 def printed(name, function):
     """The one line the check cell of task ``name`` prints for ``function``."""
-    returned, out, err = run_check_cell(check, name, function)
-    assert returned is None and err == ""
-    lines = out.splitlines()
-    assert len(lines) == 1, lines
-    return lines[0]
+    return printed_line(check, name, function)
 
 
-def test_six_tasks_of_three_to_six_cases_each_with_hidden_ones():
-    assert set(check.TASKS) == set(RIGHT_ANSWERS)
-    for task in check.TASKS.values():
-        assert 3 <= len(task.cases) <= 6, task.name
-        assert any(case.hidden for case in task.cases), task.name
-        assert check.EXAMPLES[task.name] == task.examples
-        assert task.summary and getattr(check, task.name).__doc__
+# --------------------------------------------------------------------------- reference answers
 
 
 def test_reference_answers_match_hand_computed_values():
@@ -107,34 +58,7 @@ def test_reference_answers_match_hand_computed_values():
     assert expected["anonymous_ids"] == [3, 4, 1, 0, 3, 3]
 
 
-@pytest.mark.parametrize("name", TASK_NAMES)
-def test_a_learners_right_answer_is_correct(name):
-    task = check.TASKS[name]
-    hidden = sum(case.hidden for case in task.cases)
-    assert printed(name, RIGHT_ANSWERS[name]) == (
-        f"Correct ({name}): right on all {len(task.cases)} test cases ({hidden} of them hidden)."
-    )
-
-
-@pytest.mark.parametrize("name", TASK_NAMES)
-def test_the_untouched_stub_is_not_attempted(name):
-    namespace = {}
-    exec(
-        f"def {name}({', '.join(check.TASKS[name].parameters)}):\n"
-        "    # YOUR CODE HERE\n"
-        "    raise NotImplementedError()\n",
-        namespace,
-    )
-    assert printed(name, namespace[name]).startswith(f"Not attempted yet ({name}): ")
-
-
-@pytest.mark.parametrize(
-    ("name", "index"),
-    [(name, index) for name in TASK_NAMES for index in range(len(check.TASKS[name].mistakes))],
-)
-def test_every_listed_mistake_gets_its_own_hint(name, index):
-    mistake = check.TASKS[name].mistakes[index]
-    assert printed(name, mistake.wrong_answer) == f"Not quite ({name}): {mistake.hint}"
+# --------------------------------------------------------------------------- mistakes learners make
 
 
 def _no_dedupe(events):
@@ -190,6 +114,9 @@ def test_mistakes_written_as_a_learner_would_get_their_hint(name, function, frag
     assert fragment in line
 
 
+# --------------------------------------------------------------------------- answers of other kinds
+
+
 def test_answers_may_be_a_dict_a_series_or_a_set():
     assert printed("corrected_funnel", lambda c, s: (c / s).sum()).startswith("Correct")
     assert printed(
@@ -200,10 +127,16 @@ def test_answers_may_be_a_dict_a_series_or_a_set():
     ).startswith("Correct")
 
 
+# --------------------------------------------------------------------------- messages
+
+
 def test_a_wrong_shape_of_answer_names_what_was_expected():
     line = printed("corrected_funnel", lambda c, s: (c / s).sum().to_numpy())
     assert line.startswith("Not quite (corrected_funnel): ")
     assert "numbers by label" in line
+
+
+# --------------------------------------------------------------------------- the exercise notebook
 
 
 def test_example_tables_are_what_the_exercise_shows():
@@ -214,11 +147,6 @@ def test_example_tables_are_what_the_exercise_shows():
     server_ids = set(events.loc[events["source"] == "server", "event_id"])
     assert server_ids.isdisjoint(events.loc[events["source"] == "client", "event_id"])
     assert isinstance(check.EXAMPLES["corrected_funnel"][0].args[1], pd.DataFrame)
-
-
-def test_docstring_examples_hold():
-    failures, tried = doctest.testmod(check, optionflags=doctest.NORMALIZE_WHITESPACE)[:2]
-    assert tried > 0 and failures == 0
 
 
 def test_ready_lets_a_cell_use_a_function_only_once_it_is_correct(capsys):

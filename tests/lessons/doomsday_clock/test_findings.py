@@ -2,7 +2,8 @@
 
 nbval compares the notebook's text outputs but not its images, so each finding
 a figure states is checked here through the package functions that compute it.
-The limits are the lesson's; keep them in step with its LIMITS cell.
+The limits, the seed and the surge date are the lesson's own, read from its notebook
+(tests/notebook_constants.py).
 """
 
 import numpy as np
@@ -10,11 +11,10 @@ import pandas as pd
 import pytest
 
 from infralab import datasets, growth
+from tests.notebook_constants import notebook_constants
 
-LIMITS = {"cpu_peak_pct": 90, "connections_peak": 5_000, "xid_age_millions": 2_000,
-          "storage_gib": 64 * 1024}
-SURGE = pd.Timestamp("2020-03-16")
-SEED = 2020
+LESSON = notebook_constants("03_doomsday_clock.ipynb", "LIMITS", "SPIKE", "SEED", "WINDOW_DAYS")
+LIMITS, SURGE, SEED = LESSON["LIMITS"], LESSON["SPIKE"], LESSON["SEED"]
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def metrics():
 
 @pytest.fixture(scope="module")
 def table(metrics):
-    return growth.doomsday_table(metrics, LIMITS, window_days=90, rng=SEED)
+    return growth.doomsday_table(metrics, LIMITS, window_days=LESSON["WINDOW_DAYS"], rng=SEED)
 
 
 def test_cpu_is_closest_to_its_limit_on_the_last_day(metrics):

@@ -1,0 +1,512 @@
+"""Tests for the self-check machinery, :mod:`infralab.checks.core`, on toy tasks.
+
+A check must print exactly one line and return None whatever the learner
+wrote: the right answer, the untouched stub, a known mistake, junk, a crash,
+or something that is not a function at all. The toy tasks here are built in
+this file; tests/test_lesson_checks.py runs the same demands at every task of
+every lesson, and tests/lessons/<slug>/test_checks.py holds each lesson's own.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import doctest
+import importlib.util
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from infralab import checks
+from infralab.checks import core
+from infralab.checks.core import (
+    Anything,
+    Case,
+    Day,
+    Mistake,
+    Number,
+    NumberArray,
+    Task,
+    Text,
+    TupleOf,
+    Verdict,
+    evaluate,
+    run_check,
+    to_timestamp,
+)
+from infralab.lessons import LESSONS
+from tests.check_runner import (
+    JUNK_FUNCTIONS,
+    JUNK_STATUSES,
+    mutates,
+    one_line,
+    recurses,
+    run_cell,
+    warns,
+)
+
+CHECKS_DIR = Path(core.__file__).parent
+
+
+# --------------------------------------------------------------------------- toy tasks
+
+
+def double(x):
+    return 2 * x
+
+
+DOUBLE = Task(
+    "double",
+    ("x",),
+    (
+        Case((2.0,), {}, 4.0),
+        Case((0.0,), {}, 0.0, hidden=True),
+        Case((-1.5,), {}, -3.0, hidden=True),
+    ),
+    mistakes=(Mistake("you added 2 instead of doubling", lambda x: x + 2),),
+    summary="Doubles a number.",
+)
+
+
+def busiest(table, as_of):
+    """(name, as_of + days) of the most loaded row; (None, None) when nothing is loaded."""
+    loaded = table[table["load"] > 0]
+    if loaded.empty:
+        return (None, None)
+    row = loaded.loc[loaded["load"].idxmax()]
+    return (row["name"], as_of + pd.Timedelta(days=int(row["days"])))
+
+
+def _table(*rows):
+    return pd.DataFrame(list(rows), columns=["name", "load", "days"])
+
+
+AS_OF = pd.Timestamp("2024-01-01")
+BUSIEST = Task(
+    "busiest",
+    ("table", "as_of"),
+    (
+        Case(
+            (_table(("cpu", 0.5, 3), ("disk", 0.9, 10)), AS_OF),
+            {},
+            ("disk", pd.Timestamp("2024-01-11")),
+            label="the table of two resources",
+        ),
+        Case(
+            (_table(("cpu", 0.0, 3)), AS_OF),
+            {},
+            (None, None),
+            label="the table with nothing loaded",
+            hidden=True,
+        ),
+        Case(
+            (_table(("a", 0.2, 1), ("b", 0.1, 2)), pd.Timestamp("2024-02-28")),
+            {},
+            ("a", pd.Timestamp("2024-02-29")),
+            hidden=True,
+        ),
+    ),
+    compare=TupleOf((Text(), Day())),
+    summary="Names the busiest resource and its date.",
+)
+
+
+def deadline(start, days):
+    return pd.Timestamp(start) + pd.Timedelta(days=days)
+
+
+DEADLINE = Task(
+    "deadline",
+    ("start", "days"),
+    (
+        Case((pd.Timestamp("2024-01-01"), 10), {}, pd.Timestamp("2024-01-11")),
+        Case(("2024-02-28", 2), {}, pd.Timestamp("2024-03-01"), hidden=True),
+        Case((dt.date(2023, 12, 31), 1), {}, pd.Timestamp("2024-01-01"), hidden=True),
+    ),
+    compare=Day(),
+    summary="Adds days to a date.",
+)
+
+
+def total(table, values, items, weights):
+    return table["load"].sum() + values.sum() + sum(items) + sum(weights.values())
+
+
+TOTAL = Task(
+    "total",
+    ("table", "values", "items", "weights"),
+    (
+        Case((_table(("cpu", 0.5, 3)), pd.Series([1.0, 2.0]), [3], {"a": 4}), {}, 10.5),
+        Case(
+            (_table(("a", 1.0, 1), ("b", 2.0, 2)), pd.Series([0.5]), [], {}), {}, 3.5,
+            hidden=True,
+        ),
+        Case((_table(), pd.Series([], dtype=float), [1, 2], {"x": -3}), {}, 0.0, hidden=True),
+    ),
+    summary="Adds up everything it is given.",
+)
+
+TOY_TASKS = {task.name: task for task in (DOUBLE, BUSIEST, DEADLINE, TOTAL)}
+TOY_ANSWERS = {"double": double, "busiest": busiest, "deadline": deadline, "total": total}
+
+
+def test_the_toy_tasks_are_right():
+    for name, task in TOY_TASKS.items():
+        assert task.evaluate(TOY_ANSWERS[name]).status == "correct", name
+        assert one_line(task.check, name, TOY_ANSWERS[name]).startswith(f"Correct ({name}): ")
+
+
+# --------------------------------------------------------------------------- the check set-up
+
+
+def _checks_files():
+    """Every source file of :mod:`infralab.checks`, each lesson's check module included."""
+    files = set(CHECKS_DIR.rglob("*.py"))
+    for lesson in LESSONS:
+        spec = importlib.util.find_spec(lesson.checks)
+        if spec is not None and spec.origin:  # a missing one: see the test below
+            files.add(Path(spec.origin))
+    return sorted(files)
+
+
+def test_every_lesson_check_module_is_in_the_checks_package():
+    files = set(CHECKS_DIR.rglob("*.py"))
+    for lesson in LESSONS:
+        spec = importlib.util.find_spec(lesson.checks)
+        assert spec is not None and Path(spec.origin) in files, lesson.checks
+
+
+@pytest.mark.parametrize(
+    "path", _checks_files(), ids=lambda path: path.relative_to(CHECKS_DIR).as_posix()
+)
+def test_checks_import_no_lesson_module(path):
+    allowed = {"infralab.checks", "infralab.checks.core", "infralab.validation"}
+    models = {f"infralab.{model}" for lesson in LESSONS for model in lesson.models}
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        for name in names:
+            if name.startswith("infralab"):
+                assert not any(name == m or name.startswith(f"{m}.") for m in models), (
+                    f"{path.name} imports the lesson module {name}"
+                )
+                assert name in allowed, f"{path.name} imports {name}"
+
+
+def test_docstring_examples_hold():
+    failures, tried = doctest.testmod(core, optionflags=doctest.NORMALIZE_WHITESPACE)[:2]
+    assert tried > 0 and failures == 0, core.__name__
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def test_generic_wrong_answer_names_one_input_expected_and_got():
+    message = one_line(DOUBLE.check, "double", lambda x: 3 * x)
+    assert message == "Not quite (double): double(2.0) should return 4, but returned 6."
+    message = one_line(DEADLINE.check, "deadline", lambda start, days: 5)
+    assert message == (
+        "Not quite (deadline): deadline(pd.Timestamp('2024-01-01'), 10) should "
+        "return a date like 2024-01-11, but returned 5 (an int)."
+    )
+
+
+def test_failing_hidden_case_is_labelled_hidden():
+    message = one_line(DOUBLE.check, "double", lambda x: 2 * x if x >= 0 else 0.0)
+    assert message == (
+        "Not quite (double): double(-1.5) (a hidden case) should return -3, but returned 0."
+    )
+
+
+def test_returning_none_asks_for_a_return_line():
+    message = one_line(BUSIEST.check, "busiest", lambda table, as_of: None)
+    assert message.endswith("your function returns None. Did you forget the `return` line?")
+
+
+def test_exception_reports_type_and_message_without_traceback():
+    def broken(table, as_of):
+        return table["resource_name"]
+
+    verdict = BUSIEST.evaluate(broken)
+    assert verdict.status == "error"
+    assert verdict.message == (
+        "Error (busiest): busiest on the table of two resources raised KeyError: "
+        "'resource_name'. Call your function on that input in a new cell to see where."
+    )
+    assert "Traceback" not in verdict.message
+
+
+def test_wrong_number_of_parameters_is_explained():
+    verdict = BUSIEST.evaluate(lambda table: 0)
+    assert verdict.status == "error"
+    assert verdict.message == (
+        "Error (busiest): your function takes (table) but the check calls it as "
+        "busiest(table, as_of). Keep the parameters given in the exercise."
+    )
+    verdict = evaluate(lambda table: 0, BUSIEST.cases, task="busiest")  # no parameter names
+    assert verdict.message == (
+        "Error (busiest): your function takes (table) but the check calls it as "
+        "2 argument(s). Keep the parameters given in the exercise."
+    )
+
+
+@pytest.mark.parametrize("thing", [42, None, 4.0, "double", [double]])
+def test_not_a_function(thing):
+    verdict = DOUBLE.evaluate(thing)
+    assert verdict.status == "not_a_function"
+    assert verdict.message.startswith("Not a function (double): pass your function")
+
+
+# --------------------------------------------------------------------------- robustness
+
+
+@pytest.mark.parametrize("name", sorted(TOY_TASKS))
+@pytest.mark.parametrize("junk", sorted(JUNK_FUNCTIONS))
+def test_any_junk_prints_one_line_and_never_raises(name, junk, capsys):
+    returned = TOY_TASKS[name].check(JUNK_FUNCTIONS[junk])
+    captured = capsys.readouterr()
+    assert returned is None
+    assert captured.err == ""
+    assert len(captured.out.splitlines()) == 1, captured.out
+    assert f"({name})" in captured.out
+    assert "Traceback" not in captured.out
+    assert not captured.out.startswith("Correct")
+    assert not captured.out.startswith("Check could not run")
+
+
+@pytest.mark.parametrize(("junk", "status"), sorted(JUNK_STATUSES.items()))
+def test_junk_gets_the_right_status(junk, status):
+    for task in TOY_TASKS.values():
+        assert task.evaluate(JUNK_FUNCTIONS[junk]).status == status, task.name
+
+
+def test_recursion_error_is_reported_by_name():
+    message = DOUBLE.evaluate(recurses).message
+    assert "raised RecursionError: maximum recursion depth exceeded" in message
+
+
+def _saved(value):
+    return value.copy() if hasattr(value, "copy") else value
+
+
+@pytest.mark.parametrize("name", ["busiest", "total"])
+def test_mutating_inputs_cannot_spoil_the_cases(name):
+    task = TOY_TASKS[name]
+    before = [tuple(_saved(arg) for arg in case.args) for case in task.cases]
+    assert task.evaluate(mutates).status in {"incorrect", "error"}
+    assert task.evaluate(TOY_ANSWERS[name]).status == "correct"
+    for case, saved in zip(task.cases, before, strict=True):
+        for arg, original in zip(case.args, saved, strict=True):
+            if isinstance(arg, pd.DataFrame):
+                pd.testing.assert_frame_equal(arg, original)
+            elif isinstance(arg, pd.Series):
+                pd.testing.assert_series_equal(arg, original)
+            else:
+                assert arg == original
+
+
+def test_mutates_really_spoils_what_it_is_given():
+    table, values, items, weights = (_saved(arg) for arg in TOTAL.cases[0].args)
+    mutates(table, values, items, weights)
+    assert list(table.columns) == ["name", "load"] and (table["name"] == 0).all()
+    assert (values == -1).all() and items == [] and weights == {}
+
+
+def test_a_function_that_mutates_then_answers_right_is_still_correct():
+    def changes_its_table_first(table, as_of):
+        table["share"] = table["load"] / 2
+        table["name"] = table["name"].str.upper()
+        return busiest(table, as_of)
+
+    verdict = BUSIEST.evaluate(changes_its_table_first)
+    assert verdict.status == "correct"
+    assert BUSIEST.evaluate(busiest).status == "correct"
+
+
+def test_checked_function_state_does_not_leak():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        before = np.geterr()
+        run_cell(DOUBLE.check, warns)
+        assert np.geterr() == before
+        with pytest.raises(DeprecationWarning):
+            warnings.warn("still an error", DeprecationWarning, stacklevel=1)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    message=st.text(),
+    error=st.sampled_from([ValueError, TypeError, KeyError, ZeroDivisionError, RuntimeError]),
+    name=st.sampled_from(sorted(TOY_TASKS)),
+)
+def test_any_exception_message_gives_one_error_line(message, error, name):
+    def raises(*args):
+        raise error(message)
+
+    returned, out, err = run_cell(TOY_TASKS[name].check, raises)
+    assert returned is None and err == ""
+    assert len(out.splitlines()) == 1, out
+    assert out.startswith(f"Error ({name}): ")
+    assert error.__name__ in out
+
+
+# --------------------------------------------------------------------------- the machinery
+
+
+def test_number_comparison():
+    number = Number(rel_tol=0.005)
+    assert number(69.66, 70.0)
+    assert not number(69.66, 71.0)
+    assert number(math.inf, float("inf"))
+    assert not number(math.inf, -math.inf)
+    assert not number(math.inf, 1e308)
+    assert number(float("nan"), float("nan"))
+    assert not number(1.0, float("nan"))
+    assert number(2, np.float32(2.0)) and number(2.0, np.array(2.0))
+    assert not number(1.0, True) and not number(1.0, "1.0") and not number(1.0, [1.0])
+    assert not number(1.0, 10**400)
+    assert number(0.0, 1e-13) and not Number(abs_tol=0.0)(0.0, 1e-13)
+    assert number(None, None) and number(None, float("nan")) and not number(None, 0)
+
+
+def test_array_comparison():
+    arrays = NumberArray(rel_tol=1e-3)
+    assert arrays([1.0, 2.0, 3.0], pd.Series([1.0, 2.0, 3.0001]))
+    assert not arrays([1.0, 2.0], [1.0, 2.0, 3.0])
+    assert not arrays([1.0, 2.0], "12") and not arrays([1.0, 2.0], [[1.0, 2.0]])
+    assert not arrays([1.0, 2.0], ["a", "b"])
+    assert arrays.format(np.arange(6.0)) == "[0, 1, 2, 3, ...] (6 values)"
+
+
+def test_day_comparison_and_conversion():
+    day = Day()
+    expected = pd.Timestamp("2021-08-04")
+    for answer in (
+        "2021-08-04",
+        "2021-08-04 23:59",
+        dt.date(2021, 8, 4),
+        dt.datetime(2021, 8, 4, 6),
+        np.datetime64("2021-08-04"),
+        pd.Timestamp("2021-08-04 12:00", tz="UTC"),
+    ):
+        assert day(expected, answer), answer
+    for answer in ("2021-08-05", "not a date", 20210804, None, pd.NaT, 1.5):
+        assert not day(expected, answer), answer
+    assert to_timestamp(np.datetime64("NaT")) is None
+    assert to_timestamp("99999-01-01") is None
+    assert day.format(dt.date(2021, 8, 4)) == "2021-08-04"
+
+
+def test_text_and_tuple_comparison():
+    assert Text()("storage_tib", " STORAGE_tib ")
+    assert not Text()("storage", "cpu") and not Text()("1", 1)
+    pair = TupleOf((Text(), Day()))
+    assert pair(("cpu", pd.Timestamp("2024-03-03")), ["CPU", "2024-03-03"])
+    assert not pair(("cpu", pd.Timestamp("2024-03-03")), ("cpu", "2024-03-04"))
+    assert not pair(("cpu", pd.Timestamp("2024-03-03")), ("cpu",))
+    assert not pair(("cpu", pd.Timestamp("2024-03-03")), "cpu 2024-03-03")
+    assert pair((None, None), (None, pd.NaT)) and not pair((None, None), ("cpu", None))
+    assert TupleOf((Text(), Anything()))(("cpu", None), ("cpu", object()))
+    assert pair.describe == "a tuple of 2 items (a text, a date)"
+    assert pair.format(("cpu", pd.Timestamp("2024-03-03"))) == "('cpu', 2024-03-03)"
+
+
+def test_mistake_is_recognised_only_where_the_answer_differs():
+    cases = [Case((1,), {}, 2), Case((0,), {}, 0, hidden=True), Case((5,), {}, 10, hidden=True)]
+    plus_one = Mistake("you added one", lambda x: x + 1)
+    # Right where x = 0 (so that case is not compared), plus one elsewhere: recognised.
+    verdict = evaluate(lambda x: x + 1 if x else 0, cases, [plus_one], task="double")
+    assert verdict == Verdict("incorrect", "Not quite (double): you added one")
+    # Wrong where the mistake is wrong too but differently: not recognised.
+    verdict = evaluate(lambda x: x + 3, cases, [plus_one], task="double")
+    assert verdict.message == "Not quite (double): double(1) should return 2, but returned 4."
+
+
+def test_mistake_matching_an_exception_by_type():
+    cases = [Case((2.0,), {}, 0.5), Case((0.0,), {}, math.inf, hidden=True)]
+    no_guard = Mistake("guard against zero", lambda x: 1 / x)
+    assert evaluate(lambda x: 1 / x, cases, [no_guard], task="inverse").message == (
+        "Not quite (inverse): guard against zero"
+    )
+    verdict = evaluate(lambda x: {}[x] if x == 0 else 1 / x, cases, [no_guard], task="inverse")
+    assert verdict.status == "error"
+    assert "raised KeyError: 0.0" in verdict.message
+
+
+def test_partly_written_function_still_raising_is_an_error_not_unattempted():
+    cases = [Case((1,), {}, 1), Case((-1,), {}, 0)]
+
+    def partial(x):
+        if x < 0:
+            raise NotImplementedError("negative numbers")
+        return x
+
+    verdict = evaluate(partial, cases, task="clip")
+    assert verdict.status == "error"
+    assert verdict.message.startswith(
+        "Error (clip): clip(-1) raised NotImplementedError: negative numbers."
+    )
+
+
+def test_evaluate_swallows_prints_and_warnings(capsys):
+    cases = [Case((1,), {}, 1)]
+
+    def noisy(x):
+        print("hello")
+        warnings.warn("careful", UserWarning, stacklevel=1)
+        return x
+
+    assert evaluate(noisy, cases).status == "correct"
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_verdict_is_one_line_and_status_checked():
+    assert Verdict("correct", "all\n good").message == "all good"
+    with pytest.raises(ValueError, match="status must be one of"):
+        Verdict("fine", "x")
+
+
+def test_run_check_turns_a_broken_check_into_one_line(capsys):
+    assert run_check(lambda x: x, [], task="empty") is None
+    out = capsys.readouterr().out
+    assert out == (
+        "Check could not run (empty): ValueError: cases must hold at least one Case, got none. "
+        "Please report this to the course maintainers.\n"
+    )
+
+
+def test_package_exports_the_machinery():
+    assert checks.evaluate is evaluate and checks.Case is Case
+    assert set(checks.STATUSES) == {
+        "correct", "not_attempted", "incorrect", "error", "not_a_function"
+    }
+
+
+def test_check_sections_are_added_once_before_the_examples():
+    from infralab.checks import with_check_sections
+
+    def check(function=None):
+        """Check ``f(x)``.
+
+        Examples
+        --------
+        >>> 1
+        1
+        """
+
+    assert with_check_sections(with_check_sections(check)) is check
+    assert check.__doc__.count("Parameters") == 1
+    assert check.__doc__.index("Returns") < check.__doc__.index("Examples")
+    with pytest.raises(TypeError, match="check must be a check function"):
+        with_check_sections("check")
