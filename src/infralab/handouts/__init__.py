@@ -1,0 +1,64 @@
+"""Offline HTML handouts in two editions, converted from the stored notebooks.
+
+:func:`build_handouts` (``make handouts``, ``infralab handouts``) executes
+nothing: it converts the outputs stored in the notebooks with nbconvert's
+``HTMLExporter`` and the course template in ``templates/handout/``.
+
+Two editions
+------------
+- **Learner edition** (``handouts/``): every lesson (``notebooks/*.ipynb``) and
+  every exercise sheet (``exercises/*.ipynb``), without the cells tagged
+  ``instructor``. No solution is ever part of it: exercise sheets are generated
+  with stubs in place of the solutions, and ``solutions/`` is not read for it.
+- **Instructor edition** (``handouts/instructor/``): the instructor guide
+  (``docs/instructor-guide.md`` rendered to a page; left out while that file
+  does not exist), the lessons with their facilitation notes shown in a
+  "Facilitation note" box, the exercise sheets as learners see them, and the
+  solutions (``solutions/*.ipynb``).
+
+Everything is found in the folders, so a new lesson needs no change here. A
+lesson, its exercise sheet and its solutions belong together when their file
+names start with the same number (``03_``).
+
+Reading order
+-------------
+Pages are read in course order: lessons by their number (files whose name has
+no ``NN_`` prefix come after, by name), each lesson followed by its exercise
+sheet and then its solutions. In the instructor edition the guide comes first:
+it holds the agenda. "← Previous" and "Next →" follow this order.
+
+On every page, at the top and at the foot: "← previous / contents / next →"
+links and a "related" block (the same lesson's other pages in that edition; the
+instructor guide relates to every lesson and every page to the guide). Each
+edition's ``index.html`` is a categorised sitemap: grouped by lesson, and
+listed by kind (lessons, exercise sheets, solutions, guides), with the
+estimated time a notebook states ("**Time:** about N minutes").
+
+Offline and in print
+--------------------
+No page loads anything from outside its edition's folder: no require.js,
+MathJax (the course writes no TeX), Mermaid or widget-manager scripts, and
+every image is embedded. A widget becomes a one-line note; the static figure
+the lesson shows below it stays. :func:`external_resources` lists what a page
+would fetch, so a test holds every page to that promise. The print stylesheet
+hides the navigation and keeps code, tables and figures within an A4 page.
+
+Both editions rebuild incrementally: each page ends with a stamp, a hash of
+everything it is made from, and is converted again only when that changes.
+Stamped pages whose notebook has gone are removed; files without a stamp are
+never touched.
+"""
+
+from __future__ import annotations
+
+from .editions import build_handouts
+from .offline import external_resources
+from .pages import COURSE_TITLE, INSTRUCTOR_EDITION, INSTRUCTOR_GUIDE
+
+__all__ = [
+    "COURSE_TITLE",
+    "INSTRUCTOR_EDITION",
+    "INSTRUCTOR_GUIDE",
+    "build_handouts",
+    "external_resources",
+]
