@@ -1,8 +1,9 @@
 """infralab: the Python package behind the Invisible Foundations course.
 
-Lesson modules (one per topic) hold the simulations; shared modules hold what
-every lesson uses:
+Lesson packages (one per lesson model, small modules of one concern each) hold the
+simulations; shared modules hold what every lesson uses:
 
+- :mod:`infralab.lessons` — the registry: each lesson's number, slug, model packages and data.
 - :mod:`infralab.growth` — lesson 03, the doomsday clock: growth fits, projections, sharding.
 - :mod:`infralab.tracking` — lesson 05, server-side tracking: client-side loss by segment,
   A/B readouts, cookie-capped identity, an idempotent SQLite event store.
@@ -13,7 +14,8 @@ every lesson uses:
 - :mod:`infralab.validation` — argument checks with clear messages.
 - :mod:`infralab.environment` — the set-up check in ``00_start_here``.
 - :mod:`infralab.workspace` — the learner's own copies of the exercises (``infralab start``).
-- :mod:`infralab.build` — exercises, notebook execution and the course map.
+- :mod:`infralab.build` — exercises and notebook execution; :mod:`infralab.coursemap` — the
+  course map, read from the notebooks.
 - :mod:`infralab.handouts` — the learner and instructor editions of the offline HTML handouts.
 - :mod:`infralab.cli` — the ``infralab`` command behind the Makefile.
 - :mod:`infralab.kernel_guard`, :mod:`infralab.files`, :mod:`infralab.paths` — plumbing.
