@@ -49,6 +49,19 @@ def one_line(check: Callable[[object], object], task: str, function: object) -> 
     return lines[0]
 
 
+def junk_line(check: Callable[[object], object], task: str, junk: object) -> str:
+    """The one line a check prints for a junk answer, after asserting it is a friendly verdict.
+
+    One line naming ``task`` (see :func:`one_line`), no traceback, not "Correct", and not
+    the check blaming itself ("Check could not run").
+    """
+    line = one_line(check, task, junk)
+    assert "Traceback" not in line
+    assert not line.startswith("Correct"), line
+    assert not line.startswith("Check could not run"), line
+    return line
+
+
 def printed_line(module: ModuleType, name: str, function: object) -> str:
     """The one line the check cell ``module.<name>`` prints for ``function``; see one_line."""
     return one_line(getattr(module, name), name, function)

@@ -74,28 +74,12 @@ def _one_line(check, task: str, answer: object) -> str | None:
     return None
 
 
-def _readme_minutes(root: Path, lesson: Lesson) -> int | None:
-    readme = root / "README.md"
-    if not readme.is_file():
+def _stated_minutes(file: Path, row: str) -> int | None:
+    """The minutes in the first line of ``file`` matching the pattern ``row`` (None if none)."""
+    if not file.is_file():
         return None
-    row = re.search(
-        rf"^\|\s*`{re.escape(lesson.stem)}`\s*\|.*\|\s*(\d+)\s*min\s*\|\s*$",
-        readme.read_text(encoding="utf-8"),
-        re.MULTILINE,
-    )
-    return int(row[1]) if row else None
-
-
-def _guide_minutes(root: Path, lesson: Lesson) -> int | None:
-    guide = root / "docs" / "instructor-guide.md"
-    if not guide.is_file():
-        return None
-    row = re.search(
-        rf"^\|\s*`{re.escape(lesson.stem)}`\s*\|\s*about (\d+) min",
-        guide.read_text(encoding="utf-8"),
-        re.MULTILINE,
-    )
-    return int(row[1]) if row else None
+    found = re.search(row, file.read_text(encoding="utf-8"), re.MULTILINE)
+    return int(found[1]) if found else None
 
 
 def _links(index: Path) -> set[str]:
@@ -154,9 +138,18 @@ def contract_problems(root: Path, lesson: Lesson, handouts: Path | None = None) 
     minutes = notebook_minutes(lesson_notebook)
     if minutes is None:
         problems.append(f"notebooks/{lesson.notebook} has no '**Time:** about N minutes' line")
+    name = re.escape(lesson.stem)
     for where, stated in (
-        ("README.md's table", _readme_minutes(root, lesson)),
-        ("docs/instructor-guide.md's table", _guide_minutes(root, lesson)),
+        (
+            "README.md's table",
+            _stated_minutes(root / "README.md", rf"^\|\s*`{name}`\s*\|.*\|\s*(\d+)\s*min\s*\|\s*$"),
+        ),
+        (
+            "docs/instructor-guide.md's table",
+            _stated_minutes(
+                root / "docs" / "instructor-guide.md", rf"^\|\s*`{name}`\s*\|\s*about (\d+) min"
+            ),
+        ),
     ):
         if stated != minutes:
             problems.append(

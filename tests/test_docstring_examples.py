@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 import infralab  # noqa: E402
+from infralab.lessons import LESSONS  # noqa: E402
 
 NOT_IMPORTED = {"infralab.kernel_guard"}
 FLAGS = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS
@@ -53,3 +54,26 @@ def test_docstring_examples_hold(name, tmp_path, monkeypatch):
         plt.close("all")
     results = runner.summarize(verbose=False)
     assert results.failed == 0, f"{results.failed} of {results.attempted} examples in {name} fail"
+
+
+def _teaching_modules() -> list[str]:
+    """Modules whose docstrings must show examples: the check machinery, and every lesson's
+    check module and model modules (a learner reads them with ``f?``)."""
+    names = ["infralab.checks.core"]
+    for lesson in LESSONS:
+        names.append(lesson.checks)
+        for model in lesson.models:
+            package = importlib.import_module(f"infralab.{model}")
+            names += [
+                f"{package.__name__}.{info.name}"
+                for info in pkgutil.iter_modules(package.__path__)
+                if not info.name.startswith("_")
+            ]
+    return names
+
+
+@pytest.mark.parametrize("name", _teaching_modules())
+def test_lesson_and_check_modules_teach_by_example(name):
+    module = importlib.import_module(name)
+    found = doctest.DocTestFinder(exclude_empty=True).find(module, name)
+    assert sum(len(test.examples) for test in found) > 0, f"{name} has no docstring example"

@@ -23,18 +23,22 @@ from tests.lesson_contract import contract_problems
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def handouts(tmp_path_factory) -> Path:
-    """The course's handouts, both editions, built once for this module."""
-    folder = tmp_path_factory.mktemp("handouts")
+def built_handouts(root: Path, folder: Path) -> Path:
+    """Both editions of the handouts of the course at ``root``, built into ``folder``."""
     build_handouts(
         folder,
-        notebooks_dir=ROOT / "notebooks",
-        exercises_dir=ROOT / "exercises",
-        solutions_dir=ROOT / "solutions",
-        guide_file=ROOT / "docs" / "instructor-guide.md",
+        notebooks_dir=root / "notebooks",
+        exercises_dir=root / "exercises",
+        solutions_dir=root / "solutions",
+        guide_file=root / "docs" / "instructor-guide.md",
     )
     return folder
+
+
+@pytest.fixture(scope="module")
+def handouts(tmp_path_factory) -> Path:
+    """The course's handouts, built once for this module."""
+    return built_handouts(ROOT, tmp_path_factory.mktemp("handouts"))
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)
@@ -68,14 +72,7 @@ def stub_course(tmp_path, monkeypatch):
 
 def test_a_stub_lesson_is_picked_up_by_the_contract_the_map_and_the_handouts(stub_course):
     root, lesson = stub_course
-    folder = root / "handouts"
-    build_handouts(
-        folder,
-        notebooks_dir=root / "notebooks",
-        exercises_dir=root / "exercises",
-        solutions_dir=root / "solutions",
-        guide_file=root / "docs" / "instructor-guide.md",
-    )
+    folder = built_handouts(root, root / "handouts")
     assert contract_problems(root, lesson, folder) == []
     row = course_map(root).set_index("notebook").loc[lesson.notebook]
     assert row.minutes == STUB_MINUTES and row.exercises and row.solutions

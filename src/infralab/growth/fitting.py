@@ -335,21 +335,12 @@ def fit_growth(
             f"regime change), got {breakpoint_day!r}"
         )
     last_day = float(day_array[-1])
-    if model == "linear":
-        line = _line_fit(day_array, value_array)
+    # the straight line is fitted to the values (linear) or to their logs (the other models)
+    line_values = np.log(value_array) if model in _LOG_MODELS else value_array
+    if model in ("linear", "exponential"):  # one straight line, no regime change
+        line = _line_fit(day_array, line_values)
         return GrowthFit(
-            "linear",
-            line.intercept,
-            line.slope,
-            _residual_sd(line.residuals),
-            day_array.size,
-            last_day=last_day,
-        )
-    log_values = np.log(value_array)
-    if model == "exponential":
-        line = _line_fit(day_array, log_values)
-        return GrowthFit(
-            "exponential",
+            model,
             line.intercept,
             line.slope,
             _residual_sd(line.residuals),
@@ -364,9 +355,9 @@ def fit_growth(
                 f"values must hold at least 2 * min_regime_days = {2 * min_points} points "
                 f"to search for a regime change, got {day_array.size}"
             )
-        split, split_sse = _best_split(day_array, log_values, min_points)
-        single = _line_fit(day_array, log_values)
-        if not _break_pays_off(float(single.residuals @ single.residuals), split_sse, log_values):
+        split, split_sse = _best_split(day_array, line_values, min_points)
+        single = _line_fit(day_array, line_values)
+        if not _break_pays_off(float(single.residuals @ single.residuals), split_sse, line_values):
             return GrowthFit(
                 "piecewise",
                 single.intercept,
@@ -384,8 +375,8 @@ def fit_growth(
                 f"breakpoint_day must leave at least 2 points in each regime, got {start:g} "
                 f"(days run from {day_array[0]:g} to {day_array[-1]:g})"
             )
-    before = _line_fit(day_array[:split], log_values[:split])
-    current = _line_fit(day_array[split:], log_values[split:])
+    before = _line_fit(day_array[:split], line_values[:split])
+    current = _line_fit(day_array[split:], line_values[split:])
     return GrowthFit(
         "piecewise",
         current.intercept,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -27,10 +28,8 @@ from tests.lessons.doomsday_clock.answers import (
     trailing_growth_rate,
 )
 
-
-def printed(name, function):
-    """The one line the check cell of task ``name`` prints for ``function``."""
-    return printed_line(check, name, function)
+#: ``printed(name, function)``: the one line the check cell of task ``name`` prints.
+printed = partial(printed_line, check)
 
 
 # --------------------------------------------------------------------------- reference answers

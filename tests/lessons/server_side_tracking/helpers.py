@@ -1,9 +1,6 @@
-"""Shared by the tests of :mod:`infralab.tracking`: a one-line segment, tolerances, doctests."""
+"""Shared by the tests of :mod:`infralab.tracking`: a one-line segment and tolerances."""
 
 from __future__ import annotations
-
-import doctest
-import types
 
 from infralab.tracking import Segment
 
@@ -48,11 +45,3 @@ def within(observed, expected, standard_error):
     """True when ``observed`` is within Z standard errors of ``expected`` (exact if SE is 0)."""
     return abs(observed - expected) <= Z * standard_error + 1e-12
 
-
-def run_doctests(*modules: types.ModuleType) -> tuple[int, int]:
-    """``(failures, tried)`` over the docstring examples of ``modules``."""
-    failures = tried = 0
-    for module in modules:
-        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-        failures, tried = failures + result.failed, tried + result.attempted
-    return failures, tried

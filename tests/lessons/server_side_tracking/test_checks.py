@@ -11,6 +11,7 @@ tests/test_lesson_checks.py.
 from __future__ import annotations
 
 import itertools
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -24,10 +25,8 @@ from tests.lessons.server_side_tracking.answers import (
     loss_by_segment,
 )
 
-
-def printed(name, function):
-    """The one line the check cell of task ``name`` prints for ``function``."""
-    return printed_line(check, name, function)
+#: ``printed(name, function)``: the one line the check cell of task ``name`` prints.
+printed = partial(printed_line, check)
 
 
 # --------------------------------------------------------------------------- reference answers

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,8 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infralab import tracking
-from infralab.tracking import abtest, funnel, identity, pipeline, segments
 from infralab.tracking.funnel import (
     FunnelSimulation,
     client_survival,
@@ -24,7 +21,7 @@ from infralab.tracking.funnel import (
 )
 from infralab.tracking.segments import ALL_USERS, DEFAULT_SEGMENTS, DEFAULT_STEPS, Step
 
-from .helpers import run_doctests, segment, within
+from .helpers import segment, within
 
 
 @pytest.fixture(scope="module")
@@ -366,72 +363,3 @@ def test_bad_arguments_are_refused_by_name(call, error, argument):
 def test_messages_show_value_and_expectation():
     with pytest.raises(ValueError, match=re.escape("tracker_blocking must be <= 1, got 1.5")):
         segment(blocking=1.5)
-
-
-# ---------------------------------------------------------------------------
-# The package: every module's examples run, the public API is re-exported
-# ---------------------------------------------------------------------------
-
-#: ``infralab.tracking.__all__`` when it was one module: the package keeps every name.
-PUBLIC_API = [
-    "ALL_USERS",
-    "DEFAULT_SEGMENTS",
-    "DEFAULT_STEPS",
-    "EVENT_COLUMNS",
-    "STORED_COLUMNS",
-    "FUNNEL_SQL",
-    "SOURCES",
-    "ABTestResult",
-    "Arms",
-    "FunnelSimulation",
-    "IdentityResult",
-    "Segment",
-    "Step",
-    "StoreResult",
-    "client_survival",
-    "conversion_rates",
-    "deliver_with_retries",
-    "event_log",
-    "expected_ab_readout",
-    "expected_anonymous_ids_per_user",
-    "expected_identity_inflation",
-    "funnel_counts",
-    "funnel_from_events",
-    "funnel_from_sql",
-    "segment_table",
-    "simulate_ab_test",
-    "simulate_funnel",
-    "simulate_identity",
-    "store_events",
-]
-
-MODULES = (segments, funnel, abtest, identity, pipeline)
-
-
-def test_docstring_examples_run():
-    failures, tried = run_doctests(tracking, *MODULES)
-    assert tried >= 20
-    assert failures == 0
-
-
-def test_segments_and_funnel_docstring_examples_run():
-    failures, tried = run_doctests(segments, funnel)
-    assert tried >= 10
-    assert failures == 0
-
-
-def test_package_reexports_every_public_name_of_its_modules():
-    assert tracking.__all__ == PUBLIC_API
-    from_modules = {name: module for module in MODULES for name in module.__all__}
-    assert sorted(from_modules) == sorted(PUBLIC_API)  # each name in exactly one module ...
-    assert sum(len(module.__all__) for module in MODULES) == len(PUBLIC_API)
-    for name, module in from_modules.items():
-        assert getattr(tracking, name) is getattr(module, name), name  # ... the same object
-
-
-def test_modules_import_no_other_lesson():
-    for module in (tracking, *MODULES):
-        source = Path(module.__file__).read_text(encoding="utf-8")
-        imports = re.findall(r"^\s*(?:from|import) (\S+)", source, flags=re.MULTILINE)
-        outside = [name for name in imports if name.startswith("infralab")]
-        assert set(outside) <= {"infralab.validation"}, (module.__name__, outside)

@@ -10,14 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infralab.tracking import identity
 from infralab.tracking.identity import (
     expected_anonymous_ids_per_user,
     expected_identity_inflation,
     simulate_identity,
 )
 
-from .helpers import run_doctests, within
+from .helpers import within
 
 
 def brute_force_ids(days, q, cap):
@@ -158,8 +157,3 @@ def test_bad_arguments_are_refused_by_name(call, error, argument):
     with pytest.raises(error, match=argument):
         call()
 
-
-def test_docstring_examples_run():
-    failures, tried = run_doctests(identity)
-    assert tried >= 5
-    assert failures == 0

@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from infralab.tracking import pipeline
 from infralab.tracking.funnel import funnel_counts, simulate_funnel
 from infralab.tracking.pipeline import (
     EVENT_COLUMNS,
@@ -23,7 +22,7 @@ from infralab.tracking.pipeline import (
 )
 from infralab.tracking.segments import ALL_USERS
 
-from .helpers import run_doctests, segment, within
+from .helpers import segment, within
 
 
 @pytest.fixture(scope="module")
@@ -198,8 +197,3 @@ def test_bad_arguments_are_refused_by_name(call, error, argument):
     with pytest.raises(error, match=argument):
         call()
 
-
-def test_docstring_examples_run():
-    failures, tried = run_doctests(pipeline)
-    assert tried >= 5
-    assert failures == 0
