@@ -5,10 +5,10 @@ lesson's known answers. Here every check function of every lesson's check module
 from :data:`infralab.lessons.LESSONS`, so a new lesson's checks join without an edit here)
 gets a few of those junk kinds and answers built to break the machinery itself: values
 whose ``==``, ``bool()``, ``float()``, ``len()`` or ``repr()`` raise, containers that fail half
-way, functions that shout, recurse, exit, replace ``sys.stdout`` or take the wrong
-parameters. Each must give exactly one line naming the task, with no traceback,
-and never raise: except ``KeyboardInterrupt``, which must stop the cell, as the
-notebook's interrupt button expects.
+way, functions that shout, recurse, exit, replace ``sys.stdout``, write to the file
+descriptors, loop for ever or take the wrong parameters. Each must give exactly one line
+naming the task, with no traceback, and never raise: a ``KeyboardInterrupt`` (the
+notebook's Interrupt button) stops the check with one line too, and the kernel goes on.
 """
 
 from __future__ import annotations
@@ -18,8 +18,11 @@ import functools
 import importlib
 import io
 import math
+import os
 import pkgutil
+import signal
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -30,6 +33,7 @@ from hypothesis import strategies as st
 
 from infralab import checks
 from infralab.lessons import LESSONS
+from tests.check_runner import mutates
 
 MODULES = [importlib.import_module(lesson.checks) for lesson in LESSONS]
 CHECKS = {
@@ -61,8 +65,11 @@ def test_every_check_module_exposes_one_check_per_task():
 def run_cell(check, answer):
     """Run a check cell; return (value returned, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        returned = check(answer)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            returned = check(answer)
+    except KeyboardInterrupt:
+        pytest.fail("a KeyboardInterrupt escaped the check: a traceback in the notebook")
     return returned, out.getvalue(), err.getvalue()
 
 
@@ -156,6 +163,45 @@ def _generator():
     yield 1.0
 
 
+class _OddError(BaseException):
+    """A learner's own BaseException: neither an Exception nor an interrupt."""
+
+
+def _raising(error):
+    def raises(self, *args, **kwargs):
+        raise error("boom")
+
+    return raises
+
+
+class ReprExits:
+    __repr__ = __str__ = _raising(SystemExit)
+
+
+class ClassUnreadable:
+    __class__ = property(_raising(ValueError))
+
+
+class ClassExits(float):
+    __class__ = property(_raising(SystemExit))
+
+
+class IterClosesGenerators(list):
+    __iter__ = __len__ = _raising(GeneratorExit)
+
+
+class EqRaisesOdd(float):
+    __eq__ = __bool__ = __float__ = _raising(_OddError)
+
+
+class ArrayExits:
+    __array__ = __len__ = __iter__ = _raising(SystemExit)
+
+
+class ReprInterrupts:
+    __repr__ = __str__ = _raising(KeyboardInterrupt)
+
+
 RETURNED = {
     "None": None,
     "text": "69 days",
@@ -181,6 +227,13 @@ RETURNED = {
     "tuple of hostile objects": (Hostile(), Hostile()),
     "list holding itself": (lambda items: items.append(items) or items)([]),
     "generator": _generator(),
+    "a map": map(str, ["a", "b"]),
+    "repr raises SystemExit": ReprExits(),
+    "__class__ raises": ClassUnreadable(),
+    "__class__ raises SystemExit": ClassExits(1.0),
+    "iter raises GeneratorExit": IterClosesGenerators(["a"]),
+    "== raises an odd BaseException": EqRaisesOdd(1.0),
+    "__array__ raises SystemExit": ArrayExits(),
     "a function": lambda: 1.0,
     "huge integer": 10**400,
     "complex": 1 + 2j,
@@ -233,6 +286,12 @@ def _breaks_warning_filters(*args, **kwargs):
     return 1.0
 
 
+def _writes_to_the_descriptors(*args, **kwargs):
+    os.write(1, b"to fd 1\n")
+    os.write(2, b"to fd 2\n")
+    return 1.0
+
+
 class _CallableThatRaises:
     def __call__(self, *args, **kwargs):
         raise ValueError("called")
@@ -250,6 +309,9 @@ BEHAVIOURS = {
     "raises StopIteration": _raises(StopIteration()),
     "raises an exception holding a hostile object": _raises(ValueError(Hostile())),
     "raises SystemExit": _raises(SystemExit(1)),
+    "raises KeyboardInterrupt": _raises(KeyboardInterrupt()),
+    "returns a value whose repr raises KeyboardInterrupt": _returns(ReprInterrupts()),
+    "writes to the file descriptors": _writes_to_the_descriptors,
     "prints a lot": _shouts,
     "warns every kind": _warns_everything,
     "replaces sys.stdout": _replaces_stdout,
@@ -295,22 +357,104 @@ def test_an_odd_base_exception_is_reported_not_raised(check_id):
 
 
 @pytest.mark.parametrize("check_id", sorted(CHECKS))
-def test_keyboard_interrupt_stops_the_cell_and_leaves_nothing_behind(check_id):
-    _, check = CHECKS[check_id]
-    stdout, stderr = sys.stdout, sys.stderr
+def test_keyboard_interrupt_is_one_calm_line_and_leaves_nothing_behind(check_id):
+    task, check = CHECKS[check_id]
+    stdout, stderr, alarm = sys.stdout, sys.stderr, signal.getsignal(signal.SIGALRM)
     filters, errors = list(warnings.filters), np.geterr()
-    with pytest.raises(KeyboardInterrupt):
-        check(_raises(KeyboardInterrupt()))
+    out = assert_one_calm_line(task, check, _raises(KeyboardInterrupt()))
+    assert out.startswith(f"Interrupted ({task}): the check stopped at ")
     assert sys.stdout is stdout and sys.stderr is stderr
     assert warnings.filters == filters and np.geterr() == errors
+    assert signal.getsignal(signal.SIGALRM) is alarm
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 @pytest.mark.parametrize("check_id", sorted(CHECKS))
-def test_calling_a_check_with_nothing_asks_for_the_function(check_id):
+def test_a_check_cell_run_before_the_function_cell_asks_for_it(check_id):
     task, check = CHECKS[check_id]
     returned, out, err = run_cell(lambda _: check(), None)
     assert returned is None and err == ""
-    assert out.startswith(f"Not a function ({task}): ") and len(out.splitlines()) == 1
+    assert out == (
+        f"Not attempted yet ({task}): there is no `{task}` yet. Run the cell that defines it "
+        "first, then this check again.\n"
+    )
+
+
+def _right_answers(module):
+    slug = module.__name__.rsplit(".", 1)[-1]
+    return importlib.import_module(f"tests.lessons.{slug}.answers").RIGHT_ANSWERS
+
+
+RIGHT = {
+    check_id: _right_answers(module)[name]
+    for module in MODULES
+    for name in module.TASKS
+    for check_id in [f"{module.__name__.rsplit('.', 1)[-1]}.{name}"]
+}
+
+
+@pytest.mark.parametrize("check_id", sorted(CHECKS))
+def test_a_check_called_without_its_function_finds_it_by_name(check_id):
+    # A notebook cell runs with the notebook's variables as its globals.
+    task, check = CHECKS[check_id]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec("check()", {"check": check, task: RIGHT[check_id]})
+    assert out.getvalue().startswith(f"Correct ({task}): ")
+    with contextlib.redirect_stdout(out):
+        exec("check()", {"check": check, task: 42})
+    assert out.getvalue().splitlines()[-1].startswith(f"Not a function ({task}): ")
+
+
+@pytest.mark.parametrize("check_id", sorted(CHECKS))
+def test_the_example_inputs_a_sheet_uses_cannot_be_spoiled(check_id):
+    # A sheet's cell may hand check.EXAMPLES to the learner's function, which may change it.
+    task, check = CHECKS[check_id]
+    module = sys.modules[check.__module__]
+    for example in module.EXAMPLES[task]:
+        for value in (*example.args, *example.kwargs.values()):
+            with contextlib.suppress(TypeError):  # -1 does not fit a column of dates
+                mutates(value)
+    assert one_line_of(check, RIGHT[check_id]).startswith(f"Correct ({task}): ")
+
+
+def one_line_of(check, answer):
+    returned, out, err = run_cell(check, answer)
+    assert returned is None and err == "" and len(out.splitlines()) == 1, out
+    return out
+
+
+#: How long the endless loop below really runs: a check without a time limit fails the
+#: test after this long rather than hanging it.
+SAFETY_NET = 2.0
+
+
+def _loops(*args, **kwargs):
+    end = time.monotonic() + SAFETY_NET
+    while time.monotonic() < end:
+        pass
+    return 1.0
+
+
+@pytest.mark.parametrize("check_id", sorted(CHECKS))
+def test_an_endless_loop_is_stopped_in_every_check(check_id, monkeypatch):
+    from infralab.checks import tasks
+
+    monkeypatch.setattr(tasks, "TIME_LIMIT_SECONDS", 0.1, raising=False)
+    task, check = CHECKS[check_id]
+    started = time.monotonic()
+    out = assert_one_calm_line(task, check, _loops)
+    assert time.monotonic() - started < SAFETY_NET / 2
+    assert out.startswith(f"Error ({task}): ") and "took longer than 0.1 s" in out, out
+
+
+@pytest.mark.parametrize("check_id", sorted(CHECKS))
+def test_writes_to_the_file_descriptors_stay_out_of_the_cell(check_id, capfd):
+    task, check = CHECKS[check_id]
+    check(_writes_to_the_descriptors)
+    out, err = capfd.readouterr()
+    assert len(out.splitlines()) == 1 and out.startswith(f"Not quite ({task}): "), out
+    assert err == ""
 
 
 # --------------------------------------------------------------------------- property
@@ -344,3 +488,83 @@ def test_any_value_nested_with_hostile_ones_gives_one_line(value, check_id):
     assert returned is None and err == ""
     assert len(out.splitlines()) == 1, out
     assert out.startswith(("Correct (", "Not quite (")), out
+
+
+# --------------------------------------------------------------------------- in a real kernel
+
+
+def _run(client, code, timeout=60):
+    """Execute ``code``; return (stdout text, stderr text, error name or None)."""
+    return _outputs(client, client.execute(code), timeout)
+
+
+def _outputs(client, message_id, timeout=60):
+    """(stdout text, stderr text, error name or None) of the execution ``message_id``."""
+    out, err, error = [], [], None
+    while True:
+        message = client.get_iopub_msg(timeout=timeout)
+        if message["parent_header"].get("msg_id") != message_id:
+            continue
+        kind, content = message["msg_type"], message["content"]
+        if kind == "stream":
+            (out if content["name"] == "stdout" else err).append(content["text"])
+        elif kind == "error":
+            error = content["ename"]
+        elif kind == "status" and content["execution_state"] == "idle":
+            return "".join(out), "".join(err), error
+
+
+@pytest.mark.kernel
+def test_a_check_in_a_jupyter_kernel():
+    # One kernel, as a learner uses it: a check run before its function, an endless loop
+    # stopped by the time limit, writes to file descriptor 1 (ipykernel's own pipe), and
+    # the Interrupt button during a check; the kernel still runs the next cell.
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3")
+    try:
+        setup = (
+            "from infralab.checks import doomsday_clock as check\n"
+            "from infralab.checks import tasks\n"
+            "tasks.TIME_LIMIT_SECONDS = 0.5\n"
+            "import math, os"
+        )
+        assert _run(client, setup) == ("", "", None)
+        assert _run(client, "check.doubling_time_days()") == (
+            "Not attempted yet (doubling_time_days): there is no `doubling_time_days` yet. "
+            "Run the cell that defines it first, then this check again.\n",
+            "",
+            None,
+        )
+        endless = "def doubling_time_days(rate):\n    while True:\n        pass\n"
+        assert _run(client, endless + "check.doubling_time_days()") == (
+            "Error (doubling_time_days): doubling_time_days(0.01) took longer than 0.5 s: "
+            "is there an endless loop? Make sure every loop ends, then run this check again.\n",
+            "",
+            None,
+        )
+        noisy = (
+            "def doubling_time_days(rate):\n"
+            "    os.write(1, b'noise on fd 1\\n')\n"
+            "    os.write(2, b'noise on fd 2\\n')\n"
+            "    return math.log(2) / math.log1p(rate) if rate > 0 else math.inf\n"
+        )
+        out, err, error = _run(client, noisy + "check.doubling_time_days(doubling_time_days)")
+        assert (out, err, error) == (
+            "Correct (doubling_time_days): right on all 6 test cases (5 of them hidden).\n",
+            "",
+            None,
+        )
+        _run(client, endless + "tasks.TIME_LIMIT_SECONDS = 60")
+        message_id = client.execute("check.doubling_time_days()")
+        time.sleep(1.5)  # the check is in the loop now
+        manager.interrupt_kernel()
+        out, err, error = _outputs(client, message_id)
+        assert error is None and err == ""
+        assert out.startswith(
+            "Interrupted (doubling_time_days): the check stopped at doubling_time_days(0.01) "
+        ) and len(out.splitlines()) == 1
+        assert _run(client, "print(1 + 1)") == ("2\n", "", None)
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)

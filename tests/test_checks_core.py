@@ -9,10 +9,18 @@ every lesson, and tests/lessons/<slug>/test_checks.py holds each lesson's own.
 
 from __future__ import annotations
 
+import _thread
 import ast
 import datetime as dt
 import importlib.util
+import itertools
 import math
+import os
+import signal
+import sys
+import threading
+import time
+import types
 import warnings
 from pathlib import Path
 
@@ -23,16 +31,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infralab import checks
-from infralab.checks import core
+from infralab.checks import core, tasks
 from infralab.checks.core import (
     Anything,
     Case,
+    Comparator,
     Day,
     Mistake,
     Number,
     NumberArray,
     Task,
     Text,
+    TextSet,
     TupleOf,
     Verdict,
     evaluate,
@@ -498,3 +508,353 @@ def test_check_sections_are_added_once_before_the_examples():
     assert check.__doc__.index("Returns") < check.__doc__.index("Examples")
     with pytest.raises(TypeError, match="check must be a check function"):
         with_check_sections("check")
+
+
+# --------------------------------------------------------------------------- hostile learners
+#
+# Each answer below once escaped the machinery: a loop that never ends, an interrupt, an
+# exception that is not an Exception, a generator read empty by the comparison, inputs
+# changed in place, writes to the terminal's file descriptors, a check run before its function.
+
+#: A time limit short enough for tests, long enough for every toy case on a busy machine.
+SHORT_LIMIT = 0.2
+
+#: How long the endless loops below really run: a check without a time limit fails a test
+#: after this long rather than hanging it.
+SAFETY_NET = 2.0
+
+
+def _loops(*args):
+    end = time.monotonic() + SAFETY_NET
+    while time.monotonic() < end:
+        pass
+    return 0.0
+
+
+def _sleeps(*args):
+    time.sleep(SAFETY_NET)
+    return 0.0
+
+
+def _loops_catching_exceptions(*args):
+    end = time.monotonic() + SAFETY_NET
+    while time.monotonic() < end:
+        try:
+            math.sqrt(-1.0)
+        except Exception:  # a learner's catch-all cannot keep the check waiting
+            pass
+    return 0.0
+
+
+@pytest.fixture
+def short_limit(monkeypatch):
+    monkeypatch.setattr(tasks, "TIME_LIMIT_SECONDS", SHORT_LIMIT, raising=False)
+
+
+def test_the_default_time_limit_is_ten_seconds():
+    assert tasks.TIME_LIMIT_SECONDS == 10
+
+
+@pytest.mark.parametrize("answer", [_loops, _sleeps, _loops_catching_exceptions])
+def test_an_endless_loop_is_stopped_with_one_line_naming_the_case(short_limit, answer):
+    started = time.monotonic()
+    line = junk_line(DOUBLE.check, "double", answer)
+    assert time.monotonic() - started < SAFETY_NET / 2
+    assert line == (
+        "Error (double): double(2.0) took longer than 0.2 s: is there an endless loop? "
+        "Make sure every loop ends, then run this check again."
+    )
+
+
+def test_the_time_limit_is_per_case_and_names_a_hidden_one(short_limit):
+    def loops_on_negatives(x):
+        return _loops() if x < 0 else 2 * x
+
+    verdict = DOUBLE.evaluate(loops_on_negatives)
+    assert verdict.status == "error"
+    assert verdict.message.startswith(
+        "Error (double): double(-1.5) (a hidden case) took longer than 0.2 s"
+    )
+
+
+def test_the_time_limit_leaves_the_alarm_as_it_found_it(short_limit):
+    def mine(signum, frame):
+        raise AssertionError("the check's alarm reached the previous handler")
+
+    previous = signal.signal(signal.SIGALRM, mine)
+    try:
+        for answer in (double, _loops, _raises_keyboard_interrupt):
+            _interrupted_cell(DOUBLE.check, answer)
+            assert signal.getsignal(signal.SIGALRM) is mine
+            assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        # Someone else's timer is running: the check leaves it (and imposes no limit).
+        signal.setitimer(signal.ITIMER_REAL, 30.0)
+        slow_once = _slow_on_first_case(SHORT_LIMIT * 2)
+        assert DOUBLE.evaluate(slow_once).status == "correct"
+        assert signal.getsignal(signal.SIGALRM) is mine
+        assert 25.0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 30.0
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _slow_on_first_case(seconds):
+    calls = []
+
+    def answer(x):
+        if not calls:
+            time.sleep(seconds)
+        calls.append(x)
+        return 2 * x
+
+    return answer
+
+
+def test_outside_the_main_thread_there_is_no_time_limit(short_limit):
+    verdicts = []
+    worker = threading.Thread(
+        target=lambda: verdicts.append(DOUBLE.evaluate(_slow_on_first_case(SHORT_LIMIT * 2)))
+    )
+    worker.start()
+    worker.join()
+    assert [verdict.status for verdict in verdicts] == ["correct"]
+
+
+def _raises_keyboard_interrupt(*args):
+    raise KeyboardInterrupt
+
+
+def _interrupted_cell(check, answer):
+    try:
+        return run_cell(check, answer)
+    except KeyboardInterrupt:
+        pytest.fail("the KeyboardInterrupt escaped the check: a traceback in the notebook")
+
+
+def test_pressing_interrupt_during_a_check_gives_one_calm_line():
+    button = threading.Timer(0.2, _thread.interrupt_main)  # as Jupyter's Interrupt does
+    button.start()
+    try:
+        returned, out, err = _interrupted_cell(DOUBLE.check, _loops)
+    finally:
+        button.cancel()
+        button.join()
+    assert returned is None and err == ""
+    assert out == (
+        "Interrupted (double): the check stopped at double(2.0) on a KeyboardInterrupt "
+        "(the Interrupt button, or your code raised it). Run this check again when you "
+        "are ready.\n"
+    )
+    assert one_line(DOUBLE.check, "double", double).startswith("Correct (double)")
+
+
+def test_a_keyboard_interrupt_raised_by_the_answer_gives_one_calm_line():
+    returned, out, err = _interrupted_cell(DOUBLE.check, _raises_keyboard_interrupt)
+    assert returned is None and err == "" and len(out.splitlines()) == 1
+    assert out.startswith("Interrupted (double): the check stopped at double(2.0) ")
+    assert DOUBLE.ready(_raises_keyboard_interrupt) is False
+
+
+class _OddError(BaseException):
+    """A learner's own BaseException: neither an Exception nor an interrupt."""
+
+
+HOSTILE_DUNDERS = (
+    "__repr__", "__str__", "__eq__", "__len__", "__iter__", "__bool__", "__array__",
+    "__float__", "__class__",
+)
+ODD_ERRORS = (KeyboardInterrupt, SystemExit, GeneratorExit, _OddError, ValueError)
+
+
+def _answer_whose(dunder, error, base):
+    """A value whose ``dunder`` raises ``error`` (``__class__`` as a property)."""
+
+    def raises(self, *args, **kwargs):
+        raise error("boom")
+
+    method = property(raises) if dunder == "__class__" else raises
+    return type(f"Raises{error.__name__}In{dunder}", (base,), {dunder: method})()
+
+
+def _names(counts):
+    return sorted(name for name, count in counts.items() if count > 0)
+
+
+NAMES = Task(
+    "names",
+    ("counts",),
+    (
+        Case.from_reference(_names, {"purchase": 3, "sign_up": 1, "visit": 0}, label="three"),
+        Case.from_reference(_names, {"visit": 0}, label="one unused", hidden=True),
+    ),
+    compare=TextSet(),
+)
+STEPS = Task(
+    "steps",
+    ("n",),
+    (Case((3,), {}, [0.0, 1.0, 2.0]), Case((1,), {}, [0.0], hidden=True)),
+    compare=NumberArray(),
+)
+EVERY_COMPARATOR = (DOUBLE, BUSIEST, DEADLINE, NAMES, STEPS)
+
+
+@pytest.mark.parametrize("error", ODD_ERRORS, ids=lambda error: error.__name__)
+@pytest.mark.parametrize("dunder", HOSTILE_DUNDERS)
+def test_an_answer_with_a_hostile_dunder_gets_one_calm_line(dunder, error):
+    for task in EVERY_COMPARATOR:
+        for base in (object, list, float):
+            answer = _returns_value(_answer_whose(dunder, error, base))
+            returned, out, err = _interrupted_cell(task.check, answer)
+            assert returned is None and err == "", out
+            assert len(out.splitlines()) == 1 and "Traceback" not in out, out
+            # The answer is to blame, never the check ("report this to the maintainers").
+            allowed = ("Not quite (", "Interrupted (") if error is KeyboardInterrupt else (
+                "Not quite (",
+            )
+            assert out.startswith(allowed), (task.name, base, out)
+
+
+def _returns_value(value):
+    return lambda *args, **kwargs: value
+
+
+def test_an_answer_whose_class_cannot_be_read_is_blamed_not_the_check():
+    answer = _returns_value(_answer_whose("__class__", ValueError, object))
+    verdict = DOUBLE.evaluate(answer)
+    assert verdict.status == "incorrect"
+    assert verdict.message.startswith("Not quite (double): double(2.0) should return a number")
+
+
+@pytest.mark.parametrize("error", ODD_ERRORS, ids=lambda error: error.__name__)
+def test_an_exception_that_cannot_be_shown_is_still_one_line(error):
+    class Unshowable(Exception):
+        def __str__(self):
+            raise error("str")
+
+    def raises(x):
+        raise Unshowable()
+
+    returned, out, err = _interrupted_cell(DOUBLE.check, raises)
+    assert len(out.splitlines()) == 1 and err == ""
+    assert out.startswith("Interrupted (" if error is KeyboardInterrupt else "Error (double): ")
+
+
+def test_a_generator_is_described_as_returned_not_read_empty():
+    line = one_line(NAMES.check, "names", lambda counts: (name for name in _names(counts)))
+    assert line == (
+        "Not quite (names): names on three returned a generator of ['purchase', 'sign_up'], "
+        "which can be read only once; return a list instead: wrap it in list(...)."
+    )
+
+
+def test_yield_instead_of_return_is_named():
+    def doubles(x):
+        yield 2 * x
+
+    assert one_line(DOUBLE.check, "double", doubles) == (
+        "Not quite (double): double(2.0) returned a generator of [4.0], which can be read "
+        "only once; give back the answer with `return`, not `yield`."
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "shown"),
+    [
+        (lambda counts: map(str, _names(counts)), "a map of ['purchase', 'sign_up']"),
+        (lambda counts: iter(_names(counts)), "a list_iterator of ['purchase', 'sign_up']"),
+        # Long enough to stand for an endless one; short enough for a check reading it all.
+        (lambda counts: itertools.islice(itertools.count(), 10**6), "an islice of [0, 1, 2,"),
+    ],
+    ids=["map", "iter", "long"],
+)
+def test_other_one_shot_iterators_are_described(answer, shown):
+    line = one_line(NAMES.check, "names", answer)
+    assert line.startswith(f"Not quite (names): names on three returned {shown}"), line
+
+
+def test_a_case_hands_out_fresh_copies():
+    case = Case(([1, 2],), {"k": [3]}, [4])
+    case.args[0].append(9)
+    case.kwargs["k"].append(9)
+    case.expected.append(9)
+    assert case.args == ([1, 2],) and case.kwargs == {"k": [3]} and case.expected == [4]
+    assert case == Case(([1, 2],), {"k": [3]}, [4])
+    example = BUSIEST.examples[0]
+    del example.args[0]["load"]
+    assert "load" in example.args[0].columns
+    assert BUSIEST.evaluate(busiest).status == "correct"
+
+
+class _Clears(list):
+    """An answer whose ``==`` empties the value it is compared with."""
+
+    def __eq__(self, other):
+        if isinstance(other, list):
+            other.clear()
+        return False
+
+    __hash__ = None
+
+
+def test_an_answer_cannot_change_the_expected_value_it_is_compared_with():
+    task = Task("pair", ("x",), (Case((1,), {}, [1, 2]),), compare=Comparator())
+    assert task.evaluate(lambda x: _Clears()).status == "incorrect"
+    assert task.evaluate(lambda x: [x, x + 1]).status == "correct"
+
+
+def _writes_to_the_descriptors(x):
+    os.write(1, b"fd one\n")
+    os.write(2, b"fd two\n")
+    return 2 * x
+
+
+def test_writes_to_file_descriptors_do_not_reach_the_cell(capfd):
+    DOUBLE.check(_writes_to_the_descriptors)
+    out, err = capfd.readouterr()
+    assert (out, err) == ("Correct (double): right on all 3 test cases (2 of them hidden).\n", "")
+    os.write(1, b"after\n")  # the descriptors are back where they were
+    assert capfd.readouterr().out == "after\n"
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="lists open descriptors on Linux")
+def test_silencing_the_descriptors_leaks_none(short_limit):
+    before = len(os.listdir("/proc/self/fd"))
+    for answer in (_writes_to_the_descriptors, _loops, _raises_keyboard_interrupt):
+        _interrupted_cell(DOUBLE.check, answer)
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
+def halve(x):
+    return x / 2
+
+
+HALVE = Task("halve", ("x",), (Case((4,), {}, 2.0), Case((1,), {}, 0.5, hidden=True)))
+
+
+def test_a_check_called_without_the_function_finds_it_by_name(capsys):
+    def halve(x):  # the learner's cell, run before the check (this one is wrong)
+        return x / 3
+
+    HALVE.check()
+    assert capsys.readouterr().out.startswith("Not quite (halve): halve(4) should return 2")
+    namespace = {"halve": lambda x: x / 2, "HALVE": HALVE}
+    exec("HALVE.check()", namespace)  # a notebook cell: its variables are the globals
+    assert capsys.readouterr().out.startswith("Correct (halve)")
+
+
+def test_a_check_run_before_its_function_asks_for_that_cell(capsys):
+    task = Task("cube_root", ("x",), (Case((8,), {}, 2.0),))
+    task.check()
+    assert capsys.readouterr().out == (
+        "Not attempted yet (cube_root): there is no `cube_root` yet. Run the cell that "
+        "defines it first, then this check again.\n"
+    )
+
+
+def test_a_check_looks_in_the_notebook_namespace_last(capsys, monkeypatch):
+    shell = types.SimpleNamespace(user_ns={"cube_root": lambda x: x ** (1 / 3)})
+    fake = types.ModuleType("IPython")
+    fake.get_ipython = lambda: shell
+    monkeypatch.setitem(sys.modules, "IPython", fake)
+    Task("cube_root", ("x",), (Case((8,), {}, 2.0),)).check()
+    assert capsys.readouterr().out.startswith("Correct (cube_root)")

@@ -7,6 +7,13 @@ comparators here cover numbers (:class:`Number`, :class:`NumberArray`,
 :class:`TextSet`), tuples (:class:`TupleOf`) and "anything" (:class:`Anything`).
 :func:`is_nothing` and :func:`to_timestamp` are the value helpers they share.
 They are re-exported by :mod:`infralab.checks.core`.
+
+"Never raises" covers whatever a learner's answer does when it is looked at:
+an ``==``, ``len()``, ``iter()``, ``__array__`` or even ``__class__`` that
+raises, ``SystemExit`` or a learner's own ``BaseException`` included, makes the
+answer simply not match. Only a ``KeyboardInterrupt`` goes through: it is the
+notebook's Interrupt button (or the check's time limit, see
+:mod:`infralab.checks.tasks`), and the check stops with one line.
 """
 
 from __future__ import annotations
@@ -64,7 +71,9 @@ def is_nothing(value: object) -> bool:
             return math.isnan(value)
         if isinstance(value, np.datetime64):
             return bool(np.isnat(value))
-    except Exception:
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # an answer whose __class__ or __float__ raises is not "nothing"
         return False
     return False
 
@@ -83,14 +92,16 @@ def to_timestamp(value: object) -> pd.Timestamp | None:
     >>> to_timestamp(42) is None
     True
     """
-    if not isinstance(value, (pd.Timestamp, _dt.date, np.datetime64, str)):
-        return None
     try:
+        if not isinstance(value, (pd.Timestamp, _dt.date, np.datetime64, str)):
+            return None
         stamp = pd.Timestamp(value)
         if pd.isna(stamp):
             return None
         return stamp
-    except Exception:  # unparsable text, out-of-range dates, ...
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # unparsable text, out-of-range dates, a hostile answer...
         return None
 
 
@@ -117,7 +128,9 @@ class Comparator:
             if expected is None:
                 return is_nothing(got)
             return bool(self.accepts(got) and self._same(expected, got))
-        except Exception:
+        except KeyboardInterrupt:
+            raise
+        except BaseException:
             return False
 
     def format(self, value: object) -> str:
@@ -126,7 +139,9 @@ class Comparator:
             return "None"
         try:
             return self._format(value)
-        except Exception:
+        except KeyboardInterrupt:
+            raise
+        except BaseException:
             return short_repr(value, 40)
 
     def _same(self, expected: object, got: object) -> bool:
@@ -196,11 +211,13 @@ class NumberArray(Comparator):
 
     @staticmethod
     def _as_array(value: object) -> np.ndarray | None:
-        if value is None or isinstance(value, (str, bytes, Mapping)):
-            return None
         try:
+            if value is None or isinstance(value, (str, bytes, Mapping)):
+                return None
             array = np.asarray(value, dtype=float)
-        except Exception:
+        except KeyboardInterrupt:
+            raise
+        except BaseException:
             return None
         return array if array.ndim == 1 else None
 
@@ -390,11 +407,13 @@ class NumberMap(Comparator):
 
 
 def _as_text_set(value: object) -> frozenset[str] | None:
-    if isinstance(value, (str, bytes, Mapping)) or value is None:
-        return None
     try:
+        if isinstance(value, (str, bytes, Mapping)) or value is None:
+            return None
         items = list(value)  # type: ignore[call-overload]
-    except Exception:
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
         return None
     if not all(isinstance(item, str) for item in items):
         return None

@@ -9,15 +9,20 @@ and turns the result into a :class:`Verdict` with a one-line message:
   untouched exercise stub);
 - ``incorrect``: a wrong answer, with a targeted hint when the answers match a
   known :class:`Mistake`, otherwise one failing input with expected and got;
-- ``error``: the function raised (type and message, never a traceback) or
-  takes the wrong parameters;
+- ``error``: the function raised (type and message, never a traceback),
+  takes the wrong parameters, ran past the time limit, or the check was
+  interrupted (``Interrupted (task): ...``);
 - ``not_a_function``: the check was given something that cannot be called.
 
 :func:`evaluate` is pure: it never raises on anything the learner wrote,
-swallows what the learner's function prints and any warnings, and passes
-fresh copies of the inputs to every call so a function that changes its
-inputs cannot spoil the next case. :func:`run_check` prints the message and
-returns ``None``, so a check cell shows exactly one line.
+swallows what the learner's function prints (to ``sys.stdout`` or straight to
+file descriptors 1 and 2) and any warnings, and passes fresh copies of the
+inputs to every call so a function that changes its inputs cannot spoil the
+next case. Each call has a time limit (an endless loop gets an ``Error`` line
+naming the case), and a ``KeyboardInterrupt`` ends the check with one
+``Interrupted`` line; :mod:`infralab.checks.tasks` says how, and where the
+limit cannot apply. :func:`run_check` prints the message and returns ``None``,
+so a check cell shows exactly one line.
 
 The machinery lives in two modules, re-exported here so that
 ``from infralab.checks.core import ...`` keeps working:

@@ -496,13 +496,15 @@ def ready(function: object) -> bool:
     """True if your function passes its task's check; otherwise say so and return False.
 
     Cells that use your function after its check start with
-    ``if check.ready(function):``, so the notebook runs top to bottom before
-    you have written anything. The task is found from the function's name.
+    ``if check.ready("loss_by_segment"):``, so the notebook runs top to bottom
+    before you have written anything. Give the task's name as a string (the
+    function is then found by that name, so a cell run before the function's
+    cell skips rather than fails), or the function itself.
 
     Parameters
     ----------
-    function : callable
-        Your function (its name, without brackets).
+    function : str or callable
+        The task's name, or your function (its name, without brackets).
 
     Returns
     -------
@@ -514,12 +516,14 @@ def ready(function: object) -> bool:
     Skipped: this cell needs one of your exercise functions, by its name.
     False
     """
-    task = TASKS.get(getattr(function, "__name__", ""))
+    if isinstance(function, str):
+        task, function = TASKS.get(function), None
+    else:
+        task = TASKS.get(getattr(function, "__name__", ""))
     if task is None:
         print("Skipped: this cell needs one of your exercise functions, by its name.")
         return False
     return task.ready(function)
-
 
 
 @with_check_sections

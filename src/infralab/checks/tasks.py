@@ -7,6 +7,52 @@ common wrong answer with its hint, :class:`Verdict` the outcome of a check.
 check needs for one exercise task, and :func:`with_check_sections` writes the
 docstring sections every check function shares. They are re-exported by
 :mod:`infralab.checks.core`.
+
+Whatever a learner's code does, a check cell shows one line:
+
+- **It never ends.** Each call of the learner's function, and each look at
+  what it returned (its ``==``, ``len()``, ``repr()``...), may take
+  :data:`TIME_LIMIT_SECONDS` (10 s); past that the check stops it and names the
+  case: "took longer than 10 s: is there an endless loop?". The limit is a
+  ``SIGALRM`` timer (:func:`signal.setitimer`), which works where notebook code
+  runs: the main thread of a Jupyter kernel (or of plain Python) on Linux and
+  macOS. There is no limit on Windows (no ``SIGALRM``), outside the main
+  thread, or while another real-time timer is running: that timer and its
+  handler are left alone. The previous handler is put back after every check,
+  and the timer is off. A single long call into C (one huge numpy operation)
+  is stopped when it returns to Python; a loop that catches every exception,
+  ``KeyboardInterrupt`` included (a bare ``except:``), cannot be stopped.
+- **It is interrupted.** A ``KeyboardInterrupt`` during a check, from the
+  notebook's Interrupt button or raised by the learner's code, ends the check
+  with ``Interrupted (task): ...`` instead of a traceback, and the kernel goes
+  on as after any cell.
+- **It raises anything**, ``SystemExit`` or a learner's own ``BaseException``
+  included, or returns a value whose ``__repr__``, ``__str__``, ``__eq__``,
+  ``__len__``, ``__iter__``, ``__bool__``, ``__array__`` or even ``__class__``
+  raises: the answer is reported, never the check.
+- **It returns a one-shot iterator** (a generator, ``map``, ``filter``,
+  ``iter(...)``), which comparing it would empty: it is read once, right after
+  the call (its first 20 items, within the time limit), and counts as a wrong
+  answer whose message shows what it gave: "returned a generator of ['a', 'b'],
+  which can be read only once; return a list instead". For a function that
+  ``yield``\\ s, the advice is to ``return`` the answer instead.
+- **It changes what it is given.** Every value handed to learner code is a
+  fresh deep copy: each call's arguments, and the expected answer its result
+  is compared with. A :class:`Case` hands out a deep copy of its ``args``,
+  ``kwargs`` and ``expected`` each time they are read, so the example inputs a
+  sheet takes from a check module's ``EXAMPLES`` are the learner's to change.
+- **It prints.** ``print`` output and warnings are swallowed, and so are writes
+  to file descriptors 1 and 2 (``os.write(1, ...)``): while a check runs both
+  point to :data:`os.devnull`, and they are put back when it ends, however it
+  ends. In a Jupyter kernel those descriptors are ipykernel's pipes to the
+  notebook; they are restored the same way.
+- **It is not defined yet.** :meth:`Task.check` with no function (a check cell
+  ``check.doubling_time_days()``) looks the function up by the task's name among
+  the variables of the code that called it (a notebook cell's are the
+  notebook's), then in IPython's user namespace. When there is none, the line
+  says to run the cell that defines it first: a cell that names the function,
+  ``check.doubling_time_days(doubling_time_days)``, would stop with a
+  ``NameError`` before any check runs.
 """
 
 from __future__ import annotations
@@ -15,7 +61,13 @@ import contextlib
 import copy
 import inspect
 import io
+import itertools
+import math
+import os
+import signal
 import sys
+import threading
+import types
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,13 +92,22 @@ __all__ = [
 
 STATUSES = ("correct", "not_attempted", "incorrect", "error", "not_a_function")
 
+#: Seconds one call of the learner's function (or one look at its answer) may take.
+TIME_LIMIT_SECONDS = 10.0
+
+#: How many items of a one-shot iterator the check reads to show them.
+_PREVIEW_ITEMS = 20
+
 # --------------------------------------------------------------------------- text helpers
 
 
 def _type_name(value: object) -> str:
     try:
-        return type(value).__name__
-    except Exception:
+        name = type(value).__name__  # type() runs none of the value's code
+        return name if isinstance(name, str) else "object"
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
         return "object"
 
 
@@ -59,19 +120,42 @@ def _kind(value: object) -> str:
 def _error_text(error_type: type[BaseException], error: BaseException) -> str:
     try:
         detail = _one_line(str(error))
-    except Exception:
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # an exception that cannot be shown is still named
         detail = ""
     if len(detail) > 150:
         detail = detail[:147] + "..."
-    return f"{error_type.__name__}: {detail}" if detail else error_type.__name__
+    name = _type_name(error)
+    return f"{name}: {detail}" if detail else name
 
 
 # --------------------------------------------------------------------------- cases, mistakes
 
 
+class _Fresh:
+    """A field of :class:`Case` that hands out a deep copy of its value each time it is read."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, case: object, owner: type | None = None) -> object:
+        if case is None:  # read on the class: the dataclass field has no default
+            raise AttributeError(self.slot)
+        return copy.deepcopy(case.__dict__[self.slot])
+
+    def __set__(self, case: object, value: object) -> None:
+        case.__dict__[self.slot] = value
+
+
 @dataclass(frozen=True)
 class Case:
     """One input to try and the answer expected for it.
+
+    ``args``, ``kwargs`` and ``expected`` hand out a fresh deep copy each time
+    they are read: whatever learner code does to what it is given, even the
+    examples a notebook takes from a check module's ``EXAMPLES``, the case
+    itself never changes.
 
     Parameters
     ----------
@@ -87,13 +171,29 @@ class Case:
         first"), used instead of printing the arguments (handy for tables).
     hidden : bool
         True for a case the notebook does not show.
+
+    Examples
+    --------
+    >>> case = Case(([3, 1, 2],), {}, [1, 2, 3])
+    >>> case.args[0].sort()
+    >>> case.args
+    ([3, 1, 2],)
     """
 
-    args: tuple
-    kwargs: Mapping[str, object]
-    expected: object
+    args: tuple = _Fresh()  # type: ignore[assignment]
+    kwargs: Mapping[str, object] = _Fresh()  # type: ignore[assignment]
+    expected: object = _Fresh()
     label: str | None = field(default=None, kw_only=True)
     hidden: bool = field(default=False, kw_only=True)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._stored() == other._stored()  # type: ignore[attr-defined]
+
+    def _stored(self) -> tuple:
+        stored = self.__dict__
+        return (stored["_args"], stored["_kwargs"], stored["_expected"], self.label, self.hidden)
 
     @classmethod
     def from_reference(
@@ -152,20 +252,200 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class _OneShot:
+    """What a one-shot iterator gave when the check read it once, right after the call."""
+
+    kind: str
+    items: tuple | None  # None when reading it failed
+    more: bool = False
+    yields: bool = False  # a generator function's result: `yield` where `return` was meant
+
+    def describe(self) -> str:
+        if self.items is None:
+            return self.kind
+        shown = short_repr(list(self.items), 40)
+        if self.more and shown.endswith("]"):
+            shown = shown[:-1] + ", ...]"
+        return f"{self.kind} of {shown}"
+
+    def advice(self) -> str:
+        if self.yields:
+            return "give back the answer with `return`, not `yield`"
+        return "return a list instead: wrap it in list(...)"
+
+
+@dataclass(frozen=True)
 class _Outcome:
     value: object = None
     error_type: type[BaseException] | None = None
     error_text: str = ""
+    one_shot: _OneShot | None = None
+    timed_out: bool = False
 
 
-# --------------------------------------------------------------------------- evaluation
+# --------------------------------------------------------------------------- time limit
+
+
+class _TimeLimitReached(KeyboardInterrupt):
+    """Raised in the learner's code when its time is up.
+
+    A ``KeyboardInterrupt``, like the Interrupt button: an ``except Exception``
+    in the learner's loop cannot swallow it, and the comparators let it through.
+    """
+
+
+class _Alarm:
+    """The time limit of one check: a ``SIGALRM`` handler, installed while the check runs.
+
+    Used as a context manager around the whole check; :func:`_limited` arms it
+    for one step. Without ``setitimer`` (Windows), outside the main thread, or
+    while another real-time timer runs, it does nothing and there is no limit.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.installed = False
+        self.active = False
+        self._previous: object = None
+
+    def __enter__(self) -> _Alarm:
+        try:
+            usable = (
+                hasattr(signal, "setitimer")
+                and threading.current_thread() is threading.main_thread()
+                and 0 < float(self.seconds) < math.inf
+                and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+            )
+            if usable:
+                self._previous = signal.signal(signal.SIGALRM, self._ring)
+                self.installed = True
+        except (ValueError, TypeError, OSError):  # no signals here: no limit
+            self.installed = False
+        return self
+
+    def _ring(self, signum: int, frame: object) -> None:
+        if self.active:  # only while learner code runs, never in the check's own
+            signal.setitimer(signal.ITIMER_REAL, 0.1)  # again, if the learner swallows it
+            raise _TimeLimitReached()
+
+    def start(self) -> None:
+        if self.installed:
+            self.active = True
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def stop(self) -> None:
+        self.active = False
+        if self.installed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if not self.installed:
+            return
+        interrupted: KeyboardInterrupt | None = None
+        while self.installed:
+            try:
+                self.stop()
+                previous = self._previous if self._previous is not None else signal.SIG_DFL
+                signal.signal(signal.SIGALRM, previous)  # type: ignore[arg-type]
+                self.installed = False
+            except KeyboardInterrupt as error:  # pressed just now: put things back first
+                interrupted = error
+        if interrupted is not None and exc_info[0] is None:
+            raise interrupted
+
+
+def _limited(
+    alarm: _Alarm | None,
+    action: Callable[..., object],
+    args: Sequence[object] = (),
+    kwargs: Mapping[str, object] | None = None,
+) -> tuple[bool, object]:
+    """``(True, action(*args, **kwargs))``, or ``(False, None)`` if its time ran out.
+
+    Whatever ``action`` raises goes through; the alarm is off again either way.
+    """
+    kwargs = {} if kwargs is None else kwargs
+    if alarm is None or not alarm.installed:
+        return True, action(*args, **kwargs)
+    try:
+        alarm.start()
+        result = action(*args, **kwargs)
+        alarm.active = False  # first, before anything else can run
+    except _TimeLimitReached:
+        alarm.active = False
+        alarm.stop()
+        return False, None
+    except BaseException:
+        alarm.active = False
+        alarm.stop()
+        raise
+    alarm.stop()
+    return True, result
+
+
+# --------------------------------------------------------------------------- silence
+
+
+class _QuietDescriptors:
+    """Point file descriptors 1 and 2 at ``os.devnull``; put them back on exit, always."""
+
+    def __init__(self) -> None:
+        self.saved: list[tuple[int, int]] = []
+
+    @staticmethod
+    def _flush() -> None:
+        for stream in (sys.__stdout__, sys.__stderr__):
+            try:
+                if stream is not None:
+                    stream.flush()
+            except Exception:  # a closed or odd stream: nothing to flush
+                pass
+
+    def __enter__(self) -> _QuietDescriptors:
+        self._flush()  # what was written before the check still shows
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+        except OSError:
+            return self
+        try:
+            for descriptor in (1, 2):
+                try:
+                    saved = os.dup(descriptor)
+                except OSError:  # not open here (a windowless Python on Windows)
+                    continue
+                self.saved.append((descriptor, saved))
+                with contextlib.suppress(OSError):
+                    os.dup2(null, descriptor)
+        finally:
+            os.close(null)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        interrupted: KeyboardInterrupt | None = None
+        flushed = False
+        while self.saved:
+            try:
+                if not flushed:
+                    self._flush()  # what learner code left in Python's buffers goes nowhere
+                    flushed = True
+                descriptor, saved = self.saved[-1]
+                with contextlib.suppress(OSError):
+                    os.dup2(saved, descriptor)
+                with contextlib.suppress(OSError):
+                    os.close(saved)
+                self.saved.pop()
+            except KeyboardInterrupt as error:  # pressed just now: put things back first
+                interrupted = error
+        if interrupted is not None and exc_info[0] is None:
+            raise interrupted
 
 
 @contextlib.contextmanager
 def _quietly() -> Iterator[None]:
-    """Swallow prints, warnings and numpy floating-point complaints."""
+    """Swallow prints, writes to descriptors 1 and 2, warnings and numpy complaints."""
     sink = io.StringIO()
     with (
+        _QuietDescriptors(),
         contextlib.redirect_stdout(sink),
         contextlib.redirect_stderr(sink),
         warnings.catch_warnings(),
@@ -175,26 +455,62 @@ def _quietly() -> Iterator[None]:
         yield
 
 
+# --------------------------------------------------------------------------- evaluation
+
+
 def _accepts(compare: Comparator, got: object) -> bool:
     """``compare.accepts(got)``, False when the answer breaks even that check."""
     try:
         return bool(compare.accepts(got))
-    except Exception:
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
         return False
 
 
-def _call(function: Callable[..., object], case: Case) -> _Outcome:
-    args = copy.deepcopy(case.args)
-    kwargs = copy.deepcopy(dict(case.kwargs))
+def _call(function: Callable[..., object], case: Case, alarm: _Alarm | None) -> _Outcome:
+    args, kwargs = case.args, dict(case.kwargs)  # fresh copies: the case hands out copies
     try:
-        value = function(*args, **kwargs)
-    except KeyboardInterrupt:  # the notebook's interrupt button still stops the cell
+        finished, value = _limited(alarm, function, args, kwargs)
+    except KeyboardInterrupt:  # the Interrupt button (or the learner's own): ends the check
         raise
     except BaseException as error:  # anything else the learner raises, SystemExit included
         return _Outcome(error_type=type(error), error_text=_error_text(type(error), error))
-    if inspect.iscoroutine(value):  # an `async def`: close it so no warning appears later
-        value.close()
-    return _Outcome(value=value)
+    if not finished:
+        return _Outcome(timed_out=True)
+    return _settle(value, alarm)
+
+
+def _first_items(iterator: Iterator[object]) -> tuple[tuple, bool]:
+    items = tuple(itertools.islice(iterator, _PREVIEW_ITEMS + 1))
+    return items[:_PREVIEW_ITEMS], len(items) > _PREVIEW_ITEMS
+
+
+def _settle(value: object, alarm: _Alarm | None) -> _Outcome:
+    """The outcome for a returned value; a one-shot iterator is read once, here."""
+    kind = type(value)  # type(), not isinstance(): a hostile __class__ is never asked
+    try:
+        if kind is types.CoroutineType:  # an `async def`: close it so no warning appears later
+            value.close()  # type: ignore[attr-defined]
+            return _Outcome(value=value)
+        if not issubclass(kind, Iterator):
+            return _Outcome(value=value)
+        code = value.gi_code if kind is types.GeneratorType else None  # type: ignore[attr-defined]
+        yields = code is not None and code.co_name != "<genexpr>"
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # a type that breaks even issubclass: compare the value as it is
+        return _Outcome(value=value)
+    try:
+        finished, read = _limited(alarm, _first_items, (value,))
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # reading it raised: say what it is without its items
+        finished, read = True, None
+    if not finished:
+        return _Outcome(timed_out=True)
+    items, more = read if read is not None else (None, False)  # type: ignore[misc]
+    return _Outcome(one_shot=_OneShot(_kind(value), items, more, yields))
 
 
 def _show_argument(value: object) -> str:
@@ -224,20 +540,42 @@ def _signature_problem(
 ) -> str | None:
     try:
         signature = inspect.signature(function)
-    except Exception:  # some built-ins have no signature: just call them
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # some built-ins have no signature: just call them
         return None
     try:
         signature.bind(*case.args, **case.kwargs)
     except TypeError:
         count = len(case.args) + len(case.kwargs)
         wanted = f"{task}({', '.join(parameters)})" if parameters else f"{count} argument(s)"
-        theirs = _one_line(str(signature))
+        try:
+            theirs = _one_line(str(signature))  # shows default values: learner objects
+        except KeyboardInterrupt:
+            raise
+        except BaseException:
+            theirs = "other parameters"
         theirs = theirs if len(theirs) <= 60 else theirs[:57] + "..."
         return (
             f"Error ({task}): your function takes {theirs} but the check calls it as {wanted}. "
             "Keep the parameters given in the exercise."
         )
     return None
+
+
+def _before_calls(
+    function: object, case: Case, task: str, parameters: Sequence[str] | None
+) -> Verdict | None:
+    """The verdict when ``function`` cannot be called as the task asks, else None."""
+    if not callable(function):
+        got = "None" if function is None else f"{short_repr(function, 40)} ({_kind(function)})"
+        return Verdict(
+            "not_a_function",
+            f"Not a function ({task}): pass your function itself, its name without brackets "
+            f"after it; got {got}.",
+        )
+    problem = _signature_problem(function, case, task, parameters)
+    return Verdict("error", problem) if problem else None
 
 
 def _matches(
@@ -249,7 +587,7 @@ def _matches(
 ) -> bool:
     comparator = mistake.compare or compare
     for index in failing:
-        wrong = _call(mistake.wrong_answer, cases[index])
+        wrong = _call(mistake.wrong_answer, cases[index], None)
         got = outcomes[index]
         if wrong.error_type is not None or got.error_type is not None:
             if wrong.error_type is not got.error_type:
@@ -257,6 +595,25 @@ def _matches(
         elif not comparator(wrong.value, got.value):
             return False
     return True
+
+
+def _too_slow(task: str, case: Case, seconds: float) -> Verdict:
+    return Verdict(
+        "error",
+        f"Error ({task}): {_describe_call(task, case)} took longer than {seconds:g} s: "
+        "is there an endless loop? Make sure every loop ends, then run this check again.",
+    )
+
+
+def _interrupted(task: str, case: Case | None) -> str:
+    try:
+        where = f" at {_describe_call(task, case)}" if case is not None else ""
+    except BaseException:  # pressed again while the case is shown: say less
+        where = ""
+    return (
+        f"Interrupted ({task}): the check stopped{where} on a KeyboardInterrupt (the "
+        "Interrupt button, or your code raised it). Run this check again when you are ready."
+    )
 
 
 def evaluate(
@@ -269,6 +626,10 @@ def evaluate(
     parameters: Sequence[str] | None = None,
 ) -> Verdict:
     """Run ``function`` on every case and return a :class:`Verdict`.
+
+    Each call, and each look at what it returned, has
+    :data:`TIME_LIMIT_SECONDS`; a ``KeyboardInterrupt`` ends the check with an
+    ``Interrupted`` verdict (see the module's notes for both).
 
     Parameters
     ----------
@@ -308,8 +669,17 @@ def evaluate(
     if not cases:
         raise ValueError("cases must hold at least one Case, got none")
     compare = compare if compare is not None else Number()
-    with _quietly():
-        return _evaluate(function, cases, tuple(mistakes), compare, task, parameters)
+    running: list[Case | None] = [None]  # the case being run, for an interrupt's message
+    seconds = TIME_LIMIT_SECONDS
+    try:
+        with _quietly(), _Alarm(seconds) as alarm:
+            return _evaluate(
+                function, cases, tuple(mistakes), compare, task, parameters, alarm, running
+            )
+    except _TimeLimitReached:  # time ran out outside any one step: blame the case running
+        return _too_slow(task, running[0] or cases[0], seconds)
+    except KeyboardInterrupt:
+        return Verdict("error", _interrupted(task, running[0]))
 
 
 def _evaluate(
@@ -319,19 +689,24 @@ def _evaluate(
     compare: Comparator,
     task: str,
     parameters: Sequence[str] | None,
+    alarm: _Alarm,
+    running: list[Case | None],
 ) -> Verdict:
-    if not callable(function):
-        got = "None" if function is None else f"{short_repr(function, 40)} ({_kind(function)})"
-        return Verdict(
-            "not_a_function",
-            f"Not a function ({task}): pass your function itself, its name without brackets "
-            f"after it; got {got}.",
-        )
-    problem = _signature_problem(function, cases[0], task, parameters)
-    if problem:
-        return Verdict("error", problem)
+    running[0] = cases[0]
+    finished, verdict = _limited(alarm, _before_calls, (function, cases[0], task, parameters))
+    if not finished:
+        return _too_slow(task, cases[0], alarm.seconds)
+    if verdict is not None:
+        return verdict  # type: ignore[return-value]
 
-    outcomes = [_call(function, case) for case in cases]
+    outcomes = []
+    for case in cases:
+        running[0] = case
+        outcome = _call(function, case, alarm)  # type: ignore[arg-type]
+        if outcome.timed_out:
+            return _too_slow(task, case, alarm.seconds)
+        outcomes.append(outcome)
+    running[0] = None
     if all(outcome.error_type is NotImplementedError for outcome in outcomes):
         return Verdict(
             "not_attempted",
@@ -339,17 +714,47 @@ def _evaluate(
             "Replace `raise NotImplementedError()` with your code, run that cell, "
             "then run this check again.",
         )
-    failing = [
-        index
-        for index, (case, outcome) in enumerate(zip(cases, outcomes, strict=True))
-        if outcome.error_type is not None or not compare(case.expected, outcome.value)
-    ]
+    failing = []
+    for index, (case, outcome) in enumerate(zip(cases, outcomes, strict=True)):
+        if outcome.error_type is not None or outcome.one_shot is not None:
+            failing.append(index)
+            continue
+        finished, same = _limited(alarm, compare, (case.expected, outcome.value))
+        if not finished:  # the answer's own ==, len() or iter() never ends
+            return _too_slow(task, case, alarm.seconds)
+        if not same:
+            failing.append(index)
     if not failing:
         hidden = sum(case.hidden for case in cases)
         extra = f" ({hidden} of them hidden)" if hidden else ""
         return Verdict(
             "correct", f"Correct ({task}): right on all {len(cases)} test cases{extra}."
         )
+    finished, verdict = _limited(
+        alarm, _explain, (cases, outcomes, failing, mistakes, compare, task)
+    )
+    if not finished:
+        return _too_slow(task, cases[failing[0]], alarm.seconds)
+    return verdict  # type: ignore[return-value]
+
+
+def _explain(
+    cases: tuple[Case, ...],
+    outcomes: Sequence[_Outcome],
+    failing: Sequence[int],
+    mistakes: tuple[Mistake, ...],
+    compare: Comparator,
+    task: str,
+) -> Verdict:
+    """The verdict for the failing cases: a one-shot iterator, a mistake, an error..."""
+    for index in failing:
+        shot = outcomes[index].one_shot
+        if shot is not None:
+            return Verdict(
+                "incorrect",
+                f"Not quite ({task}): {_describe_call(task, cases[index])} returned "
+                f"{shot.describe()}, which can be read only once; {shot.advice()}.",
+            )
 
     for mistake in mistakes:
         if _matches(mistake, cases, outcomes, failing, compare):
@@ -407,6 +812,8 @@ def run_check(
         message = evaluate(
             function, cases, mistakes, compare, task=task, parameters=parameters
         ).message
+    except KeyboardInterrupt:  # pressed before the learner's code even ran
+        message = _interrupted(task, None)
     except Exception as error:  # a fault in the check itself: still one calm line
         message = _one_line(
             f"Check could not run ({task}): {_error_text(type(error), error)}. "
@@ -421,6 +828,58 @@ def _print_line(message: str) -> None:
     except UnicodeEncodeError:  # a console that cannot show a character of the answer
         encoding = getattr(sys.stdout, "encoding", None) or "ascii"
         print(message.encode(encoding, "backslashreplace").decode(encoding, "replace"))
+
+
+# --------------------------------------------------------------------------- look-up by name
+
+
+#: The folder of the check modules: a frame running code from a file here is the check's own.
+_CHECKS_FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "")
+
+
+def _in_the_checks(frame: types.FrameType) -> bool:
+    return os.path.abspath(frame.f_code.co_filename).startswith(_CHECKS_FOLDER)
+
+
+def _look_up(name: str) -> tuple[bool, object]:
+    """``(True, value)`` of the variable ``name`` where the check was called from.
+
+    The first caller whose code is not in :mod:`infralab.checks` is the notebook
+    cell (its globals are the notebook's variables) or the code that called the check;
+    its local variables are searched, then its globals, then IPython's user
+    namespace. ``(False, None)`` when none of them has ``name``.
+    """
+    frame = inspect.currentframe()
+    try:
+        while frame is not None and _in_the_checks(frame):
+            frame = frame.f_back
+        if frame is not None:
+            for namespace in (frame.f_locals, frame.f_globals):
+                if name in namespace:
+                    return True, namespace[name]
+    finally:
+        del frame  # a frame kept here would keep the whole cell alive
+    shell = _ipython_shell()
+    namespace = getattr(shell, "user_ns", None)
+    if isinstance(namespace, Mapping) and name in namespace:
+        return True, namespace[name]
+    return False, None
+
+
+def _ipython_shell() -> object:
+    """The running IPython shell, if IPython is already in use; never imports it."""
+    get_ipython = getattr(sys.modules.get("IPython"), "get_ipython", None)
+    try:
+        return get_ipython() if callable(get_ipython) else None
+    except Exception:
+        return None
+
+
+def _not_defined(task: str) -> str:
+    return (
+        f"Not attempted yet ({task}): there is no `{task}` yet. Run the cell that defines it "
+        "first, then this check again."
+    )
 
 
 # --------------------------------------------------------------------------- tasks
@@ -469,7 +928,7 @@ class Task:
             parameters=self.parameters,
         )
 
-    def ready(self, function: object) -> bool:
+    def ready(self, function: object = None) -> bool:
         """True if ``function`` passes this check; otherwise print why not and return False.
 
         For a cell that *uses* the learner's function after its check: wrap it
@@ -484,7 +943,22 @@ class Task:
         >>> task.ready(lambda x: x)
         Skipped until double is correct: see its check above, then run this cell again.
         False
-        """
+
+        Without ``function`` (or with ``None``), the function named like the task
+        is looked up as :meth:`check` does.
+
+        >>> task.ready()
+        Skipped until double is written: run the cell that defines it and its check, then this cell again.
+        False
+        """  # noqa: E501
+        if function is None:
+            found, function = _look_up(self.name)
+            if not found:
+                _print_line(
+                    f"Skipped until {self.name} is written: run the cell that defines it and its "
+                    "check, then this cell again."
+                )
+                return False
         try:
             status = self.evaluate(function).status
         except Exception:
@@ -497,8 +971,29 @@ class Task:
         )
         return False
 
-    def check(self, function: object) -> None:
-        """Print the one-line verdict for ``function`` (see :func:`run_check`)."""
+    def check(self, function: object = None) -> None:
+        """Print the one-line verdict for ``function`` (see :func:`run_check`).
+
+        Without ``function`` (or with ``None``), the function named like the task
+        is looked up where the check was called from: a notebook cell's variables,
+        then IPython's user namespace. When there is none, one line asks for the
+        cell that defines it to be run first.
+
+        Examples
+        --------
+        >>> task = Task("double", ("x",), (Case((2,), {}, 4),))
+        >>> task.check()
+        Not attempted yet (double): there is no `double` yet. Run the cell that defines it first, then this check again.
+        >>> def double(x):
+        ...     return 2 * x
+        >>> task.check()
+        Correct (double): right on all 1 test cases.
+        """  # noqa: E501
+        if function is None:
+            found, function = _look_up(self.name)
+            if not found:
+                _print_line(_not_defined(self.name))
+                return
         run_check(
             function,
             self.cases,
@@ -511,8 +1006,9 @@ class Task:
 
 _CHECK_SECTIONS = """Parameters
 ----------
-function : callable
-    Your function (its name, without brackets).
+function : callable, optional
+    Your function (its name, without brackets). Left out, the function named
+    like the task is found among the notebook's variables.
 
 Returns
 -------

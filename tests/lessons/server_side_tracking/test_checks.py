@@ -148,6 +148,38 @@ def test_example_tables_are_what_the_exercise_shows():
     assert isinstance(check.EXAMPLES["corrected_funnel"][0].args[1], pd.DataFrame)
 
 
+def test_a_function_changing_the_example_tables_cannot_spoil_its_check(capsys):
+    # The sheet's cells in order: the example tables, the check, the `ready` cell running
+    # the function on those tables, the check again. These functions are right but change
+    # the tables they are given, in place.
+    example_counts, example_survival = check.EXAMPLES["corrected_funnel"][0].args
+    example_table, example_max_loss = check.EXAMPLES["events_to_move_server_side"][0].args
+
+    def corrected_funnel(client_counts, survival):
+        client_counts /= survival
+        return client_counts.sum()
+
+    def events_to_move(counts, max_loss):
+        answer = events_to_move_server_side(counts, max_loss)
+        del counts["client_count"]
+        return answer
+
+    events_to_move.__name__ = "events_to_move_server_side"
+    for name, function, example in (
+        ("corrected_funnel", corrected_funnel, (example_counts, example_survival)),
+        ("events_to_move_server_side", events_to_move, (example_table, example_max_loss)),
+    ):
+        assert printed(name, function).startswith(f"Correct ({name})")
+        if check.ready(function):
+            function(*example)
+        assert printed(name, function).startswith(f"Correct ({name})")
+    assert capsys.readouterr().out == ""
+    assert check.EXAMPLES["corrected_funnel"][0].args[0].equals(
+        check.TASKS["corrected_funnel"].cases[0].args[0]
+    )
+    assert "client_count" in check.EXAMPLES["events_to_move_server_side"][0].args[0]
+
+
 def test_ready_lets_a_cell_use_a_function_only_once_it_is_correct(capsys):
     assert check.ready(client_side_loss) is True
     assert capsys.readouterr().out == ""
@@ -161,6 +193,21 @@ def test_ready_lets_a_cell_use_a_function_only_once_it_is_correct(capsys):
         "Skipped until client_side_loss is correct: see its check above, then run this cell "
         "again.\n"
     )
-    for junk in (None, 42, "client_side_loss", lambda: 1):
+    for junk in (None, 42, "no_such_task", lambda: 1):
         assert check.ready(junk) is False
         assert capsys.readouterr().out.startswith("Skipped: this cell needs")
+
+
+def test_ready_by_name_finds_the_function_or_skips_before_its_cell_ran(capsys):
+    cell = 'result = check.ready("client_side_loss")'  # as a sheet's cell writes it
+    notebook = {"check": check}
+    exec(cell, notebook)  # before the function's cell has run
+    assert notebook["result"] is False
+    assert capsys.readouterr().out == (
+        "Skipped until client_side_loss is written: run the cell that defines it and its check, "
+        "then this cell again.\n"
+    )
+    notebook["client_side_loss"] = client_side_loss
+    exec(cell, notebook)
+    assert notebook["result"] is True
+    assert capsys.readouterr().out == ""
