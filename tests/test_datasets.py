@@ -7,6 +7,7 @@ import hashlib
 import importlib
 import os
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -189,6 +190,111 @@ def test_write_all_rewrites_only_what_changed_and_leaves_no_temporary_file(copy_
     assert datasets.verify(copy_of_data) == []
 
 
+# --- a course file that no longer matches its manifest -------------------------------------
+
+
+@pytest.fixture
+def course_copy(tmp_path, monkeypatch):
+    """A copy of the course checkout's data/, which the loaders then take for the course's."""
+    root = tmp_path / "course"
+    (root / "notebooks").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("")
+    shutil.copytree(data_dir(), root / "data")
+    monkeypatch.setenv("INFRALAB_ROOT", str(root))
+    assert data_dir() == root / "data"
+    return root / "data"
+
+
+def _edit_first_storage_value(path: Path) -> float:
+    """Change the first day's storage_gib to another valid value; return the new value."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    cells = lines[1].split(",")
+    cells[1] = f"{float(cells[1]) + 100.25:.2f}"  # one more decimal: the size changes too
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return float(cells[1])
+
+
+def test_an_intact_course_file_loads_without_a_word(course_copy, capsys):
+    datasets.load_postgres_metrics()
+    datasets.load("postgres_metrics")
+    datasets.load_tracking_events()
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_changed_course_file_is_noted_once_and_still_loads(course_copy, capsys):
+    edited = _edit_first_storage_value(course_copy / POSTGRES_FILE)
+    metrics = datasets.load_postgres_metrics()
+    assert metrics["storage_gib"].iloc[0] == edited  # the lesson goes on with the learner's data
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"Note: data/{POSTGRES_FILE} has changed:")
+    for words in (MANIFEST_NAME, "will not match the lesson", "make data", "git checkout data/"):
+        assert words in err
+    datasets.load_postgres_metrics()  # said once: loading again adds nothing
+    datasets.load("postgres_metrics")
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_restored_course_file_is_quiet_again(course_copy, capsys):
+    path = course_copy / POSTGRES_FILE
+    original = path.read_bytes()
+    _edit_first_storage_value(path)
+    datasets.load("postgres_metrics")
+    assert "has changed" in capsys.readouterr().err
+    path.write_bytes(original)
+    datasets.load("postgres_metrics")
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_course_file_the_manifest_cannot_vouch_for_is_noted(course_copy, capsys):
+    (course_copy / MANIFEST_NAME).unlink()
+    datasets.load_tracking_events()
+    err = capsys.readouterr().err
+    assert err.startswith("Note: data/tracking_events.csv cannot be checked:")
+    assert f"data/{MANIFEST_NAME} is missing" in err
+
+
+def test_a_learners_own_file_is_not_checked_against_the_manifest(course_copy, tmp_path, capsys):
+    own = tmp_path / "mine" / POSTGRES_FILE
+    own.parent.mkdir()
+    shutil.copy(course_copy / POSTGRES_FILE, own)
+    shutil.copy(course_copy / MANIFEST_NAME, own.parent / MANIFEST_NAME)
+    _edit_first_storage_value(own)
+    datasets.load_postgres_metrics(own)
+    datasets.load("postgres_metrics", own.parent)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_course_file_is_hashed_once_until_it_changes(course_copy, monkeypatch, capsys):
+    from infralab.datasets import _checksums
+
+    hashed = []
+    sha256 = _checksums.sha256_hex
+    monkeypatch.setattr(_checksums, "sha256_hex", lambda data: hashed.append(1) or sha256(data))
+    for _ in range(3):
+        datasets.load_postgres_metrics()
+    assert len(hashed) == 1
+    _edit_first_storage_value(course_copy / POSTGRES_FILE)
+    datasets.load_postgres_metrics()
+    datasets.load_postgres_metrics()
+    assert len(hashed) == 2
+    assert capsys.readouterr().err.count("has changed") == 1
+
+
+def test_the_loaders_and_verify_read_the_manifest_with_the_same_code(course_copy, monkeypatch):
+    from infralab.datasets import _checksums
+
+    read = []
+    read_manifest = _checksums.read_manifest
+    monkeypatch.setattr(
+        _checksums, "read_manifest", lambda path: read.append(path) or read_manifest(path)
+    )
+    assert datasets.verify() == []
+    datasets.load_tracking_events()
+    assert read == [course_copy / MANIFEST_NAME] * 2
+
+
 # --- the package: one module per data set -------------------------------------------------
 
 
@@ -215,13 +321,22 @@ def _infralab_imports(path: Path) -> set[str]:
 
 
 def test_the_core_knows_no_dataset_and_datasets_know_only_the_core():
+    """The machinery is ``core.py`` and its private helpers (``_*.py``); the rest are data sets.
+
+    The helpers hold what ``core.py`` would otherwise mix in: reading a CSV file's cells
+    with their lines, and the checksums. Like the core they know no data set, and a data
+    set's module sees only the core.
+    """
     folder = Path(core.__file__).parent
-    assert _infralab_imports(folder / "core.py") <= {
-        "infralab.files",
-        "infralab.paths",
-        "infralab.validation",
+    helpers = sorted(folder.glob("_*.py"))
+    helpers.remove(folder / "__init__.py")
+    machinery = {"infralab.files", "infralab.paths", "infralab.validation"} | {
+        f"infralab.datasets.{path.stem}" for path in helpers
     }
+    for path in [folder / "core.py", *helpers]:
+        assert _infralab_imports(path) <= machinery, path.name
     modules = sorted(set(folder.glob("*.py")) - {folder / "core.py", folder / "__init__.py"})
+    modules = [path for path in modules if path not in helpers]
     assert sorted(path.stem for path in modules) == sorted(DATASETS)
     for path in modules:
         imports = _infralab_imports(path)
@@ -291,23 +406,23 @@ def test_load_rejects_an_unexpected_column(tmp_path):
     ("position", "column", "cell", "message"),
     [
         (15, "cpu_peak_pct", "abc",
-         "row 17, column cpu_peak_pct: expected a number between 0 and 100, got 'abc'"),
+         "line 17, column cpu_peak_pct: expected a number between 0 and 100, got 'abc'"),
         (39, "cpu_peak_pct", "140.5",
-         "row 41, column cpu_peak_pct: expected a number between 0 and 100, got '140.5'"),
+         "line 41, column cpu_peak_pct: expected a number between 0 and 100, got '140.5'"),
         (0, "storage_gib", "",
-         "row 2, column storage_gib: expected a number between 0 and 65536, got an empty cell"),
+         "line 2, column storage_gib: expected a number between 0 and 65536, got an empty cell"),
         (1_095, "connections_peak", "812.5",
-         "row 1097, column connections_peak: expected a whole number between 0 and 5000, "
+         "line 1097, column connections_peak: expected a whole number between 0 and 5000, "
          "got '812.5'"),
         (99, "rows_inserted_millions", "-1",
-         "row 101, column rows_inserted_millions: expected a number of at least 0, got '-1'"),
+         "line 101, column rows_inserted_millions: expected a number of at least 0, got '-1'"),
         (7, "date", "08/01/2018",
-         "row 9, column date: expected a date written YYYY-MM-DD, e.g. 2020-03-16, "
+         "line 9, column date: expected a date written YYYY-MM-DD, e.g. 2020-03-16, "
          "got '08/01/2018'"),
         (3, "write_tps_peak", "1e20",
-         "row 5, column write_tps_peak: expected a whole number of at least 0, got '1e20'"),
+         "line 5, column write_tps_peak: expected a whole number of at least 0, got '1e20'"),
         (7, "date", "2018-01-07",
-         "row 9, column date: values must increase with no repeats, but '2018-01-07' comes "
+         "line 9, column date: values must increase with no repeats, but '2018-01-07' comes "
          "after '2018-01-07'"),
     ],
 )
@@ -320,14 +435,146 @@ def test_load_names_file_row_and_column_of_a_bad_cell(tmp_path, position, column
     assert str(caught.value) == f"{POSTGRES_FILE} {message}"
 
 
-def test_row_numbers_count_the_header_as_row_one(tmp_path):
+def test_line_numbers_count_the_header_as_line_one(tmp_path):
     frame = _committed_text_frame()
     frame.loc[15, "cpu_peak_pct"] = "abc"
     path = _write_postgres(tmp_path, frame)
     line_17 = path.read_text().split("\n")[16]  # line 17 of the file
     assert ",abc," in line_17
-    with pytest.raises(ValueError, match="row 17,"):
+    with pytest.raises(ValueError, match="line 17,"):
         datasets.load_postgres_metrics(path)
+
+
+# --- file lines as an editor shows them: blank lines and cells that span lines --------------
+
+#: A learner's own data set with a text column, whose cells may span lines when quoted.
+NOTES = datasets.Dataset(
+    file_name="notes.csv",
+    description="A day's disk use and a note.",
+    provenance="Written by hand.",
+    columns=(
+        Column("day", "int", "days", 0, None, "Day number.", increasing=True),
+        Column("note", "text", "words", None, None, "What happened."),
+        Column("disk_gib", "float", "GiB", 0, 100, "Disk used.", decimals=1),
+    ),
+    generate=lambda: pd.DataFrame(),
+)
+
+
+def _line_holding(path: Path, text: str) -> int:
+    """The line of ``path`` (1-based, as an editor counts) on which ``text`` appears."""
+    lines = path.read_bytes().decode("utf-8", "replace").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if text in line)
+
+
+def test_blank_lines_count_as_lines_of_the_file(tmp_path):
+    frame = _committed_text_frame()
+    frame.loc[15, "cpu_peak_pct"] = "abc"
+    path = _write_postgres(tmp_path, frame)
+    lines = path.read_text().split("\n")
+    lines[5:5] = ["", "   "]  # a blank line and a line of spaces after line 5
+    path.write_text("\n".join(lines))
+    assert _line_holding(path, ",abc,") == 19
+    with pytest.raises(ValueError) as caught:
+        datasets.load_postgres_metrics(path)
+    assert str(caught.value) == (
+        f"{POSTGRES_FILE} line 19, column cpu_peak_pct: expected a number between 0 and 100, "
+        "got 'abc'"
+    )
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["unix", "windows"])
+@pytest.mark.parametrize(
+    ("bad_record", "message"),
+    [
+        # the bad cell follows a cell of three lines in its own record: it is on line 7
+        ('3,"one\ntwo\nthree",abc', "line 7, column disk_gib: expected a number between 0 and "
+         "100, got 'abc'"),
+        # the bad cell starts a record after a cell of two lines: line 5
+        ("x,ok,12.0", "line 5, column day: expected a whole number of at least 0, got 'x'"),
+        ("1,ok,12.0", "line 5, column day: values must increase with no repeats, but '1' comes "
+         "after '2'"),
+    ],
+)
+def test_quoted_cells_that_span_lines_count_every_line(tmp_path, newline, bad_record, message):
+    text = "\n".join(
+        ["day,note,disk_gib", '1,"first line', 'second line",10.0', "2,ok,11.0", bad_record, ""]
+    )
+    path = tmp_path / "notes.csv"
+    path.write_bytes(text.replace("\n", newline).encode("utf-8"))
+    with pytest.raises(ValueError) as caught:
+        core.load_file(path, NOTES)
+    assert str(caught.value) == f"notes.csv {message}"
+
+
+def test_a_multi_line_cell_is_read_whole(tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text('day,note,disk_gib\n1,"first line\nsecond line",10.0\n\n2, ok,11.0\n')
+    loaded = core.load_file(path, NOTES)
+    assert loaded["note"].tolist() == ["first line\nsecond line", "ok"]
+    assert loaded["disk_gib"].tolist() == [10.0, 11.0]
+
+
+def test_a_record_with_too_many_cells_is_named_by_its_line(tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text('day,note,disk_gib\n1,"a, b",10.0\n\n2,c, d,11.0\n')
+    with pytest.raises(ValueError) as caught:
+        core.load_file(path, NOTES)
+    assert str(caught.value) == (
+        "notes.csv line 4: 4 cells, but the header line names 3 columns (day, note, disk_gib); "
+        "a cell that holds a comma must be in double quotes"
+    )
+
+
+def test_a_quote_that_is_never_closed_is_named_by_its_line(tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text('day,note,disk_gib\n1,ok,10.0\n2,"open,11.0\n3,ok,12.0\n')
+    with pytest.raises(ValueError, match=r"^notes.csv line 3: a quoted cell starts on this line "
+                       r"and is never closed"):
+        core.load_file(path, NOTES)
+
+
+def test_a_byte_order_mark_is_read_as_the_start_of_utf8_text(tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_bytes(b"\xef\xbb\xbfday,note,disk_gib\n1,caf\xc3\xa9,10.0\n")
+    assert core.load_file(path, NOTES)["note"].tolist() == ["caf\u00e9"]
+
+
+# --- text that is not UTF-8 ------------------------------------------------------------------
+
+
+def test_a_byte_that_is_not_utf8_is_named_by_file_line_and_column(tmp_path):
+    frame = _committed_text_frame()
+    frame.loc[15, "cpu_peak_pct"] = "MARK"
+    path = _write_postgres(tmp_path, frame)
+    path.write_bytes(path.read_bytes().replace(b"MARK", b"4\xff.5"))
+    with pytest.raises(ValueError) as caught:
+        datasets.load_postgres_metrics(path)
+    assert str(caught.value) == (
+        f"{POSTGRES_FILE} line 17, column cpu_peak_pct: byte 0xff is not UTF-8 text; save the "
+        "file as UTF-8 (in a spreadsheet: CSV UTF-8)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # Latin-1 text after a blank line and a cell of two lines
+        (b'day,note,disk_gib\n1,"a\nb",10.0\n\n2,caf\xe9,11.0\n',
+         "line 5, column note: byte 0xe9 is not UTF-8 text"),
+        # inside a quoted cell, on its second line
+        (b'day,note,disk_gib\n1,"a\nb\xe9",10.0\n', "line 3, column note: byte 0xe9"),
+        (b"day,n\xf6te,disk_gib\n1,a,10.0\n", "line 1, in the header: byte 0xf6"),
+    ],
+    ids=["after-blank-and-multi-line", "second-line-of-a-cell", "header"],
+)
+def test_non_utf8_bytes_are_named_where_an_editor_shows_them(tmp_path, content, message):
+    path = tmp_path / "notes.csv"
+    path.write_bytes(content)
+    with pytest.raises(ValueError) as caught:
+        core.load_file(path, NOTES)
+    assert str(caught.value).startswith(f"notes.csv {message}")
+    assert "codec" not in str(caught.value)  # not Python's words about a decoder's position
 
 
 def test_validate_frame_on_a_learners_own_columns():

@@ -146,6 +146,12 @@ def _validator(function_name, value_strategy, bad_values, **extra):
 
 VALIDATION = {
     "infralab.validation.check_number": _validator("check_number", finite(-1e9, 1e9), bad_number()),
+    "infralab.validation.check_count": _validator(
+        "check_count", st.integers(1, 10**6), bad_integer(1, 10**6), high=st.just(10**6)
+    ),
+    "infralab.validation.check_days": _validator(
+        "check_days", finite(0.0, 36_500.0), bad_number(0.0, 36_500.0), high=st.just(36_500.0)
+    ),
     "infralab.validation.check_integer": _validator(
         "check_integer",
         st.integers(-(10**9), 10**9),
@@ -834,6 +840,7 @@ SPECS: dict[str, Spec] = {
 
 RAW_RECORDS = {
     "infralab.tryit.Panel": "built by try_it",
+    "infralab.tryit.TryItPanel": "built by try_it (an ipywidgets VBox; its text form is tested)",
     "infralab.environment.PackageStatus": "built by check_environment",
     "infralab.environment.EnvironmentReport": "built by check_environment",
     "infralab.workspace.WorkspaceReport": "built by start_workspace",

@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 from infralab.validation import (
     check_array,
     check_choice,
+    check_count,
     check_date,
+    check_days,
     check_integer,
     check_number,
     check_probability,
@@ -171,6 +173,81 @@ def test_check_integer_accepts_and_returns_a_plain_int(value, bounds, expected):
 def test_check_integer_refuses(value, error, message):
     with raises_exactly(error, message):
         check_integer("n_hosts", value, low=1, high=10)
+
+
+# --------------------------------------------------------------------------- #
+# check_count and check_days: sizes and durations, bounded
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(1, 1), (480, 480), (np.int64(7), 7), (20.0, 20), (10**7, 10**7)]
+)
+def test_check_count_accepts_whole_numbers_in_range(value, expected):
+    result = check_count("n_workspaces", value, high=10**7)
+    assert type(result) is int
+    assert result == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        (10**10, ValueError, "n_workspaces must be from 1 to 10,000,000, got 10,000,000,000"),
+        (1e10, ValueError, "n_workspaces must be from 1 to 10,000,000, got 10,000,000,000"),
+        (10**7 + 1, ValueError, "n_workspaces must be from 1 to 10,000,000, got 10,000,001"),
+        (0, ValueError, "n_workspaces must be from 1 to 10,000,000, got 0"),
+        (-3, ValueError, "n_workspaces must be from 1 to 10,000,000, got -3"),
+        (2.5, ValueError, "n_workspaces must be a whole number, got 2.5"),
+        (INF, ValueError, "n_workspaces must be a whole number, got inf"),
+        ("10", TypeError, "n_workspaces must be a whole number, got '10'"),
+        (True, TypeError, "n_workspaces must be a whole number, got True"),
+    ],
+)
+def test_check_count_refuses_naming_the_whole_range(value, error, message):
+    with raises_exactly(error, message):
+        check_count("n_workspaces", value, high=10**7)
+
+
+def test_check_count_takes_another_low_bound():
+    assert check_count("payload_bytes", 0, low=0, high=10) == 0
+    with raises_exactly(ValueError, "payload_bytes must be from 0 to 10, got 11"):
+        check_count("payload_bytes", 11, low=0, high=10)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(0, 0.0), (270, 270.0), (0.5, 0.5), (36_500, 36_500.0)]
+)
+def test_check_days_accepts_durations_in_range(value, expected):
+    result = check_days("lead_time_days", value, high=36_500)
+    assert type(result) is float
+    assert result == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        (1e10, ValueError, "lead_time_days must be from 0 to 36,500 days, got 10000000000.0"),
+        (36_501, ValueError, "lead_time_days must be from 0 to 36,500 days, got 36501"),
+        (-1, ValueError, "lead_time_days must be from 0 to 36,500 days, got -1"),
+        (INF, ValueError, "lead_time_days must be finite, got inf"),
+        (NAN, ValueError, "lead_time_days must be a number, got NaN"),
+        ("9 months", TypeError, "lead_time_days must be a number, got '9 months'"),
+        (10**400, ValueError, "lead_time_days must be finite, got a number too large for a float"),
+    ],
+)
+def test_check_days_refuses_naming_the_whole_range(value, error, message):
+    with raises_exactly(error, message):
+        check_days("lead_time_days", value, high=36_500)
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=st.integers(-(10**30), 10**30), high=st.integers(1, 10**9))
+def test_check_count_accepts_exactly_the_range_it_names(value, high):
+    if 1 <= value <= high:
+        assert check_count("n_keys", value, high=high) == value
+    else:
+        with raises_exactly(ValueError, f"n_keys must be from 1 to {high:,}, got {value:,}"):
+            check_count("n_keys", value, high=high)
 
 
 # --------------------------------------------------------------------------- #

@@ -8,6 +8,12 @@ parameter, the value it got and what was expected, for example::
 Numbers of the wrong *type* (a string where a number belongs) raise
 ``TypeError``; numbers of the right type but outside the allowed range raise
 ``ValueError``. Both name the argument.
+
+Sizes, counts and durations that set how much a call computes, holds in memory
+or spans on a calendar (rows, users, workspaces, days) are bounded above too,
+with :func:`check_count` and :func:`check_days`: their message gives the whole
+allowed range, so a learner who asked for ten billion rows reads the limit
+rather than a ``MemoryError`` or a date overflow deep inside numpy or pandas.
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ import pandas as pd
 __all__ = [
     "check_array",
     "check_choice",
+    "check_count",
     "check_date",
+    "check_days",
     "check_flag",
     "check_integer",
     "check_number",
@@ -38,7 +46,10 @@ __all__ = [
 def short_repr(value: object, limit: int = 60) -> str:
     """Return ``repr(value)`` on one line, cut to ``limit`` characters; never raises.
 
-    Every error message of the course shows the value it refuses this way.
+    Every error message of the course shows the value it refuses this way. A
+    ``__repr__`` that raises anything, ``SystemExit`` included, gives
+    ``<TypeName object>``; only a ``KeyboardInterrupt`` (the Interrupt button)
+    goes through.
 
     Examples
     --------
@@ -49,8 +60,15 @@ def short_repr(value: object, limit: int = 60) -> str:
     """
     try:
         text = " ".join(repr(value).split())
-    except Exception:  # a repr that fails is still something to describe
-        text = f"<{type(value).__name__} object>"
+    except KeyboardInterrupt:  # the Interrupt button: let it stop what is running
+        raise
+    except BaseException:  # a repr that fails, even with SystemExit, is still described
+        try:
+            text = f"<{type(value).__name__} object>"
+        except KeyboardInterrupt:
+            raise
+        except BaseException:
+            text = "<object>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -147,6 +165,51 @@ def check_integer(
     if high is not None and integer > high:
         raise ValueError(f"{name} must be <= {high}, got {integer}")
     return integer
+
+
+def check_count(name: str, value: object, *, high: int, low: int = 1) -> int:
+    """Return ``value`` as an int after checking it is a whole number from ``low`` to ``high``.
+
+    For sizes and counts that set how much memory and time a call takes (rows,
+    users, workspaces, shards): ``high`` keeps a laptop responsive, and the
+    message gives the whole allowed range.
+
+    Examples
+    --------
+    >>> check_count("n_workspaces", 480, high=10_000_000)
+    480
+    >>> check_count("n_workspaces", 10**10, high=10_000_000)
+    Traceback (most recent call last):
+    ...
+    ValueError: n_workspaces must be from 1 to 10,000,000, got 10,000,000,000
+    """
+    integer = check_integer(name, value)
+    if not low <= integer <= high:
+        raise ValueError(f"{name} must be from {low:,} to {high:,}, got {integer:,}")
+    return integer
+
+
+def check_days(name: str, value: object, *, high: float, low: float = 0.0) -> float:
+    """Return ``value`` as a float after checking it is a duration from ``low`` to ``high`` days.
+
+    For durations added to or taken from a date: ``high`` keeps the result on a
+    calendar, and the message gives the whole allowed range.
+
+    Examples
+    --------
+    >>> check_days("lead_time_days", 270, high=36_500)
+    270.0
+    >>> check_days("lead_time_days", 1e10, high=36_500)
+    Traceback (most recent call last):
+    ...
+    ValueError: lead_time_days must be from 0 to 36,500 days, got 10000000000.0
+    """
+    number = check_number(name, value)
+    if not low <= number <= high:
+        raise ValueError(
+            f"{name} must be from {low:,g} to {high:,g} days, got {_describe(value)}"
+        )
+    return number
 
 
 def check_probability(name: str, value: object) -> float:

@@ -7,15 +7,19 @@ machine and checked against a checksum manifest. The data dictionary
 disagree with the files.
 
 Loading goes through :func:`validate_frame`, which checks the columns, the
-types, empty cells and the allowed ranges, and names the file, the row and the
-column of the first problem it finds. Row numbers count the header as row 1, as
-a spreadsheet does: row 17 is line 17 of the file, the 16th row of data.
+types, empty cells and the allowed ranges, and names the file, the line and the
+column of the first problem it finds. Lines are counted as an editor shows
+them, the header being line 1: blank lines count, and so does every line of a
+quoted cell that spans lines. Loading one of the course's own files also checks
+it against the checksum manifest, and prints a note once if it has changed.
 
-The package holds one module per data set and one module of machinery:
+The package holds one module per data set and the machinery:
 
 - :mod:`infralab.datasets.core` — :class:`Column`, :class:`Dataset`, checking
-  and loading, writing, the checksum manifest and the data dictionary; it
-  knows no particular data set.
+  and loading, writing, verifying and the data dictionary; it knows no
+  particular data set. Two private helpers serve it: ``_csvfile`` reads a CSV
+  file's cells with the line each is on, and ``_checksums`` hashes, writes and
+  reads the checksum manifest and notes a changed course file.
 - :mod:`infralab.datasets.postgres_metrics` — lesson 03: one Postgres primary
   through the growth spike of 2020 (its simulator, named constants and columns).
 - :mod:`infralab.datasets.tracking_events` — lesson 05: a week of funnel events as
@@ -51,7 +55,6 @@ from infralab.datasets.core import (
     Dataset,
     validate_frame,
 )
-from infralab.datasets.core import _read_manifest as _read_manifest
 from infralab.datasets.postgres_metrics import BYTES_PER_ROW as BYTES_PER_ROW
 from infralab.datasets.postgres_metrics import (
     load_postgres_metrics,
@@ -193,8 +196,8 @@ def load(name: str, folder: str | os.PathLike[str] | None = None) -> pd.DataFram
         If the file is missing.
     ValueError
         If a column is missing or unexpected, or a cell is empty, of the wrong
-        type or out of range; the message names the file, the row (the header
-        is row 1, as in a spreadsheet) and the column.
+        type or out of range; the message names the file, the line (the header
+        is line 1, as an editor counts) and the column.
 
     Examples
     --------

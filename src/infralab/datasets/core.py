@@ -11,12 +11,17 @@ registry of them (a mapping from name to :class:`Dataset`):
 - :func:`verify_files` checks a folder against its manifest and against a fresh
   regeneration;
 - :func:`validate_frame` and :func:`load_file` check a table or a CSV file
-  against its columns and name the file, the row and the column of the first
-  problem. Row numbers count the header as row 1, as a spreadsheet does: row 17
-  is line 17 of the file, the 16th row of data.
+  against its columns and name the row (of a table) or the line (of a file) and
+  the column of the first problem. A table's rows count the header as row 1, as
+  a spreadsheet does. A file's lines are the lines an editor shows, the header
+  being line 1: blank lines count, and so does every line of a quoted cell that
+  spans lines.
 
 This module knows no particular data set: each lives in a module of its own in
-this package, and :data:`infralab.datasets.DATASETS` lists them.
+this package, and :data:`infralab.datasets.DATASETS` lists them. Two private
+helpers hold the rest of the machinery: ``_csvfile`` reads a CSV file's cells
+with the line each is on, and ``_checksums`` hashes, writes and reads the
+checksum manifest and notes a course file that no longer matches it.
 
 Examples
 --------
@@ -27,9 +32,7 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +40,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import infralab.datasets._checksums as _checksums
+from infralab.datasets._checksums import MANIFEST_NAME
+from infralab.datasets._csvfile import read_cells
 from infralab.files import write_if_changed
 from infralab.paths import data_dir
 from infralab.validation import check_choice
@@ -56,8 +62,6 @@ __all__ = [
     "write_files",
 ]
 
-#: Checksum manifest in ``data/``, in the format ``sha256sum -c`` reads.
-MANIFEST_NAME = "MANIFEST.sha256"
 #: Generated data dictionary in ``data/``.
 README_NAME = "README.md"
 
@@ -278,14 +282,6 @@ def _csv_text(frame: pd.DataFrame, columns: Sequence[Column]) -> str:
     return pd.DataFrame(cells).to_csv(index=False, lineterminator="\n")
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _manifest_text(contents: Mapping[str, bytes]) -> str:
-    return "".join(f"{_sha256(data)}  {file}\n" for file, data in sorted(contents.items()))
-
-
 def _range_text(column: Column) -> str:
     if column.dtype == "date":
         return "YYYY-MM-DD"
@@ -319,8 +315,10 @@ def _readme_text(registry: Mapping[str, Dataset], row_counts: Mapping[str, int])
         "compares each file with a fresh regeneration (an empty list means all is well).",
         "",
         "Load a file with `infralab.datasets.load(name)`: it checks every column, type and",
-        "range and names the file, row and column of the first problem. Row numbers count",
-        "the header as row 1, as a spreadsheet does, so row 17 is line 17 of the file.",
+        "range and names the file, line and column of the first problem. Lines are counted",
+        "as an editor shows them, the header being line 1; blank lines count, and so does",
+        "every line of a quoted cell that spans lines. Loading a file here also checks it",
+        f"against `{MANIFEST_NAME}` and prints a note once if it has changed.",
         "",
         "Files use UTF-8, a comma separator, `\\n` line ends, dates as `YYYY-MM-DD` and a",
         "point for decimals. Ranges are inclusive.",
@@ -370,29 +368,13 @@ def write_files(
     target = data_folder(folder)
     target.mkdir(parents=True, exist_ok=True)
     contents = _expected_contents(registry)
-    contents[MANIFEST_NAME] = _manifest_text(contents).encode("utf-8")
+    contents[MANIFEST_NAME] = _checksums.manifest_text(contents).encode("utf-8")
     written = []
     for file, data in contents.items():
         path = target / file
         write_if_changed(path, data)  # unchanged files keep their modification time
         written.append(path)
     return written
-
-
-def _read_manifest(path: Path) -> tuple[dict[str, str], list[str]]:
-    """The manifest's entries (file name to SHA-256) and a sentence per malformed line."""
-    entries: dict[str, str] = {}
-    problems = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        match = re.fullmatch(r"([0-9a-fA-F]{64}) [ *](.+)", line)  # text or binary mode
-        digest, file = (match[1], match[2]) if match else (line, "")
-        if len(digest) != 64 or not file:
-            problems.append(f"{MANIFEST_NAME} line {number} is not '<sha256>  <file>': {line!r}")
-            continue
-        entries[file] = digest.lower()
-    return entries, problems
 
 
 def verify_files(
@@ -404,7 +386,7 @@ def verify_files(
     problems = []
     manifest_path = target / MANIFEST_NAME
     if manifest_path.is_file():
-        manifest, problems = _read_manifest(manifest_path)
+        manifest, problems = _checksums.read_manifest(manifest_path)
     else:
         manifest = {}
         problems.append(f"{MANIFEST_NAME} is missing from {target}")
@@ -420,7 +402,7 @@ def verify_files(
         if manifest_path.is_file():
             if file not in manifest:
                 problems.append(f"{file} is not listed in {MANIFEST_NAME}")
-            elif manifest[file] != _sha256(actual):
+            elif manifest[file] != _checksums.sha256_hex(actual):
                 problems.append(f"{file}: checksum does not match {MANIFEST_NAME}")
         if actual != data:
             problems.append(f"{file} differs from a fresh regeneration; {hint}")
@@ -441,9 +423,14 @@ def _describe_cell(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _spreadsheet_row(position: int) -> int:
-    """Row number as a spreadsheet shows it: the header is row 1."""
-    return position + 2
+#: Where a cell is, in words: ``place(position, column name)`` gives ``"row 17"`` for a
+#: table or ``"line 19"`` for a file, ``position`` counting rows of data from 0.
+_Place = Callable[[int, str], str]
+
+
+def _spreadsheet_row(position: int, column: str) -> str:
+    """A table's row as a spreadsheet shows it: the header is row 1."""
+    return f"row {position + 2}"
 
 
 def validate_frame(
@@ -484,10 +471,10 @@ def validate_frame(
         If ``frame`` is not a DataFrame or ``dataset_or_columns`` holds no columns.
     ValueError
         On the first problem found. The message names the source, the row and
-        the column: ``postgres_metrics.csv row 17, column cpu_peak_pct: expected
-        a number between 0 and 100, got 'abc'``. Rows are numbered as in a
-        spreadsheet, the header being row 1, so row 17 is the 16th row of data
-        (position 15 of the frame) and line 17 of a CSV file.
+        the column: ``metrics row 17, column cpu_peak_pct: expected a number
+        between 0 and 100, got 'abc'``. Rows are numbered as in a spreadsheet,
+        the header being row 1, so row 17 is the 16th row of data (position 15
+        of the frame). :func:`load_file` names the line of the file instead.
 
     Examples
     --------
@@ -499,6 +486,17 @@ def validate_frame(
     ...
     ValueError: my.csv row 3, column day: expected a whole number of at least 0, got '-2'
     """
+    return _validate(frame, dataset_or_columns, source, allow_extra_columns, _spreadsheet_row)
+
+
+def _validate(
+    frame: pd.DataFrame,
+    dataset_or_columns: Dataset | Sequence[Column],
+    source: str,
+    allow_extra_columns: bool,
+    place: _Place,
+) -> pd.DataFrame:
+    """:func:`validate_frame`, naming where a bad cell is with ``place``."""
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
     columns = (
@@ -528,19 +526,26 @@ def validate_frame(
     if len(frame) == 0:
         raise ValueError(f"{source}: no rows of data below the header")
     frame = frame.set_axis(present, axis=1)
-    typed = {column.name: _check_column(frame[column.name], column, source) for column in columns}
+    typed = {
+        column.name: _check_column(frame[column.name], column, source, place)
+        for column in columns
+    }
     return pd.DataFrame(typed)
 
 
-def _fail(source: str, position: int, column: Column, raw: object) -> ValueError:
+def _fail(source: str, place: str, column: Column, raw: object) -> ValueError:
     return ValueError(
-        f"{source} row {_spreadsheet_row(position)}, column {column.name}: "
+        f"{source} {place}, column {column.name}: "
         f"expected {column.expectation()}, got {_describe_cell(raw)}"
     )
 
 
-def _check_column(values: pd.Series, column: Column, source: str) -> pd.Series:
+def _check_column(values: pd.Series, column: Column, source: str, place: _Place) -> pd.Series:
     raw = values.reset_index(drop=True)
+
+    def fail(position: int) -> ValueError:
+        return _fail(source, place(position, column.name), column, raw.iloc[position])
+
     if column.dtype == "date":
         if pd.api.types.is_datetime64_any_dtype(raw):
             parsed = raw
@@ -550,7 +555,7 @@ def _check_column(values: pd.Series, column: Column, source: str) -> pd.Series:
         bad = parsed.isna().to_numpy()
         if bad.any():
             position = int(np.argmax(bad))
-            raise _fail(source, position, column, raw.iloc[position])
+            raise fail(position)
         result = parsed.astype("datetime64[us]")
         ordered = result.to_numpy()
     elif column.dtype == "text":
@@ -560,7 +565,7 @@ def _check_column(values: pd.Series, column: Column, source: str) -> pd.Series:
             bad |= ~text.isin(column.allowed).to_numpy()
         if bad.any():
             position = int(np.argmax(bad))
-            raise _fail(source, position, column, raw.iloc[position])
+            raise fail(position)
         result = text.astype(str)
         ordered = result.to_numpy()
     else:
@@ -580,7 +585,7 @@ def _check_column(values: pd.Series, column: Column, source: str) -> pd.Series:
                 bad |= number_array > column.maximum
         if bad.any():
             position = int(np.argmax(bad))
-            raise _fail(source, position, column, raw.iloc[position])
+            raise fail(position)
         if column.dtype == "int":
             result = pd.Series(number_array.astype(np.int64))
         else:
@@ -591,7 +596,7 @@ def _check_column(values: pd.Series, column: Column, source: str) -> pd.Series:
         if steps_back.any():
             position = int(np.argmax(steps_back)) + 1
             raise ValueError(
-                f"{source} row {_spreadsheet_row(position)}, column {column.name}: values must "
+                f"{source} {place(position, column.name)}, column {column.name}: values must "
                 f"increase with no repeats, but {_describe_cell(raw.iloc[position])} comes after "
                 f"{_describe_cell(raw.iloc[position - 1])}"
             )
@@ -601,10 +606,17 @@ def _check_column(values: pd.Series, column: Column, source: str) -> pd.Series:
 def load_file(path: str | os.PathLike[str], dataset: Dataset) -> pd.DataFrame:
     """Read a CSV file and check it against a data set's columns.
 
+    When ``path`` is the course's own ``data/`` file of ``dataset``, it is first
+    checked against ``data/MANIFEST.sha256``: if it has changed, one note on
+    standard error says that the numbers will not match the lesson's text and
+    how to get the course's file back, and loading goes on (see
+    ``infralab.datasets._checksums`` for why a note and not a warning). Any
+    other file, such as a learner's own, is not checked.
+
     Parameters
     ----------
     path : path-like
-        The CSV file.
+        The CSV file, in UTF-8.
     dataset : Dataset
         What the file must hold.
 
@@ -618,19 +630,24 @@ def load_file(path: str | os.PathLike[str], dataset: Dataset) -> pd.DataFrame:
     FileNotFoundError
         If the file is missing.
     ValueError
-        If the file is not a CSV file or breaks the data set's columns; the
-        message names the file, the row (the header is row 1) and the column.
+        If the file is not UTF-8 or not CSV, or breaks the data set's columns;
+        the message names the file, the line as an editor shows it (the header
+        is line 1; blank lines and every line of a cell that spans lines count)
+        and the column: ``postgres_metrics.csv line 17, column cpu_peak_pct:
+        expected a number between 0 and 100, got 'abc'``.
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
             f"{path} does not exist; run `make data` to rebuild the course's data files"
         )
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ValueError(f"{path.name} could not be read as a CSV file: {error}") from None
-    return validate_frame(raw, dataset, source=path.name)
+    _checksums.note_if_changed(path, dataset.file_name)
+    cells = read_cells(path)
+
+    def line(position: int, column: str) -> str:
+        return f"line {cells.line_of(position, column)}"
+
+    return _validate(cells.frame, dataset, path.name, False, line)
 
 
 def load_course_or_own(

@@ -298,9 +298,15 @@ def load_postgres_metrics(path: str | os.PathLike[str] | None = None) -> pd.Data
         If the file is missing.
     ValueError
         If the file breaks the data dictionary; the message names the file,
-        the row (the header is row 1) and the column, e.g.
-        ``postgres_metrics.csv row 17, column cpu_peak_pct: expected a number
-        between 0 and 100, got 'abc'``.
+        the line as an editor shows it (the header is line 1) and the column,
+        e.g. ``postgres_metrics.csv line 17, column cpu_peak_pct: expected a
+        number between 0 and 100, got 'abc'``.
+
+    Notes
+    -----
+    Loading the course's file checks it against ``data/MANIFEST.sha256``
+    first; if it has changed, a note on standard error says once that the
+    numbers will not match the lesson's text and how to get the file back.
 
     Examples
     --------

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from infralab.datasets.core import Column, Dataset, load_course_or_own, typed_frame
-from infralab.validation import check_integer, check_seed
+from infralab.validation import check_count, check_seed
 
 __all__ = [
     "DATASET",
@@ -63,6 +63,8 @@ SEGMENTS = {
 RETRY_PROBABILITY = 0.04
 #: Seed of the committed ``tracking_events.csv``.
 TRACKING_EVENTS_SEED = 505
+#: Most visitors one simulation accepts, to keep a laptop responsive (under 1 GB of memory).
+_MAX_VISITORS = 500_000
 
 
 def simulate_tracking_events(
@@ -82,7 +84,8 @@ def simulate_tracking_events(
     Parameters
     ----------
     visitors : int
-        Visitors in the week, at least 1.
+        Visitors in the week, 1 to 500,000 (about 1.5 KB of memory and 30
+        microseconds each).
     seed : int or numpy.random.Generator
         Seed of the random draws.
 
@@ -101,7 +104,7 @@ def simulate_tracking_events(
     >>> bool(server["event_id"].nunique() >= (events["source"] == "client").sum())
     True
     """
-    visitors = check_integer("visitors", visitors, low=1)
+    visitors = check_count("visitors", visitors, high=_MAX_VISITORS)
     rng = check_seed("seed", seed)
     names = list(SEGMENTS)
     table = np.array([values[:5] for values in SEGMENTS.values()])
@@ -226,6 +229,12 @@ def load_tracking_events(path: str | os.PathLike[str] | None = None) -> pd.DataF
         If the file is missing.
     ValueError
         If the file breaks the data dictionary; the message names the file,
-        the row (the header is row 1) and the column.
+        the line as an editor shows it (the header is line 1) and the column.
+
+    Notes
+    -----
+    Loading the course's file checks it against ``data/MANIFEST.sha256``
+    first; if it has changed, a note on standard error says once that the
+    numbers will not match the lesson's text and how to get the file back.
     """
     return load_course_or_own(DATASET, path)

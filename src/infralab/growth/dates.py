@@ -33,6 +33,7 @@ from ..validation import (
     check_array,
     check_choice,
     check_date,
+    check_days,
     check_integer,
     check_number,
     check_seed,
@@ -44,13 +45,28 @@ __all__ = ["doomsday_table", "start_by_date"]
 
 #: Fewest points in each regime when a piecewise table searches for a regime change.
 _MIN_REGIME_DAYS = 28
+#: Longest lead time, and longest buffer, a start-by date accepts: a century.
+_MAX_PLAN_DAYS = 36_500
+#: Microseconds in a day: dates are computed in microseconds, which hold any year a
+#: calendar needs (nanoseconds end in 2262).
+_US_PER_DAY = 86_400_000_000
+
+
+def _in_microseconds(stamp: pd.Timestamp) -> pd.Timestamp:
+    """``stamp`` at microsecond resolution or coarser, so a century more or less still fits."""
+    return stamp.as_unit("us") if stamp.unit == "ns" else stamp
+
+
+def _days(days: float) -> pd.Timedelta:
+    """``days`` as a Timedelta counted in microseconds (nanoseconds would force dates to 2262)."""
+    return pd.Timedelta(round(days * _US_PER_DAY), unit="us")
 
 
 def _date_after(start: pd.Timestamp, days: float) -> pd.Timestamp:
     """The calendar date ``days`` after ``start`` (NaT for ``inf``)."""
     if math.isinf(days):
         return pd.NaT
-    return (start + pd.Timedelta(days=days)).floor("D")
+    return (_in_microseconds(start) + _days(days)).floor("D")
 
 
 def _resource_generator(entropy: int, resource: object) -> np.random.Generator:
@@ -167,6 +183,8 @@ def doomsday_table(
             f"date_column {date_column!r} must hold one row per day, "
             f"{duplicate:%Y-%m-%d} appears twice"
         )
+    if dates.dt.unit == "ns":  # a projection may run past 2262, where nanoseconds end
+        dates = dates.dt.as_unit("us")
     cutoff = dates.max() if as_of is None else check_date("as_of", as_of)
     if not (dates <= cutoff).any():
         raise ValueError(f"as_of must be on or after the first date {dates.min():%Y-%m-%d}")
@@ -219,7 +237,7 @@ def doomsday_table(
         crossing_low = _quantile(trends.crossing_days, (1.0 - band) / 2.0)
         crossing_high = _quantile(trends.crossing_days, (1.0 + band) / 2.0)
 
-        last_date = first_date + pd.Timedelta(days=trends.as_of_day)
+        last_date = first_date + _days(trends.as_of_day)
         current = float(resource_values[-1])
         days_left = trends.as_of_day + crossing_median - table_day
         rows.append(
@@ -256,10 +274,10 @@ def start_by_date(
         When the first limit is reached. NaT (no doomsday within the horizon)
         gives NaT.
     lead_time_days : float
-        How long the project takes, in days (>= 0). Figma's horizontal
-        sharding took about nine months (~270 days).
+        How long the project takes, in days, 0 to 36,500 (a century).
+        Figma's horizontal sharding took about nine months (~270 days).
     buffer_days : float
-        Safety margin, in days (>= 0).
+        Safety margin, in days, 0 to 36,500.
 
     Returns
     -------
@@ -270,11 +288,11 @@ def start_by_date(
     >>> start_by_date("2021-06-30", lead_time_days=270, buffer_days=60)
     Timestamp('2020-08-04 00:00:00')
     """
-    lead = check_number("lead_time_days", lead_time_days, low=0.0)
-    buffer = check_number("buffer_days", buffer_days, low=0.0)
+    lead = check_days("lead_time_days", lead_time_days, high=_MAX_PLAN_DAYS)
+    buffer = check_days("buffer_days", buffer_days, high=_MAX_PLAN_DAYS)
     if doomsday_date is pd.NaT or (
         isinstance(doomsday_date, np.datetime64) and np.isnat(doomsday_date)
     ):
         return pd.NaT
     doomsday = check_date("doomsday_date", doomsday_date)
-    return doomsday - pd.Timedelta(days=lead + buffer)
+    return _in_microseconds(doomsday) - _days(lead + buffer)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..validation import check_choice, check_integer, check_number, check_seed, read_only
+from ..validation import check_choice, check_count, check_number, check_seed, read_only
 
 __all__ = [
     "ShardingResult",
@@ -40,6 +40,17 @@ __all__ = [
     "stable_hash",
     "zipf_sizes",
 ]
+
+#: Most workspaces (or keys) simulated in one call: their arrays take about 320 MB at most,
+#: to keep a laptop responsive.
+_MAX_WORKSPACES = 10_000_000
+#: Most logical shards, and most hosts, in one layout (a few arrays of this length).
+_MAX_SHARDS = 1_000_000
+
+
+def _check_shards(name: str, value: object) -> int:
+    """A number of logical shards or hosts, from 1 to :data:`_MAX_SHARDS`."""
+    return check_count(name, value, high=_MAX_SHARDS)
 
 
 def stable_hash(keys: object) -> np.ndarray:
@@ -88,7 +99,7 @@ def zipf_sizes(n_workspaces: int, exponent: float = 1.1, *, rng: object = 0) -> 
     Parameters
     ----------
     n_workspaces : int
-        Number of workspaces (>= 1).
+        Number of workspaces, 1 to 10,000,000.
     exponent : float
         Zipf exponent (>= 0).
     rng : int or numpy.random.Generator
@@ -104,7 +115,7 @@ def zipf_sizes(n_workspaces: int, exponent: float = 1.1, *, rng: object = 0) -> 
     >>> round(float(sizes.max()), 4), float(sizes.sum())
     (0.5455, 1.0)
     """
-    count = check_integer("n_workspaces", n_workspaces, low=1)
+    count = check_count("n_workspaces", n_workspaces, high=_MAX_WORKSPACES)
     exponent = check_number("exponent", exponent, low=0.0)
     generator = check_seed("rng", rng)
     sizes = np.arange(1.0, count + 1.0) ** -exponent
@@ -189,11 +200,11 @@ def simulate_sharding(
     Parameters
     ----------
     n_workspaces : int
-        Number of workspaces (>= 1).
+        Number of workspaces, 1 to 10,000,000.
     n_logical_shards : int
-        Logical shards (>= 1); a multiple of ``n_hosts``.
+        Logical shards, 1 to 1,000,000; a multiple of ``n_hosts``.
     n_hosts : int
-        Physical hosts (>= 1).
+        Physical hosts, 1 to 1,000,000.
     zipf_exponent : float
         Skew of workspace sizes (0 = all equal); see :func:`zipf_sizes`.
     rng : int or numpy.random.Generator
@@ -209,9 +220,9 @@ def simulate_sharding(
     >>> result.shards_per_host, round(float(result.host_load.sum()), 6)
     (15, 1.0)
     """
-    count = check_integer("n_workspaces", n_workspaces, low=1)
-    shards = check_integer("n_logical_shards", n_logical_shards, low=1)
-    hosts = check_integer("n_hosts", n_hosts, low=1)
+    count = check_count("n_workspaces", n_workspaces, high=_MAX_WORKSPACES)
+    shards = _check_shards("n_logical_shards", n_logical_shards)
+    hosts = _check_shards("n_hosts", n_hosts)
     shard_host = _contiguous_hosts(shards, hosts)
     exponent = check_number("zipf_exponent", zipf_exponent, low=0.0)
     generator = check_seed("rng", rng)
@@ -243,9 +254,9 @@ def rebalance_shards(n_logical_shards: int, hosts_before: int, hosts_after: int)
     Parameters
     ----------
     n_logical_shards : int
-        Logical shards; a multiple of both host counts.
+        Logical shards, 1 to 1,000,000; a multiple of both host counts.
     hosts_before, hosts_after : int
-        Hosts before and after (>= 1).
+        Hosts before and after, 1 to 1,000,000.
 
     Returns
     -------
@@ -257,9 +268,9 @@ def rebalance_shards(n_logical_shards: int, hosts_before: int, hosts_after: int)
     >>> int(moved.sum()), float(moved.mean())
     (96, 0.2)
     """
-    shards = check_integer("n_logical_shards", n_logical_shards, low=1)
-    before = check_integer("hosts_before", hosts_before, low=1)
-    after = check_integer("hosts_after", hosts_after, low=1)
+    shards = _check_shards("n_logical_shards", n_logical_shards)
+    before = _check_shards("hosts_before", hosts_before)
+    after = _check_shards("hosts_after", hosts_after)
     host = _contiguous_hosts(shards, before, "hosts_before")
     _contiguous_hosts(shards, after, "hosts_after")  # checks that hosts_after divides evenly
     per_before, per_after = shards // before, shards // after
@@ -286,9 +297,9 @@ def fraction_moved(
     Parameters
     ----------
     n_keys : int
-        Random keys to simulate (>= 1).
+        Random keys to simulate, 1 to 10,000,000.
     hosts_before, hosts_after : int
-        Hosts before and after (>= 1).
+        Hosts before and after, 1 to 1,000,000.
     scheme : {"logical", "modulo"}
         ``"modulo"``: host = hash(key) % hosts, the naive layout; growing from
         32 to 40 hosts moves 80% of keys (a key stays only when both
@@ -298,8 +309,8 @@ def fraction_moved(
         :func:`rebalance_shards`; growing moves ``1 - hosts_before /
         hosts_after`` of keys (20% from 32 to 40).
     n_logical_shards : int
-        Logical shards, for the ``"logical"`` scheme (a multiple of both host
-        counts).
+        Logical shards, for the ``"logical"`` scheme: 1 to 1,000,000, a
+        multiple of both host counts.
     rng : int or numpy.random.Generator
         Seed or generator for the keys.
 
@@ -315,11 +326,11 @@ def fraction_moved(
     >>> round(fraction_moved(100_000, 32, 40, scheme="logical"), 2)
     0.2
     """
-    count = check_integer("n_keys", n_keys, low=1)
-    before = check_integer("hosts_before", hosts_before, low=1)
-    after = check_integer("hosts_after", hosts_after, low=1)
+    count = check_count("n_keys", n_keys, high=_MAX_WORKSPACES)
+    before = _check_shards("hosts_before", hosts_before)
+    after = _check_shards("hosts_after", hosts_after)
     check_choice("scheme", scheme, ("logical", "modulo"))
-    shards = check_integer("n_logical_shards", n_logical_shards, low=1)
+    shards = _check_shards("n_logical_shards", n_logical_shards)
     generator = check_seed("rng", rng)
     hashes = stable_hash(generator.integers(0, 2**63, size=count, dtype=np.uint64))
     if scheme == "modulo":

@@ -14,9 +14,16 @@ from contextlib import closing
 
 import numpy as np
 
-from ..validation import check_flag, check_integer, check_seed
+from ..validation import check_count, check_flag, check_seed
 
 __all__ = ["measure_bytes_per_row"]
+
+#: Most rows, most payload per row, and most payload characters in all (n_rows x
+#: payload_bytes) one measurement builds: each character is held about seven times over
+#: (random bytes, text, Python strings, the database), about 350 MB at most.
+_MAX_ROWS = 1_000_000
+_MAX_PAYLOAD_BYTES = 1_000_000
+_MAX_PAYLOAD_TOTAL = 50_000_000
 
 _BLOCK_TYPES = np.array(["text", "page", "to_do", "header", "bulleted_list", "image"])
 
@@ -43,9 +50,11 @@ def measure_bytes_per_row(
     Parameters
     ----------
     n_rows : int
-        Rows to insert (>= 1). The fixed overhead (schema page) fades as this grows.
+        Rows to insert, 1 to 1,000,000. The fixed overhead (schema page) fades
+        as this grows.
     payload_bytes : int
-        Characters of ``properties`` per row (>= 0).
+        Characters of ``properties`` per row, 0 to 1,000,000;
+        ``n_rows * payload_bytes`` must not exceed 50,000,000.
     with_index : bool
         Also build an index on ``workspace_id``.
     rng : int or numpy.random.Generator
@@ -64,8 +73,13 @@ def measure_bytes_per_row(
     >>> 150 < large - small < 250
     True
     """
-    rows = check_integer("n_rows", n_rows, low=1)
-    payload = check_integer("payload_bytes", payload_bytes, low=0)
+    rows = check_count("n_rows", n_rows, high=_MAX_ROWS)
+    payload = check_count("payload_bytes", payload_bytes, low=0, high=_MAX_PAYLOAD_BYTES)
+    if rows * payload > _MAX_PAYLOAD_TOTAL:
+        raise ValueError(
+            f"n_rows * payload_bytes must be at most {_MAX_PAYLOAD_TOTAL:,} (payload characters "
+            f"held in memory), got {rows:,} * {payload:,} = {rows * payload:,}"
+        )
     index = check_flag("with_index", with_index)
     generator = check_seed("rng", rng)
 

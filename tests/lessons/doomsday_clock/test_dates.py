@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from infralab.growth.dates import doomsday_table, start_by_date
 from infralab.growth.fitting import DAYS_PER_MONTH
@@ -193,6 +196,10 @@ BAD_CALLS = [
         start_by_date, ValueError, "doomsday_date", doomsday_date="next summer", lead_time_days=270
     ),
     bad(doomsday_table, ValueError, "block_days", **STORAGE, block_days=0),
+    # Durations too long for a calendar are refused by name, not by pandas' overflow.
+    bad(start_by_date, ValueError, "lead_time_days", **JUNE_30, lead_time_days=1e10),
+    bad(start_by_date, ValueError, "buffer_days", **JUNE_30, lead_time_days=270, buffer_days=1e10),
+    bad(start_by_date, ValueError, "lead_time_days", **JUNE_30, lead_time_days=36_501),
 ]
 
 
@@ -200,3 +207,53 @@ BAD_CALLS = [
 def test_bad_arguments_raise_and_name_the_argument(function, arguments, error, name):
     with pytest.raises(error, match=rf"\b{re.escape(name)}\b"):
         function(**arguments)
+
+
+def test_a_lead_time_too_long_for_a_calendar_gives_the_allowed_range():
+    with pytest.raises(ValueError) as caught:
+        start_by_date("2024-01-01", 1e10)
+    assert str(caught.value) == (
+        "lead_time_days must be from 0 to 36,500 days, got 10000000000.0"
+    )
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_start_by_date_goes_a_century_back_whatever_the_date_unit(unit):
+    doomsday = pd.Timestamp("1700-06-30").as_unit(unit)
+    assert start_by_date(doomsday, 36_500) == pd.Timestamp("1600-07-24")
+    assert start_by_date(doomsday, 36_500, 36_500) == pd.Timestamp("1500-08-18")
+    assert start_by_date(doomsday, 0.5) == pd.Timestamp("1700-06-29 12:00")
+
+
+def test_doomsday_table_projects_past_the_last_nanosecond_date():
+    # Nanosecond timestamps end on 2262-04-11; the doomsday of this table falls after it.
+    frame = metrics_frame()
+    frame["date"] = pd.date_range("2261-10-01", periods=120, freq="D").as_unit("ns")
+    table = doomsday_table(frame, {"storage_gb": 1000.0}, n_simulations=50)
+    assert table.loc[0, "doomsday"] == pd.Timestamp("2262-05-20")  # day 231, as from 2020
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    doomsday=st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)),
+    kind=st.sampled_from([str, pd.Timestamp, np.datetime64, lambda day: day]),
+    lead=st.floats(0.0, 36_500.0),
+    buffer=st.floats(0.0, 36_500.0),
+)
+def test_any_date_and_duration_in_range_gives_a_date(doomsday, kind, lead, buffer):
+    start = start_by_date(kind(doomsday.isoformat()) if kind is str else kind(doomsday), lead,
+                          buffer)
+    assert isinstance(start, pd.Timestamp)
+    assert start <= pd.Timestamp(doomsday)
+    assert (pd.Timestamp(doomsday) - start) / pd.Timedelta(days=1) == pytest.approx(lead + buffer)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    lead=st.floats(36_500.0, 1e300, exclude_min=True) | st.floats(-1e300, 0.0, exclude_max=True),
+    which=st.sampled_from(["lead_time_days", "buffer_days"]),
+)
+def test_any_duration_out_of_range_is_refused_by_name(lead, which):
+    arguments = {"lead_time_days": 270.0, "buffer_days": 0.0, which: lead}
+    with pytest.raises(ValueError, match=rf"^{which} must be from 0 to 36,500 days, got "):
+        start_by_date("2021-06-30", **arguments)

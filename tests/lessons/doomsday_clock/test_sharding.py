@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from infralab.growth import measure_bytes_per_row
 from infralab.growth.sharding import (
     fraction_moved,
     rebalance_shards,
@@ -130,6 +131,24 @@ BAD_CALLS = [
         hosts_after=50,
     ),
     bad(stable_hash, TypeError, "keys", keys=[0.5, 1.5]),
+    # Sizes that would exhaust memory or overflow 64-bit arithmetic are refused up front.
+    bad(zipf_sizes, ValueError, "n_workspaces", n_workspaces=10**10),
+    bad(simulate_sharding, ValueError, "n_workspaces", n_workspaces=10**10),
+    bad(
+        simulate_sharding, ValueError, "n_logical_shards", n_workspaces=10, n_logical_shards=10**12
+    ),
+    bad(simulate_sharding, ValueError, "n_hosts", n_workspaces=10, n_hosts=10**20),
+    bad(rebalance_shards, ValueError, "n_logical_shards", n_logical_shards=10**12, hosts_before=1,
+        hosts_after=1),
+    bad(rebalance_shards, ValueError, "hosts_after", n_logical_shards=480, hosts_before=1,
+        hosts_after=10**20),
+    bad(fraction_moved, ValueError, "n_keys", n_keys=10**10, hosts_before=32, hosts_after=40),
+    bad(fraction_moved, ValueError, "hosts_after", n_keys=10, hosts_before=32, hosts_after=10**20,
+        scheme="modulo"),
+    bad(fraction_moved, ValueError, "hosts_before", n_keys=10, hosts_before=10**20, hosts_after=32,
+        scheme="modulo"),
+    bad(fraction_moved, ValueError, "n_logical_shards", n_keys=10, hosts_before=1, hosts_after=1,
+        n_logical_shards=10**12),
 ]
 
 
@@ -137,6 +156,64 @@ BAD_CALLS = [
 def test_bad_arguments_raise_and_name_the_argument(function, arguments, error, name):
     with pytest.raises(error, match=rf"\b{re.escape(name)}\b"):
         function(**arguments)
+
+
+def test_size_bounds_give_the_allowed_range():
+    with pytest.raises(ValueError) as caught:
+        zipf_sizes(10**10)
+    assert str(caught.value) == "n_workspaces must be from 1 to 10,000,000, got 10,000,000,000"
+    with pytest.raises(ValueError) as caught:
+        simulate_sharding(10, n_hosts=10**20)
+    assert str(caught.value) == (
+        "n_hosts must be from 1 to 1,000,000, got 100,000,000,000,000,000,000"
+    )
+    with pytest.raises(ValueError, match=r"^n_keys must be from 1 to 10,000,000, got 10,000,001$"):
+        fraction_moved(10_000_001, 32, 40)
+
+
+def test_the_largest_sizes_allowed_still_run():
+    assert rebalance_shards(1_000_000, 1_000, 1_000_000).max() == 999_999
+    assert fraction_moved(1, 1, 1_000_000, scheme="modulo") in (0.0, 1.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    size=st.integers(10_000_001, 10**30),
+    shards=st.integers(1_000_001, 10**30),
+    hosts=st.integers(1_000_001, 10**30),
+    call=st.sampled_from(["zipf", "sharding", "rebalance", "moved", "rows", "payload"]),
+)
+def test_too_large_sizes_are_refused_by_name_before_any_work(size, shards, hosts, call):
+    """Every size of lesson 03's simulators, and of the storage measurement, is bounded."""
+    calls = {
+        "zipf": (lambda: zipf_sizes(size), "n_workspaces", "1 to 10,000,000"),
+        "sharding": (
+            lambda: simulate_sharding(size, shards, hosts), "n_workspaces", "1 to 10,000,000"
+        ),
+        "rebalance": (
+            lambda: rebalance_shards(shards, 1, hosts), "n_logical_shards", "1 to 1,000,000"
+        ),
+        "moved": (
+            lambda: fraction_moved(10, 1, hosts, scheme="modulo"), "hosts_after", "1 to 1,000,000"
+        ),
+        "rows": (lambda: measure_bytes_per_row(shards), "n_rows", "1 to 1,000,000"),
+        "payload": (
+            lambda: measure_bytes_per_row(10, payload_bytes=hosts), "payload_bytes",
+            "0 to 1,000,000",
+        ),
+    }
+    function, name, allowed = calls[call]
+    with pytest.raises(ValueError, match=rf"^{name} must be from {allowed}, got [\d,]+$"):
+        function()
+
+
+def test_the_storage_measurement_bounds_the_payload_it_holds():
+    with pytest.raises(ValueError) as caught:
+        measure_bytes_per_row(1_000_000, payload_bytes=1_000)
+    assert str(caught.value) == (
+        "n_rows * payload_bytes must be at most 50,000,000 (payload characters held in memory), "
+        "got 1,000,000 * 1,000 = 1,000,000,000"
+    )
 
 
 # ---------------------------------------------------------------------------

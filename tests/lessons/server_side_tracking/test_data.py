@@ -130,18 +130,57 @@ def test_simulation_is_seeded_and_validated():
         tracking_events.simulate_tracking_events("many")
 
 
-def test_a_bad_text_cell_is_named_by_row_and_column(tmp_path, events):
-    frame = events.head(5).astype({"date": str}).copy()
-    frame["date"] = events.head(5)["date"].dt.strftime("%Y-%m-%d")
+def _text_frame(events: pd.DataFrame, rows: int = 5) -> pd.DataFrame:
+    frame = events.head(rows).astype({"date": str}).copy()
+    frame["date"] = events.head(rows)["date"].dt.strftime("%Y-%m-%d")
+    return frame
+
+
+def test_a_bad_text_cell_is_named_by_line_and_column(tmp_path, events):
+    frame = _text_frame(events)
     frame.loc[3, "source"] = "browser"
     path = tmp_path / "mine.csv"
     frame.to_csv(path, index=False)
-    with pytest.raises(ValueError, match=r"mine.csv row 5, column source: expected one of "):
+    with pytest.raises(ValueError, match=r"mine.csv line 5, column source: expected one of "):
         datasets.load_tracking_events(path)
     frame.loc[3, "source"] = " "
     frame.to_csv(path, index=False)
-    with pytest.raises(ValueError, match=r"row 5, column source: expected one of .* an empty cell"):
+    with pytest.raises(ValueError, match=r"line 5, column source: expected one of .* empty cell"):
         datasets.load_tracking_events(path)
+
+
+def test_a_bad_cell_after_a_cell_of_two_lines_is_named_by_its_file_line(tmp_path, events):
+    frame = _text_frame(events)
+    frame.loc[1, "event_id"] = "pasted\nacross two lines"  # quoted by to_csv: lines 3 and 4
+    frame.loc[3, "source"] = "browser"
+    path = tmp_path / "mine.csv"
+    frame.to_csv(path, index=False)
+    lines = path.read_text().splitlines()
+    assert lines[5].endswith(",browser,1")  # line 6 as an editor numbers it
+    with pytest.raises(ValueError, match=r"^mine.csv line 6, column source: expected one of "):
+        datasets.load_tracking_events(path)
+
+
+def test_a_latin1_cell_is_named_by_line_and_column(tmp_path, events):
+    frame = _text_frame(events)
+    frame.loc[2, "segment"] = "MARK"
+    path = tmp_path / "mine.csv"
+    frame.to_csv(path, index=False)
+    path.write_bytes(path.read_bytes().replace(b"MARK", "Caf\u00e9".encode("latin-1")))
+    with pytest.raises(ValueError) as caught:
+        datasets.load_tracking_events(path)
+    assert str(caught.value) == (
+        "mine.csv line 4, column segment: byte 0xe9 is not UTF-8 text; save the file as UTF-8 "
+        "(in a spreadsheet: CSV UTF-8)"
+    )
+
+
+def test_visitors_are_bounded_and_the_message_gives_the_range():
+    with pytest.raises(ValueError) as caught:
+        tracking_events.simulate_tracking_events(10**10)
+    assert str(caught.value) == "visitors must be from 1 to 500,000, got 10,000,000,000"
+    with pytest.raises(ValueError, match="^visitors must be from 1 to 500,000, got 500,001$"):
+        tracking_events.simulate_tracking_events(500_001, seed=1)
 
 
 def test_text_columns_without_allowed_values_reject_only_empty_cells():
