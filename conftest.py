@@ -1,7 +1,9 @@
 """Test-suite set-up shared by unit tests and notebook tests.
 
 - Every notebook kernel started by nbval runs ``infralab/kernel_guard.py`` first:
-  no network, and warnings are errors.
+  no network, no programs, and warnings are errors. ``make test`` runs all of pytest
+  in a network namespace with only loopback where the system allows it
+  (``python -m infralab.sealed``); the report header says whether this run is sealed.
 - Hypothesis runs derandomised, without deadlines, so property tests are repeatable.
 - Exercise notebooks are stored without outputs, so they are run in nbval's lax
   mode (every cell must run without error; outputs are not compared), while
@@ -19,6 +21,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from infralab import sealed
 from infralab.build import guarded_ipython_dir
 
 # Property tests explore the same examples on every run and never fail on a slow machine:
@@ -30,6 +33,12 @@ ROOT = Path(__file__).parent
 _ipython_dir = guarded_ipython_dir()
 os.environ["IPYTHONDIR"] = str(_ipython_dir)
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+def pytest_report_header(config):
+    if sealed.is_sealed():
+        return "network: sealed (a network namespace with loopback alone)"
+    return "network: not sealed (the kernel guard alone keeps notebooks offline)"
 
 
 def pytest_itemcollected(item):

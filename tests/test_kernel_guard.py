@@ -1,7 +1,16 @@
 """Tests for infralab/kernel_guard.py, the start-up script of every notebook kernel under test.
 
-The guard patches the ``socket`` module and the warning filters of the process it runs
-in, so each test runs it in a fresh Python process, exactly as a kernel's start-up would.
+The guard installs an audit hook and warning filters in the process it runs in, so it is
+run in fresh Python processes, exactly as a kernel's start-up would run it. Every way
+out is tried in one such process (one interpreter start for all of them), behind a
+tripwire: a second audit hook, added after the guard, that stops any call the guard
+let through before it reaches the operating system. A broken guard therefore shows as
+``Tripwire`` in place of ``NetworkAccessError`` and never sends a packet. The addresses
+tried are in TEST-NET-1 (192.0.2.0/24) and 2001:db8::/32, reserved for documentation,
+and the programs started are ``true``; under ``make test`` all of it also runs in a
+network namespace with only loopback.
+
+The same ways out, tried in a real kernel, are in tests/test_notebook_runs.py.
 """
 
 from __future__ import annotations
@@ -22,26 +31,38 @@ GUARD = Path(infralab.__file__).with_name("kernel_guard.py")
 # Runs the guard the way IPython runs a start-up file: its code, in the __main__ namespace.
 RUN_GUARD = f"exec(compile(open({str(GUARD)!r}).read(), {str(GUARD)!r}, 'exec'))\n"
 
-# Stand-ins for the real socket calls, installed *before* the guard wraps them: if the
-# guard ever let a call through, the stand-in would count it.
-RECORD_REAL_CALLS = textwrap.dedent(
+# Behind the guard: stops whatever the guard let through, before the operating system sees it.
+TRIPWIRE = textwrap.dedent(
     """
+    import os
     import socket
-    real_calls = []
+    import sys
 
-    def _recording(kind, original):
-        def record(*args, **kwargs):
-            real_calls.append(kind)
-            return original(*args, **kwargs)
-        return record
+    class Tripwire(BaseException):
+        pass
 
-    socket.socket.connect = _recording("connect", socket.socket.connect)
-    socket.socket.connect_ex = _recording("connect_ex", socket.socket.connect_ex)
-    socket.getaddrinfo = _recording("getaddrinfo", socket.getaddrinfo)
-    for _name in ("gethostbyname", "gethostbyname_ex", "gethostbyaddr"):
-        setattr(socket, _name, _recording(_name, getattr(socket, _name)))
-    socket.socket.sendto = _recording("sendto", socket.socket.sendto)
-    socket.socket.sendmsg = _recording("sendmsg", socket.socket.sendmsg)
+    def _tripwire(event, args, parent=os.getpid()):
+        if event == "os.exec" and os.getpid() != parent:  # a forked copy: end it
+            os.write(2, b"Tripwire: os.exec")
+            os._exit(99)
+        if event in ("socket.connect", "socket.sendto", "socket.sendmsg"):
+            address = args[1]
+            if isinstance(address, tuple) and address[0] not in ("127.0.0.1", "::1", "localhost"):
+                raise Tripwire(event)
+        elif event in ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr"):
+            if args[0] not in (None, "localhost", "127.0.0.1", "::1"):
+                raise Tripwire(event)
+        elif event == "socket.getnameinfo" or event.startswith(("subprocess.", "os.system",
+                "os.exec", "os.posix_spawn", "os.spawn")):
+            raise Tripwire(event)
+        elif event == "socket.__new__" and args[1] not in (
+            -1, socket.AF_INET, socket.AF_INET6, getattr(socket, "AF_UNIX", -1)
+        ):
+            raise Tripwire(event)
+        elif event == "ctypes.dlsym" and str(args[1]).lstrip("_") in ("connect", "sendto"):
+            raise Tripwire(event)
+
+    sys.addaudithook(_tripwire)
     """
 )
 
@@ -52,7 +73,7 @@ def run_python(code: str) -> list[str]:
         [sys.executable, "-I", "-c", code],
         capture_output=True,
         text=True,
-        timeout=20,
+        timeout=60,
         check=False,
     )
     assert result.returncode == 0, result.stderr
@@ -71,97 +92,224 @@ def outcome(call: str) -> str:
     )
 
 
-# --------------------------------------------------------------------------- #
-# Network
-# --------------------------------------------------------------------------- #
-
-
-def test_reaching_a_remote_address_fails_before_anything_is_sent():
-    code = (
-        RECORD_REAL_CALLS
-        + RUN_GUARD
-        + "import time\nstarted = time.monotonic()\n"
-        + outcome('socket.create_connection(("192.0.2.1", 80), timeout=1)')
-        + "print(real_calls)\nprint(time.monotonic() - started < 0.5)\n"
-    )
-    error, real_calls, quick = run_python(code)
-    assert error == "NetworkAccessError"
-    assert real_calls == "[]"  # neither a look-up nor a connection reached the real socket
-    assert quick == "True"  # refused at once, not after a one-second time-out
-
-
 UDP = "socket.socket(socket.AF_INET, socket.SOCK_DGRAM)"
-
-
-@pytest.mark.parametrize(
-    "call",
-    [
-        's = socket.socket(); s.connect(("192.0.2.1", 80))',
-        's = socket.socket(socket.AF_INET6); s.connect(("2001:db8::1", 80))',
-        'socket.socket().connect_ex(("192.0.2.1", 80))',
-        'socket.getaddrinfo("course-data.invalid", 443)',
-        'socket.create_connection(("course-data.invalid", 443), timeout=1)',
-        'socket.gethostbyname("course-data.invalid")',
-        'socket.gethostbyname_ex("course-data.invalid")',
-        'socket.gethostbyaddr("192.0.2.1")',
-        f'{UDP}.sendto(b"x", ("192.0.2.1", 53))',
-        f'{UDP}.sendmsg([b"x"], [], 0, ("192.0.2.1", 53))',
-    ],
-    ids=["connect", "connect-ipv6", "connect_ex", "name-lookup", "connect-by-name",
-         "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "udp-sendto", "udp-sendmsg"],
+LIBC_CONNECT = textwrap.dedent(
+    """
+    import ctypes
+    s = socket.socket()
+    address = bytes([2, 0, 0, 9, 192, 0, 2, 1]) + bytes(8)  # sockaddr_in: 192.0.2.1, port 9
+    ctypes.CDLL(None).connect(s.fileno(), address, len(address))
+    """
 )
-def test_every_way_out_is_closed(call):
-    error, real_calls = run_python(
-        RECORD_REAL_CALLS + RUN_GUARD + outcome(call) + "print(real_calls)\n"
-    )
-    assert error == "NetworkAccessError"
-    assert real_calls == "[]"
 
+#: Each way out of the machine, and what the guard must answer.
+WAYS_OUT = {
+    # through the socket module
+    "connect": 's = socket.socket(); s.connect(("192.0.2.1", 80))',
+    "connect-ipv6": 's = socket.socket(socket.AF_INET6); s.connect(("2001:db8::1", 80))',
+    "connect_ex": 'socket.socket().connect_ex(("192.0.2.1", 80))',
+    "connect-by-name": 'socket.socket().connect(("course-data.invalid", 443))',
+    "create_connection": 'socket.create_connection(("192.0.2.1", 80), timeout=1)',
+    "name-lookup": 'socket.getaddrinfo("course-data.invalid", 443)',
+    "gethostbyname": 'socket.gethostbyname("course-data.invalid")',
+    "gethostbyname_ex": 'socket.gethostbyname_ex("course-data.invalid")',
+    "gethostbyaddr": 'socket.gethostbyaddr("192.0.2.1")',
+    "getnameinfo": 'socket.getnameinfo(("192.0.2.1", 80), 0)',
+    "udp-sendto": f'{UDP}.sendto(b"x", ("192.0.2.1", 53))',
+    "udp-sendto-flags": f'{UDP}.sendto(b"x", 0, ("192.0.2.1", 53))',
+    "udp-sendto-any": f'{UDP}.sendto(b"x", ("0.0.0.0", 9))',  # not loopback either
+    "udp-sendmsg": f'{UDP}.sendmsg([b"x"], [], 0, ("192.0.2.1", 53))',
+    "packet-socket": "socket.socket(socket.AF_PACKET, socket.SOCK_RAW)",
+    # around the socket module
+    "_socket": 'import _socket\n_socket.socket().connect(("192.0.2.1", 80))',
+    "reloaded-socket": (
+        'import importlib\nimportlib.reload(socket)\nsocket.socket().connect(("192.0.2.1", 80))'
+    ),
+    "ctypes-connect": LIBC_CONNECT,
+    "ctypes-alias": 'import ctypes\nctypes.CDLL(None).__connect',
+    "ctypes-other-library": 'import ctypes\nctypes.CDLL("libm.so.6")',
+    "cffi": "import cffi\ncffi.FFI()",
+    # programs, which the guard could not follow
+    "subprocess": 'import subprocess\nsubprocess.run(["true"])',
+    "shell": 'import subprocess\nsubprocess.run("true", shell=True)',
+    "os.system": 'import os\nos.system("true")',
+    "os.popen": 'import os\nos.popen("true").read()',
+    "os.posix_spawn": 'import os, shutil\nos.posix_spawn(shutil.which("true"), ["true"], {})',
+    "os.execv": 'import os, shutil\nos.execv(shutil.which("true"), ["true"])',
+    "multiprocessing-spawn": (
+        "import multiprocessing, time\n"
+        'multiprocessing.get_context("spawn").Process(target=time.sleep, args=(0,)).start()'
+    ),
+    "fresh-_posixsubprocess": 'del sys.modules["_posixsubprocess"]\nimport _posixsubprocess',
+}
 
-def test_network_access_error_is_a_runtime_error_naming_the_address():
-    code = RUN_GUARD + textwrap.dedent(
+#: Warnings, from anywhere: each must be raised as an error of its own category.
+WARNINGS = {
+    "from-notebook-code": ('warnings.warn("x", FutureWarning)', "FutureWarning"),
+    "numpy-rank-warning": (  # numpy's own `always` filter for it goes in front of the guard's
+        "import numpy as np\nnp.polyfit([1.0, 1.0, 1.0], [1.0, 2.0, 3.0], 2)",
+        "RankWarning",
+    ),
+    "after-a-resetwarnings": (
+        'with warnings.catch_warnings():\n    warnings.resetwarnings()\n'
+        '    warnings.warn("x", DeprecationWarning)',
+        "DeprecationWarning",
+    ),
+    **{
+        f"module-{module}": (
+            f'warnings.warn_explicit("x", UserWarning, "f.py", 1, module={module!r})',
+            "UserWarning",
+        )
+        for module in (
+            "infralab.growth",
+            "numpy",
+            "pandas.core.frame",
+            "matplotlib.axes._base",
+            "ipywidgets.widgets.widget",
+            "tornado.ioloop",
+            "jupyter_client.session",
+            "numpyro",
+            "json",
+        )
+    },
+}
+
+#: What must keep working behind the guard.
+ALLOWED = {
+    "loopback-tcp": textwrap.dedent(
         """
-        import socket
-        try:
-            socket.socket().connect(("192.0.2.1", 80))
-        except RuntimeError as error:
-            print(error)
+        server = socket.socket()
+        server.bind(("127.0.0.1", 0))
+        server.listen(2)
+        for host in ("127.0.0.1", "localhost"):
+            socket.create_connection((host, server.getsockname()[1]), timeout=1).close()
+            server.accept()[0].close()
+        server.close()
         """
-    )
-    assert run_python(code) == ["notebooks must work offline; tried to reach ('192.0.2.1', 80)"]
-
-
-def test_loopback_is_allowed_a_closed_port_is_simply_refused():
-    code = RUN_GUARD + textwrap.dedent(
+    ),
+    "loopback-closed-port": textwrap.dedent(
         """
-        import socket
         probe = socket.socket()
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-        probe.close()  # nobody listens on this port now
+        probe.close()
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1)
+        except ConnectionRefusedError:
+            pass
         """
-    ) + outcome('socket.create_connection(("127.0.0.1", port), timeout=1)')
-    assert run_python(code) == ["ConnectionRefusedError"]
+    ),
+    "loopback-udp": textwrap.dedent(
+        f"""
+        receiver = {UDP}
+        receiver.bind(("127.0.0.1", 0))
+        {UDP}.sendto(b"a", receiver.getsockname())
+        {UDP}.sendmsg([b"b"], [], 0, receiver.getsockname())
+        assert receiver.recv(1) + receiver.recv(1) == b"ab"
+        """
+    ),
+    "localhost-lookup": 'assert socket.gethostbyname("localhost") == "127.0.0.1"',
+    "unix-socket": "a, b = socket.socketpair()\na.sendall(b'x')\nassert b.recv(1) == b'x'",
+    "fork": (
+        "import os\npid = os.fork()\nif pid == 0:\n    os._exit(7)\n"
+        "assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 7"
+    ),
+    "libc-getpid": "import ctypes, os\nassert ctypes.CDLL(None).getpid() == os.getpid()",
+    "warning-silenced-where-asked": (
+        'with warnings.catch_warnings():\n    warnings.simplefilter("ignore")\n'
+        '    warnings.warn("x", FutureWarning)'
+    ),
+}
+
+# Ways that exist only on some systems: raw packet sockets and glibc's names on Linux,
+# fork and exec on POSIX systems.
+LINUX_ONLY = {"packet-socket", "ctypes-alias", "ctypes-other-library", "ctypes-connect"}
+POSIX_ONLY = {"os.posix_spawn", "os.execv", "fork", "libc-getpid", "fresh-_posixsubprocess"}
+for _probes in (WAYS_OUT, ALLOWED):
+    for _name in [*_probes]:
+        if (_name in LINUX_ONLY and not sys.platform.startswith("linux")) or (
+            _name in POSIX_ONLY and sys.platform == "win32"
+        ):
+            del _probes[_name]
+
+PROBE_RUNNER = textwrap.dedent(
+    """
+    import json, os, socket, time, warnings
+    outcomes = {}
+    for name, code in json.loads(PROBES).items():
+        started = time.monotonic()
+        try:
+            exec(code, {"__name__": "__main__", "socket": socket, "warnings": warnings, "sys": sys})
+        except BaseException as error:
+            result = [type(error).__name__, str(error)]
+        else:
+            result = ["no error", ""]
+        outcomes[name] = [*result, time.monotonic() - started]
+    print(json.dumps(outcomes))
+    """
+)
 
 
-def test_loopback_connections_to_a_listening_server_succeed():
-    code = RUN_GUARD + textwrap.dedent(
+@pytest.fixture(scope="module")
+def guarded() -> dict[str, list]:
+    """What each probe gives behind the guard, in one guarded interpreter."""
+    import json
+
+    probes = {**WAYS_OUT, **{name: code for name, (code, _) in WARNINGS.items()}, **ALLOWED}
+    code = RUN_GUARD + TRIPWIRE + f"PROBES = {json.dumps(probes)!r}\n" + PROBE_RUNNER
+    (line,) = run_python(code)
+    return json.loads(line)
+
+
+# --------------------------------------------------------------------------- #
+# Network and programs
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.parametrize("name", WAYS_OUT)
+def test_every_way_out_is_refused_by_the_guard(guarded, name):
+    kind, message, _ = guarded[name]
+    assert kind == "NetworkAccessError", f"{name}: {kind} {message}"
+    assert message.startswith("notebooks must work offline; ")
+
+
+def test_refusals_come_at_once_and_name_what_was_tried(guarded):
+    assert guarded["connect"][1] == "notebooks must work offline; tried to reach ('192.0.2.1', 80)"
+    assert guarded["name-lookup"][1].endswith("tried to look up 'course-data.invalid'")
+    assert guarded["subprocess"][1].endswith("tried to start the program 'true'")
+    seconds = [guarded[name][2] for name in ("connect", "create_connection", "udp-sendto")]
+    assert max(seconds) < 0.5  # refused, not timed out
+
+
+@pytest.mark.parametrize("name", ALLOWED)
+def test_loopback_and_local_work_stay_allowed(guarded, name):
+    kind, message, _ = guarded[name]
+    assert kind == "no error", f"{name}: {kind} {message}"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no fork on Windows")
+def test_a_forked_copy_that_replaces_itself_with_a_program_exits_instead():
+    # pty.spawn, pexpect (IPython's `!command`) and os.spawnv fork, then exec in the child:
+    # raising there would leave a second copy of the kernel running, so the child ends at once.
+    code = RUN_GUARD + TRIPWIRE + textwrap.dedent(
         """
-        import socket
-        server = socket.socket()
-        server.bind(("127.0.0.1", 0))
-        server.listen(1)
-        port = server.getsockname()[1]
-        for host in ("127.0.0.1", "localhost"):
-            client = socket.create_connection((host, port), timeout=1)
-            accepted, _ = server.accept()
-            print(host, "connected")
-            accepted.close()
-            client.close()
-        server.close()
+        import os, shutil
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.execv(shutil.which("true"), ["true"])
+            finally:
+                os._exit(1)
+        print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
         """
     )
-    assert run_python(code) == ["127.0.0.1 connected", "localhost connected"]
+    assert run_python(code) == ["126"]
+
+
+def test_network_access_error_is_a_runtime_error():
+    assert run_python(RUN_GUARD + "print(issubclass(NetworkAccessError, RuntimeError))") == [
+        "True"
+    ]
 
 
 # --------------------------------------------------------------------------- #
@@ -169,37 +317,17 @@ def test_loopback_connections_to_a_listening_server_succeed():
 # --------------------------------------------------------------------------- #
 
 
-def test_a_warning_from_notebook_code_becomes_an_error():
-    warn = 'import warnings\nwarnings.warn("x", FutureWarning)'
-    assert run_python(RUN_GUARD + outcome(warn)) == ["FutureWarning"]
+@pytest.mark.parametrize("name", WARNINGS)
+def test_every_warning_is_an_error_whatever_raises_it(guarded, name):
+    kind, message, _ = guarded[name]
+    assert kind == WARNINGS[name][1], f"{name}: {kind} {message}"
 
 
-def test_without_the_guard_the_same_warning_is_only_printed():
-    warn = 'import warnings\nwarnings.warn("x", FutureWarning)'
-    assert run_python(outcome(warn)) == ["no error"]
-
-
-@pytest.mark.parametrize(
-    ("module", "expected"),
-    [
-        ("__main__", "UserWarning"),
-        ("infralab.growth", "UserWarning"),
-        ("numpy", "UserWarning"),
-        ("pandas.core.frame", "UserWarning"),
-        ("matplotlib.axes._base", "UserWarning"),
-        ("matplotlib_inline.backend_inline", "UserWarning"),
-        ("ipywidgets.widgets.widget", "UserWarning"),
-        ("tornado.ioloop", "no error"),  # the kernel's machinery is left alone
-        ("jupyter_client.session", "no error"),
-        ("numpyro", "no error"),  # a different package that merely starts like one
-    ],
-)
-def test_warnings_are_errors_only_in_the_course_and_its_libraries(module, expected):
-    warn = (
-        "import warnings\n"
-        f'warnings.warn_explicit("x", UserWarning, "f.py", 1, module={module!r})'
+def test_without_the_guard_the_same_warnings_are_only_printed():
+    code = "import warnings\n" + outcome('warnings.warn("x", FutureWarning)') + outcome(
+        "import numpy as np\nnp.polyfit([1.0, 1.0, 1.0], [1.0, 2.0, 3.0], 2)"
     )
-    assert run_python(RUN_GUARD + outcome(warn)) == [expected]
+    assert run_python(code) == ["no error", "no error"]
 
 
 # --------------------------------------------------------------------------- #
@@ -225,38 +353,3 @@ def test_each_guarded_ipython_dir_is_a_fresh_folder():
     finally:
         shutil.rmtree(first)
         shutil.rmtree(second)
-
-
-@pytest.mark.parametrize(
-    "call",
-    [
-        'socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("0.0.0.0", 9))',
-        'socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", 0, ("0.0.0.0", 9))',
-    ],
-)
-def test_sending_a_datagram_off_the_machine_fails(call):
-    # 0.0.0.0 is not loopback, so the guard refuses it; without the guard Linux would deliver
-    # it to this machine, so the test never sends a packet anywhere else.
-    (error,) = run_python(RUN_GUARD + "import socket\n" + outcome(call))
-    assert error == "NetworkAccessError"
-
-
-def test_a_datagram_to_loopback_is_allowed():
-    code = RUN_GUARD + "import socket\n" + outcome(
-        'socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", 9))'
-    )
-    assert run_python(code) == ["no error"]
-
-
-def test_loopback_datagrams_and_lookups_stay_allowed():
-    code = RUN_GUARD + textwrap.dedent(
-        """
-        receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        receiver.bind(("127.0.0.1", 0))
-        sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        sender.sendmsg([b"ping"], [], 0, receiver.getsockname())
-        print(receiver.recv(4).decode(), socket.gethostbyname("localhost"))
-        """
-    )
-    (line,) = run_python(code)
-    assert line == "ping 127.0.0.1"

@@ -425,8 +425,9 @@ def _merge_streams(notebook: nbformat.NotebookNode) -> None:
 def guarded_ipython_dir() -> Path:
     """Return a fresh IPython folder whose startup script is :mod:`infralab.kernel_guard`.
 
-    A kernel started with ``IPYTHONDIR`` set to it cannot reach the network and
-    turns every warning into an error. The caller removes the folder when done.
+    A kernel started with ``IPYTHONDIR`` set to it refuses to reach the network or
+    start programs and turns every warning into an error. The caller removes the
+    folder when done.
     """
     folder = Path(tempfile.mkdtemp(prefix="infralab-ipython-"))
     startup = folder / "profile_default" / "startup"
@@ -436,6 +437,38 @@ def guarded_ipython_dir() -> Path:
     return folder
 
 
+def _kernel_manager_class(socket_folder: Path) -> type:
+    """The kernel manager for :func:`execute_notebooks`: sealed kernels where the system allows.
+
+    Each kernel then starts in its own network namespace with only loopback
+    (:mod:`infralab.sealed`) and talks to this process over Unix sockets in
+    ``socket_folder``, which cross namespaces. Inside a sealed process already
+    (``make test``), or where no namespace can be made, kernels start as usual:
+    the namespace around them, or the guard alone, keeps them offline.
+    """
+    from jupyter_client.manager import KernelManager
+    from traitlets import CaselessStrEnum, default
+
+    from . import sealed
+
+    prefix = None if sealed.is_sealed() else sealed.seal_prefix()
+    if prefix is None:
+        return KernelManager
+
+    class SealedKernelManager(KernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        @default("ip")
+        def _socket_path(self) -> str:
+            # An absolute path: the kernel runs in the notebook's folder, this process may not.
+            return str(socket_folder / f"kernel-{os.urandom(6).hex()}")
+
+        def format_kernel_cmd(self, extra_arguments=None):
+            return [*prefix, *super().format_kernel_cmd(extra_arguments)]
+
+    return SealedKernelManager
+
+
 def execute_notebooks(
     notebooks: Sequence[str | os.PathLike[str]] | None = None, *, timeout: int = 600
 ) -> list[tuple[Path, float]]:
@@ -443,7 +476,9 @@ def execute_notebooks(
 
     By default every notebook in ``notebooks/`` and ``solutions/``; exercise
     notebooks are generated without outputs and never executed. Kernels run
-    with :func:`guarded_ipython_dir`: offline, warnings as errors. Widget state
+    with :func:`guarded_ipython_dir` (offline, warnings as errors), each in a
+    network namespace with only loopback where the system allows it
+    (:mod:`infralab.sealed`). Widget state
     is stored, so a saved notebook shows its controls before it is run, but the
     random widget model ids are replaced by ids derived from the file name and
     execution timings are not recorded: re-running an unchanged notebook
@@ -482,6 +517,7 @@ def execute_notebooks(
         if path.parent.name == "exercises":
             raise ValueError(f"notebooks must not include exercises: {path} is stored empty")
     ipython_dir = guarded_ipython_dir()
+    kernel_manager_class = _kernel_manager_class(ipython_dir)
     previous = os.environ.get("IPYTHONDIR")
     os.environ["IPYTHONDIR"] = str(ipython_dir)
     done = []
@@ -493,6 +529,7 @@ def execute_notebooks(
                 notebook,
                 timeout=timeout,
                 kernel_name="python3",
+                kernel_manager_class=kernel_manager_class,
                 record_timing=False,
                 resources={"metadata": {"path": str(path.parent.resolve())}},
             )
