@@ -16,8 +16,11 @@ from infralab.build import generate_exercises
 from infralab.handouts import INSTRUCTOR_EDITION, build_handouts, external_resources
 from tests.course_factory import (
     FACILITATION,
+    HOSTILE_HOST,
     PNG,
+    TRAP,
     WIDGET_VIEW,
+    hostile_notebook,
     instructor_cell,
     notebook,
     widget_output,
@@ -26,12 +29,6 @@ from tests.course_factory import (
 
 SOLUTION_LINE = "return (1 - availability) * 30 * 24 * 60"
 INTERACTIVE_NOTE = "Interactive control: run this notebook in JupyterLab to use it."
-
-
-
-
-
-
 
 
 def solution_notebook(title: str = "Exercises: invisible qualities") -> nbformat.NotebookNode:
@@ -77,8 +74,6 @@ def lesson_notebook(title: str, minutes: int = 25) -> nbformat.NotebookNode:
         figure,
         new_markdown_cell("Read more at [the source](https://example.org/report)."),
     )
-
-
 
 
 GUIDE = """# Instructor guide
@@ -477,6 +472,143 @@ def test_every_page_has_the_print_stylesheet(course):
         print_rules = page[page.index("@media print {\n  nav.infralab-navigation") :]
         assert "white-space: pre-wrap" in print_rules, path
         assert "page-break-inside: avoid" in print_rules, path
+
+
+# --------------------------------------------------------------------------- #
+# Nothing runs: a hostile notebook, and the content security policy
+# --------------------------------------------------------------------------- #
+
+#: The one policy of every page: no script, no request; inline styles and data: images only.
+POLICY = {
+    "default-src": ["'none'"],
+    "img-src": ["data:"],
+    "style-src": ["'unsafe-inline'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'none'"],
+}
+# Elements that run, embed, submit, redirect or re-target something; none belongs in a handout.
+LIVE_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base",
+                 "form", "link", "portal"}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "background",
+                  "poster", "cite", "srcdoc", "ping"}
+
+
+class LiveMarkup(HTMLParser):
+    """Everything in a page that could run a script, embed a document or reach the network."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._tag: str | None = None
+        self._style: list[str] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        values = {name: value or "" for name, value in attrs}
+        if tag in LIVE_ELEMENTS:
+            self.found.append(f"<{tag}>")
+        equivalent = values.get("http-equiv", "content-security-policy").lower()
+        if tag == "meta" and equivalent != "content-security-policy":
+            self.found.append(f"<meta {values}>")
+        for name, value in values.items():
+            address = re.sub(r"[\x00-\x20]", "", value).lower()
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}>")
+            elif name in URL_ATTRIBUTES and address.startswith(("javascript:", "vbscript:")):
+                self.found.append(f"<{tag} {name}={value!r}>")
+            elif name in URL_ATTRIBUTES and address.startswith("data:"):
+                if not (tag == "img" and name == "src" and address.startswith("data:image/")):
+                    self.found.append(f"<{tag} {name}={value[:40]!r}>")
+            elif name == "style" and ("url(" in address or "\\" in address):
+                self.found.append(f"<{tag} style={value!r}>")
+        self._tag = tag
+
+    def handle_data(self, data):
+        if self._tag == "style":
+            self._style.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            sheet = "".join(self._style).lower()
+            if "url(" in sheet.replace("url(data:", "") or "@import" in sheet:
+                self.found.append(f"<style>{sheet[:80]!r}")
+            self._style = []
+        self._tag = None
+
+
+def policy_of(text: str) -> list[dict[str, list[str]]]:
+    """The content security policies a page declares in a meta element, parsed."""
+    policies = []
+    for match in re.finditer(r"<meta\b[^>]*>", text, re.IGNORECASE):
+        attributes = dict(re.findall(r'([\w-]+)="([^"]*)"', match[0]))
+        if attributes.get("http-equiv", "").lower() == "content-security-policy":
+            directives = [part.split() for part in attributes["content"].split(";")]
+            policies.append({words[0]: words[1:] for words in directives if words})
+    return policies
+
+
+def test_live_markup_sees_each_kind_of_live_content():
+    page = (
+        '<script>x()</script><img src="a.png" onerror="x()"><a href=" JavaScript:x()">a</a>'
+        '<a href="data:text/html,hi">d</a><iframe src="e.html"></iframe>'
+        '<meta http-equiv="refresh" content="0; url=a.html"><p style="color: url(a.png)">p</p>'
+        "<style>@import 'a.css';</style>"
+    )
+    assert len(LiveMarkup(page).found) == 8
+    harmless = (
+        '<meta charset="utf-8"><img src="data:image/png;base64,AAAA" alt="a">'
+        '<a href="b.html">b</a><p style="text-align: right">p</p>'
+        "<style>.a { background: url(data:image/png;base64,AAAA) }</style>"
+    )
+    assert LiveMarkup(harmless).found == []
+
+
+def test_a_hostile_notebook_leaves_nothing_that_runs_or_fetches(course):
+    write(hostile_notebook(), course / "notebooks/04_hostile.ipynb")
+    handouts_of(course)
+    for name in ("04_hostile.html", "instructor/04_hostile.html"):
+        page = (course / "handouts" / name).read_text(encoding="utf-8")
+        assert LiveMarkup(page).found == [], name
+        assert external_resources(page) == [], name
+        tags = re.findall(r"<[a-zA-Z][^>]*>", page)  # real tags; refused markup is text
+        assert [tag for tag in tags if TRAP in tag] == [], name
+        assert f"{HOSTILE_HOST}/figure.png" not in page  # an image's metadata names no file
+
+
+def test_what_a_hostile_notebook_shows_legitimately_stays(course):
+    write(hostile_notebook(), course / "notebooks/04_hostile.ipynb")
+    handouts_of(course)
+    path = course / "handouts/04_hostile.html"
+    page, shown = path.read_text(encoding="utf-8"), Page(path)
+    assert '<h2 id="What-stays">' in page
+    assert "<td>rows</td>" in page and "<td>42</td>" in page  # the markdown table
+    assert "<details><summary>Show the answer</summary>" in page
+    assert "The answer is <strong>42</strong>." in page
+    assert f'src="data:image/png;base64,{PNG}"' in page and 'alt="a dot"' in page
+    assert "01_invisible.html" in shown.links and f"https://{HOSTILE_HOST}/report" in shown.links
+    assert '<script>document.title = "code, shown as text"</script>' in shown.code_lines
+    # The pandas table keeps its scoped stylesheet and its header alignment.
+    assert '<style scoped="">' in page and "vertical-align: middle;" in page
+    assert '<table border="1" class="dataframe">' in page
+    assert '<tr style="text-align: right;">' in page
+    assert "<b>bold output</b>" in page and "<strong>marked</strong>" in page
+    figure = re.search(r'<img\b[^>]*\bheight="4"[^>]*>', page)[0]  # the stored image output
+    assert PNG in figure and "width" not in figure  # its width was no number: left out
+    # What was taken out shows as text, so an author sees what the handout refused.
+    assert f'<script>{TRAP}("script-element")</script>' in shown.visible
+    assert "a styled paragraph" in shown.visible and "a cursor" in shown.visible
+
+
+def test_every_page_declares_a_policy_that_allows_no_script_and_no_network(course):
+    add_guide(course)
+    for path in handouts_of(course):
+        page = path.read_text(encoding="utf-8")
+        assert policy_of(page) == [POLICY], path
+        # Before anything the policy governs: only other meta elements come first.
+        head = page[page.index("<head>") + len("<head>") :]
+        first = re.search(r"<(?!meta\b)[a-z]+", head)
+        assert head.index("Content-Security-Policy") < first.start(), path
 
 
 # --------------------------------------------------------------------------- #

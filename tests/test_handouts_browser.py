@@ -1,14 +1,24 @@
 """Open every page of both handout editions in a real browser, with the network cut off.
 
 Both editions of the course are built into a temporary folder and every page is
-opened in headless Chromium (the system's ``chromium``, driven by Python
-playwright; one browser for all pages). Every request that is not a
+opened once in headless Chromium (the system's ``chromium``, driven by Python
+playwright; one browser and one tab for all pages), laid out for print at the
+width of an A4 page, and measured in one call. Every request that is not a
 ``file://`` URL is refused and recorded, and the browser context is offline.
 Per page: nothing is fetched from outside the edition's folder, the console
-shows no error, no script error is raised, every image loads, every
-navigation link leads to a page of the same edition, and, laid out for print
-at the width of an A4 page, no code block, table or image is wider than the
-page.
+shows no error, no script error is raised, no script runs at all, every image
+loads, every navigation link leads to a page of the same edition, and no code
+block, table or image is wider than the page.
+
+Nothing runs: a script the test adds before each page opens (scripts the test
+adds run whatever the page's content security policy says) records every
+policy violation and defines the function every payload of the hostile
+notebook calls (``tests/course_factory.py``), so a payload that runs is seen by
+name; a dialog, any console message, a ``<script>`` element, an ``on...``
+attribute or a ``javascript:`` address in the page fails the test, and each
+``javascript:`` link is clicked. A lesson made of hostile cells is built and
+opened like the course's pages, and the same page with live markup put back
+after the sanitiser shows that the policy alone stops it.
 
 Without playwright or Chromium these tests are skipped with the reason, unless
 the environment variable ``INFRALAB_REQUIRE_BROWSER=1`` is set (CI sets it
@@ -26,8 +36,10 @@ from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
+from nbformat.v4 import new_markdown_cell
 
 from infralab.handouts import INSTRUCTOR_EDITION, build_handouts
+from tests.course_factory import HOSTILE_HOST, TRAP, hostile_notebook, notebook, write
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +58,7 @@ BROWSER_ARGUMENTS = [
 # 210 / 25.4 * 96 - 2 * 0.5 * 96 = 697.7 px.
 A4_PRINTABLE_WIDTH = int(210 / 25.4 * 96 - 96)
 A4_PRINTABLE_HEIGHT = int(297 / 25.4 * 96 - 96)
-SCREEN = {"width": 1280, "height": 800}
+A4_PRINTABLE = {"width": A4_PRINTABLE_WIDTH, "height": A4_PRINTABLE_HEIGHT}
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 # A guide to render when the course has none yet, with what a guide typically holds.
@@ -104,6 +116,64 @@ _SHOWN_COUNT = """
   .filter((element) => element.offsetHeight > 0).length
 """
 
+# Added before every page (and frame) opens; it runs whatever the page's policy says.
+_RECORDER = f"""
+(() => {{
+  const record = {{ ran: [], violations: [] }};
+  Object.defineProperty(window, "__infralabRecord", {{ value: record }});
+  // Returns nothing, so a javascript: link that calls it leaves the page as it is.
+  const trap = (what) => {{ record.ran.push(String(what)); }};
+  Object.defineProperty(window, "{TRAP}", {{ value: trap }});
+  document.addEventListener("securitypolicyviolation", (event) => {{
+    record.violations.push(`${{event.effectiveDirective}} ${{event.blockedURI || "inline"}}`);
+  }}, true);
+}})();
+"""
+
+_RECORDED = """
+() => {
+  const record = window.__infralabRecord || { ran: ["the recorder is missing"], violations: [] };
+  return { ran: [...record.ran], violations: [...record.violations] };
+}
+"""
+
+# Markup that could run a script, embed a document, submit, redirect or re-target; the
+# javascript: links it finds are marked so the test can click each one.
+_LIVE_MARKUP = """
+() => {
+  const found = [];
+  const live = "script, iframe, frame, frameset, object, embed, applet, base, form, link, portal,"
+    + " meta[http-equiv]:not([http-equiv='content-security-policy' i])";
+  for (const element of document.querySelectorAll(live)) found.push(`<${element.localName}>`);
+  let links = 0;
+  for (const element of document.querySelectorAll("*")) {
+    for (const attribute of element.attributes) {
+      const value = attribute.value.replace(/[\\u0000-\\u0020]/g, "").toLowerCase();
+      if (attribute.name.startsWith("on")) {
+        found.push(`<${element.localName} ${attribute.name}>`);
+      } else if (/^(javascript|vbscript):/.test(value)) {
+        found.push(`<${element.localName} ${attribute.name}="${attribute.value}">`);
+        if (element.localName === "a") element.setAttribute("data-infralab-link", links++);
+      }
+    }
+  }
+  return { found, links };
+}
+"""
+
+# Everything measured on a page, in one call: it is opened laid out for print at A4 width
+# (what the print checks need; nothing else measured depends on the layout).
+_INSPECT = f"""
+(everything) => ({{
+  live: ({_LIVE_MARKUP})(),
+  brokenImages: ({_BROKEN_IMAGES})(),
+  links: ({_NAVIGATION_LINKS})(everything),
+  facilitationNotes: ({_SHOWN_COUNT})("aside.infralab-facilitation"),
+  interactiveNotes: ({_SHOWN_COUNT})(".infralab-interactive-note"),
+  printProblems: ({_MEASURE_PRINT})(),
+}})
+"""
+
 
 @dataclass
 class Visit:
@@ -111,7 +181,8 @@ class Visit:
 
     page: Path
     edition: Path
-    requests: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)  # every one the page made, even if refused
+    sent_out: list[str] = field(default_factory=list)  # those that reached the network: refused
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     broken_images: list[str] = field(default_factory=list)
@@ -119,6 +190,20 @@ class Visit:
     print_problems: list[str] = field(default_factory=list)
     facilitation_notes: int = 0
     interactive_notes: int = 0
+    console_messages: list[str] = field(default_factory=list)  # of every type, errors too
+    scripts_run: list[str] = field(default_factory=list)  # trap calls and dialogs
+    violations: list[str] = field(default_factory=list)  # of the content security policy
+    live_markup: list[str] = field(default_factory=list)
+
+    @property
+    def ran_anything(self) -> list[str]:
+        """Every sign that a script ran or was stopped: empty for a page that runs nothing."""
+        return [
+            *self.scripts_run,
+            *self.page_errors,
+            *self.console_messages,
+            *(f"refused: {violation}" for violation in self.violations),
+        ]
 
 
 @dataclass
@@ -130,6 +215,8 @@ class BrowserRun:
     visits: dict[Path, Visit]
     problem: str | None = None
     control: Visit | None = None  # a page made to break every rule, to show the checks see it
+    hostile: Visit | None = None  # the page of a lesson made of hostile cells
+    probe: Visit | None = None  # that page with live markup put back after the sanitiser
 
 
 def give_up(reason: str) -> None:
@@ -174,7 +261,9 @@ def source_of(page: Path, run: BrowserRun, course_root: Path) -> Path | None:
 
 def visit_every_page(pages: list[tuple[Path, Path]], browser) -> Iterator[Visit]:
     """Open each (page, its edition's folder) in one tab of ``browser``, in an offline context."""
-    context = browser.new_context(offline=True, viewport=SCREEN)
+    from playwright.sync_api import Error
+
+    context = browser.new_context(offline=True, viewport=A4_PRINTABLE)
     try:
         refused: list[str] = []
 
@@ -186,32 +275,54 @@ def visit_every_page(pages: list[tuple[Path, Path]], browser) -> Iterator[Visit]
                 route.abort()
 
         context.route("**/*", refuse_the_network)
+        context.add_init_script(_RECORDER)
         tab = context.new_page()
+        tab.emulate_media(media="print")  # every page is opened laid out for print
         for page, edition in pages:
             visit = Visit(page, edition)
             refused.clear()
             listeners = {
                 "request": lambda request, visit=visit: visit.requests.append(request.url),
                 "console": lambda message, visit=visit: (
-                    visit.console_errors.append(message.text) if message.type == "error" else None
+                    visit.console_messages.append(f"{message.type}: {message.text}"),
+                    visit.console_errors.append(message.text) if message.type == "error" else None,
                 ),
                 "pageerror": lambda error, visit=visit: visit.page_errors.append(str(error)),
+                "dialog": lambda dialog, visit=visit: (
+                    visit.scripts_run.append(f"{dialog.type}: {dialog.message}"),
+                    dialog.dismiss(),
+                ),
+                "framenavigated": lambda frame, visit=visit, page=page: (
+                    visit.live_markup.append(f"went on to {frame.url}")
+                    if frame == tab.main_frame and frame.url != page.as_uri()
+                    else None
+                ),
             }
             for event, listener in listeners.items():
                 tab.on(event, listener)
-            tab.emulate_media(media="screen")
-            tab.set_viewport_size(SCREEN)
-            tab.goto(page.as_uri(), wait_until="load")
-            visit.broken_images = tab.evaluate(_BROKEN_IMAGES)
-            visit.links = tab.evaluate(_NAVIGATION_LINKS, page.name == "index.html")
-            visit.facilitation_notes = tab.evaluate(_SHOWN_COUNT, "aside.infralab-facilitation")
-            visit.interactive_notes = tab.evaluate(_SHOWN_COUNT, ".infralab-interactive-note")
-            tab.emulate_media(media="print")
-            tab.set_viewport_size({"width": A4_PRINTABLE_WIDTH, "height": A4_PRINTABLE_HEIGHT})
-            visit.print_problems = tab.evaluate(_MEASURE_PRINT)
+            try:
+                tab.goto(page.as_uri(), wait_until="load")
+                found = tab.evaluate(_INSPECT, page.name == "index.html")
+                visit.live_markup.extend(found["live"]["found"])
+                visit.broken_images = found["brokenImages"]
+                visit.links = found["links"]
+                visit.facilitation_notes = found["facilitationNotes"]
+                visit.interactive_notes = found["interactiveNotes"]
+                visit.print_problems = found["printProblems"]
+                for number in range(found["live"]["links"]):  # each javascript: link, clicked
+                    tab.dispatch_event(f'[data-infralab-link="{number}"]', "click", timeout=2000)
+            except Error as error:  # the page went somewhere else while it was measured
+                visit.page_errors.append(f"not measured: {error.message.splitlines()[0]}")
+            try:
+                recorded = tab.evaluate(_RECORDED)
+                visit.scripts_run.extend(recorded["ran"])
+                visit.violations = recorded["violations"]
+            except Error as error:
+                visit.page_errors.append(f"not recorded: {error.message.splitlines()[0]}")
             for event, listener in listeners.items():
                 tab.remove_listener(event, listener)
             visit.requests.extend(url for url in refused if url not in visit.requests)
+            visit.sent_out = list(refused)
             yield visit
     finally:
         context.close()
@@ -228,14 +339,55 @@ def control_page(folder: Path) -> tuple[Path, Path]:
         "<link rel='stylesheet' href='../outside.css'></head><body>"
         "<nav class='infralab-navigation'><a href='missing.html'>Next</a></nav>"
         "<img src='https://example.org/figure.png' alt='remote'>"
-        "<img src='no-such-picture.png' alt='missing'>"
+        f"<img src='no-such-picture.png' alt='missing' onerror=\"{TRAP}('control-onerror')\">"
         f"<pre>{'x' * 400}</pre>"
         f"<table><tr><td style='white-space: nowrap'>{'cell ' * 200}</td></tr></table>"
-        "<script>console.error('a console error'); throw new Error('a script error');</script>"
+        "<a href='javascript:void 0'>a javascript: link</a>"
+        f"<script>{TRAP}('control-script'); alert('a dialog');"
+        " console.error('a console error'); throw new Error('a script error');</script>"
         "</body></html>\n",
         encoding="utf-8",
     )
     return page, edition
+
+
+def hostile_page(folder: Path) -> tuple[Path, Path]:
+    """The learner page of a lesson made of hostile cells, in a course of its own."""
+    course = folder / "course"
+    write(hostile_notebook(), course / "notebooks/04_hostile.ipynb")
+    write(notebook(new_markdown_cell("# 01 · Linked")), course / "notebooks/01_invisible.ipynb")
+    for empty in ("exercises", "solutions"):
+        (course / empty).mkdir()
+    output = course / "handouts"
+    build_handouts(
+        output,
+        notebooks_dir=course / "notebooks",
+        exercises_dir=course / "exercises",
+        solutions_dir=course / "solutions",
+        guide_file=course / "no-guide.md",
+    )
+    return output / "04_hostile.html", output
+
+
+# What the sanitiser takes out, put back into a built page: only the policy stands in its way.
+PROBE_MARKUP = (
+    f"<script>{TRAP}('probe-script')</script>"
+    f"<img src=\"missing.png\" alt=\"\" onerror=\"{TRAP}('probe-onerror')\">"
+    f"<a href=\"javascript:{TRAP}('probe-link')\">a javascript: link</a>"
+    f"<svg onload=\"{TRAP}('probe-svg')\"></svg>"
+    f"<iframe srcdoc=\"<script>parent.{TRAP}('probe-frame')</script>\"></iframe>"
+    f'<img src="https://{HOSTILE_HOST}/probe.png" alt="">'
+    f'<p style="background-image: url(https://{HOSTILE_HOST}/probe-style.png)">styled</p>'
+)
+
+
+def policy_probe(hostile: Path) -> tuple[Path, Path]:
+    """The hostile page with :data:`PROBE_MARKUP` put back at the top of its body."""
+    probe = hostile.with_name("probe.html")
+    text = hostile.read_text(encoding="utf-8")
+    assert text.count("<main>") == 1
+    probe.write_text(text.replace("<main>", "<main>" + PROBE_MARKUP), encoding="utf-8")
+    return probe, hostile.parent
 
 
 def browser_problem() -> str | None:
@@ -280,9 +432,13 @@ def browser_run(tmp_path_factory: pytest.TempPathFactory) -> BrowserRun:
             run.problem = f"Chromium at {executable} did not start: {error}"
             return run
         control = control_page(folder / "control")
+        hostile = hostile_page(folder / "hostile")
+        extra = [control, hostile, policy_probe(hostile[0])]
         editions = [(page, edition_of(page, output)) for page in pages]
         try:
-            *visits, run.control = visit_every_page([*editions, control], browser)
+            *visits, run.control, run.hostile, run.probe = visit_every_page(
+                [*editions, *extra], browser
+            )
         finally:
             browser.close()
     run.visits = {visit.page: visit for visit in visits}
@@ -343,6 +499,13 @@ def test_the_checks_see_a_page_that_breaks_every_rule(browser_run):
     assert len(control.broken_images) == 2
     assert [Path(unquote(urlsplit(url).path)).is_file() for url in control.links] == [False]
     assert {problem.split()[0] for problem in control.print_problems} == {"the", "pre", "table"}
+    assert sorted(control.scripts_run) == ["alert: a dialog", "control-onerror", "control-script"]
+    assert control.live_markup == [
+        "<link>",
+        "<script>",
+        "<img onerror>",
+        '<a href="javascript:void 0">',
+    ]
 
 
 def test_every_page_of_both_editions_was_opened(browser_run):
@@ -430,3 +593,37 @@ def test_facilitation_notes_and_widget_notes_are_shown_where_they_belong(browser
         instructor = visit.edition != browser_run.output
         assert visit.facilitation_notes == (notes if instructor else 0), named(browser_run, page)
         assert visit.interactive_notes == widgets, named(browser_run, page)
+
+
+# --------------------------------------------------------------------------- #
+# Nothing runs
+# --------------------------------------------------------------------------- #
+
+
+def test_no_page_runs_a_script_or_holds_live_markup(browser_run):
+    found = {
+        named(browser_run, page): visit.ran_anything + visit.live_markup
+        for page, visit in opened(browser_run).items()
+    }
+    assert {page: signs for page, signs in found.items() if signs} == {}
+
+
+def test_a_hostile_notebook_runs_nothing_and_reaches_no_network(browser_run):
+    opened(browser_run)
+    hostile = browser_run.hostile
+    assert hostile.ran_anything == []  # the sanitiser left nothing for the policy to stop
+    assert hostile.live_markup == []
+    assert hostile.sent_out == []
+    assert [url for url in hostile.requests if not url.startswith(("file://", "data:"))] == []
+
+
+def test_the_policy_alone_stops_what_gets_past_the_sanitiser(browser_run):
+    opened(browser_run)
+    probe = browser_run.probe
+    assert len(probe.live_markup) >= 5  # the markup is there, live, and clicked
+    assert probe.scripts_run == [] and probe.page_errors == []
+    assert probe.sent_out == []  # the page asked for remote images; the browser refused them
+    assert f"https://{HOSTILE_HOST}/probe.png" in probe.requests
+    refused = {violation.split()[0] for violation in probe.violations}
+    assert {"script-src-elem", "script-src-attr", "img-src"} <= refused, probe.violations
+    assert f"img-src https://{HOSTILE_HOST}/probe-style.png" in probe.violations

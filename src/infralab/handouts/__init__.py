@@ -43,6 +43,17 @@ the lesson shows below it stays. :func:`external_resources` lists what a page
 would fetch, so a test holds every page to that promise. The print stylesheet
 hides the navigation and keeps code, tables and figures within an A4 page.
 
+Nothing runs
+------------
+A notebook is content, not a program the reader agreed to run. The HTML that
+cells and their stored outputs contribute goes through an allow-list (nbconvert's
+``sanitize_html`` with the course's list, ``inert.py``): a script, an event
+handler, a ``javascript:`` link, a frame, an object, a form or a remote style is
+shown as text or dropped, while headings, tables, code, embedded images,
+``details`` blocks and pandas tables stay as they are. Every page also carries a
+content security policy as the first element of its head: no script, no
+request; inline styles and ``data:`` images only.
+
 Both editions rebuild incrementally: each page ends with a stamp, a hash of
 everything it is made from, and is converted again only when that changes.
 Stamped pages whose notebook has gone are removed; files without a stamp are

@@ -23,6 +23,7 @@ from ..coursemap import INSTRUCTOR_TAG, _existing_folder
 from ..files import write_if_changed
 from ..paths import course_root
 from .index import _index_html
+from .inert import _POLICY_META, _clean_html
 from .offline import _is_external
 from .pages import (
     _EXERCISE,
@@ -70,12 +71,29 @@ _FIGURE_ALT = 'alt="Figure: the sentence that follows it says what it shows"'
 # --------------------------------------------------------------------------- #
 
 
+def _plain_image_metadata(metadata: dict) -> None:
+    """Keep an image's size only when it is a number, and no file name to load it from.
+
+    The lab template writes ``width`` and ``height`` unquoted into the ``<img>``
+    tag, so text there could add an attribute (an ``onerror`` handler); a
+    ``filenames`` entry would make it load a file instead of the embedded image.
+    """
+    metadata.pop("filenames", None)
+    for scope in (metadata, *(value for value in metadata.values() if isinstance(value, dict))):
+        for key in ("width", "height"):
+            value = scope.get(key)
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if value is not None and not number:
+                del scope[key]
+
+
 class _StaticOutputs(Preprocessor):
     """Keep only outputs that show without a kernel or a script.
 
     A widget view needs a live kernel (or a widget manager fetched from the
     network), so it becomes a one-line note; the lesson's static figure below it
-    stays. JavaScript outputs are dropped; their other representations stay.
+    stays. JavaScript outputs are dropped; their other representations stay. An
+    image's size must be a number, and its metadata names no file to load.
     """
 
     def preprocess(self, nb, resources):
@@ -96,6 +114,7 @@ class _StaticOutputs(Preprocessor):
                 )
             else:
                 data.pop(_JAVASCRIPT, None)
+                _plain_image_metadata(output.get("metadata", {}))
                 if data:
                     kept.append(output)
         cell.outputs = kept
@@ -118,11 +137,17 @@ def _builder_fingerprint() -> str:
 
 @functools.cache
 def _handout_exporter(*, notes_shown: bool, prompts: bool) -> HTMLExporter:
-    """The exporter of one edition: facilitation notes shown or removed, prompts or not."""
+    """The exporter of one edition: facilitation notes shown or removed, prompts or not.
+
+    ``sanitize_html`` sends the HTML of every cell and output through the
+    ``clean_html`` filter, which is the course's allow-list (``inert.py``).
+    """
     exporter = HTMLExporter(
         template_name=_HANDOUT_TEMPLATE,
         extra_template_basedirs=[str(_TEMPLATES)],
         embed_images=True,
+        sanitize_html=True,
+        filters={"clean_html": _clean_html},
         theme="light",
         exclude_input_prompt=not prompts,
         exclude_output_prompt=not prompts,
@@ -216,6 +241,7 @@ def _build_edition(edition: _Edition, notebooks: dict[Path, nbformat.NotebookNod
             notebook,
             resources={
                 "metadata": {"name": page.html_title, "path": str(page.source.parent)},
+                "infralab_policy": _POLICY_META,
                 "infralab_header": header,
                 "infralab_footer": footer,
             },
@@ -246,6 +272,8 @@ def build_handouts(
     nbconvert's ``HTMLExporter`` and a course template extending the ``lab``
     template. Images are embedded, widgets become a one-line note, and no page
     loads a script, stylesheet, font or image from outside its edition's folder.
+    The HTML of cells and outputs is cleaned of anything that runs, and every
+    page declares a content security policy that allows no script and no request.
 
     - **Learner edition**, in ``output_dir``: lessons (``NAME.html``) and
       exercise sheets (``exercises/NAME.html``), without the cells tagged

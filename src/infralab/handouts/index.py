@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from .inert import _POLICY_META
 from .pages import (
     _EDITION_NOTE,
     _EXERCISE,
@@ -114,7 +115,7 @@ def _index_html(edition: _Edition) -> str:
     title = heading if edition.notes_shown else f"{COURSE_TITLE}: handouts"
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="en">\n<head>\n{_POLICY_META}\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
         f"<title>{html.escape(title)}</title>\n"
         f'<style type="text/css">\n{_INDEX_STYLE}\n</style>\n'
