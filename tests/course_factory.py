@@ -14,6 +14,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from infralab.build import generate_exercises
 from infralab.lessons import Lesson
+from infralab.tryit import INSTRUCTION
 
 # A 1x1 PNG, the smallest real image output a notebook can store.
 PNG = (
@@ -33,7 +34,9 @@ def notebook(*cells, **metadata) -> nbformat.NotebookNode:
 
 def instructor_cell() -> nbformat.NotebookNode:
     """A markdown cell tagged ``instructor``: a facilitation note."""
-    return new_markdown_cell(FACILITATION, metadata={"tags": ["instructor"]})
+    return new_markdown_cell(
+        FACILITATION, metadata={"tags": ["instructor"], "jupyter": {"source_hidden": True}}
+    )
 
 
 def widget_output() -> nbformat.NotebookNode:
@@ -42,7 +45,7 @@ def widget_output() -> nbformat.NotebookNode:
         "display_data",
         data={
             WIDGET_VIEW: {"model_id": "0f1e", "version_major": 2, "version_minor": 0},
-            "text/plain": "VBox(children=(IntSlider(value=3),))",
+            "text/plain": INSTRUCTION,
         },
     )
 
@@ -103,6 +106,7 @@ def stub_lesson(root: Path) -> Lesson:
                 f"# {lesson.number} · A toy lesson\n\n**Time:** about {STUB_MINUTES} minutes."
             ),
             instructor_cell(),
+            new_code_cell("try_it(draw, n=slider)", execution_count=1, outputs=[widget_output()]),
             new_markdown_cell("## Sources\n\n- A textbook."),
         ),
         root / "notebooks" / lesson.notebook,
@@ -144,3 +148,123 @@ def stub_check_module(root: Path) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+# --------------------------------------------------------------------------- a hostile notebook
+
+#: The function every script in :func:`hostile_notebook` calls; a browser test defines it
+#: before a page opens and records each call, so any payload that runs is seen by name.
+TRAP = "infralabTrap"
+#: The web address every payload that would fetch something points at.
+HOSTILE_HOST = "example.org"
+HOSTILE_MARKDOWN = (
+    f'<script>{TRAP}("script-element")</script>',
+    f"<img src=\"data:image/png;base64,AAAA\" onerror=\"{TRAP}('img-onerror')\">",
+    f"<a href=\"javascript:{TRAP}('javascript-link')\">a javascript: link</a>",
+    f"<a href=\"jav&#x09;ascript:{TRAP}('disguised-javascript-link')\">a disguised link</a>",
+    f"[a markdown javascript: link](javascript:{TRAP}('markdown-javascript-link'))",
+    f'<iframe src="https://{HOSTILE_HOST}/embed"></iframe>',
+    f"<iframe srcdoc=\"<script>parent.{TRAP}('iframe-srcdoc')</script>\"></iframe>",
+    f"<svg onload=\"{TRAP}('svg-onload')\"><circle r=\"4\"></circle></svg>",
+    f'<object data="https://{HOSTILE_HOST}/object.html"></object>',
+    f'<embed src="https://{HOSTILE_HOST}/embed.swf">',
+    f'<meta http-equiv="refresh" content="0; url=https://{HOSTILE_HOST}/refresh">',
+    f'<base href="https://{HOSTILE_HOST}/">',
+    f'<link rel="stylesheet" href="https://{HOSTILE_HOST}/sheet.css">',
+    f'<p style="background-image: url(http://{HOSTILE_HOST}/style.png)">a styled paragraph</p>',
+    f'<p style="cursor: url(http://{HOSTILE_HOST}/cursor.png), auto">a cursor</p>',
+    f"<style>@import url(https://{HOSTILE_HOST}/import.css);"
+    f" body {{ background: url(https://{HOSTILE_HOST}/background.png) }}</style>",
+    f"<details open ontoggle=\"{TRAP}('details-ontoggle')\"><summary>opens itself</summary>"
+    "</details>",
+    f'<form action="https://{HOSTILE_HOST}/form"><button>send</button></form>',
+    "<math><mtext><table><mglyph><style>"
+    f"<img src=data:image/png;base64,AAAA onerror=\"{TRAP}('mutation')\">"
+    "</style></mglyph></table></mtext></math>",
+)
+#: What the hostile notebook also holds and a handout must still show.
+HOSTILE_LEGITIMATE = f"""## What stays
+
+| metric | value |
+|---|---|
+| rows | 42 |
+
+<details><summary>Show the answer</summary>
+
+The answer is **42**.
+
+</details>
+
+![a dot](data:image/png;base64,{PNG})
+
+See [lesson 01](01_invisible.ipynb) and [the report](https://{HOSTILE_HOST}/report).
+
+```html
+<script>document.title = "code, shown as text"</script>
+```
+"""
+#: The stylesheet and table pandas writes for a data frame: legitimate HTML output.
+PANDAS_TABLE = (
+    "<div>\n<style scoped>\n    .dataframe tbody tr th:only-of-type {\n"
+    "        vertical-align: middle;\n    }\n</style>\n"
+    '<table border="1" class="dataframe">\n  <thead>\n'
+    '    <tr style="text-align: right;">\n      <th></th>\n      <th>rows</th>\n    </tr>\n'
+    "  </thead>\n  <tbody>\n    <tr>\n      <th>0</th>\n      <td>42</td>\n    </tr>\n"
+    "  </tbody>\n</table>\n</div>"
+)
+
+
+def hostile_notebook(title: str = "04 · Hostile") -> nbformat.NotebookNode:
+    """A lesson whose cells try the common ways to run a script or reach the network.
+
+    Markdown cells hold :data:`HOSTILE_MARKDOWN` (a script element, event handler
+    attributes, ``javascript:`` links, frames, objects, a refresh, a base URL, a
+    remote stylesheet, remote CSS in a style attribute and in a style block, a
+    form, a mutation trick) beside :data:`HOSTILE_LEGITIMATE`, what a lesson
+    really writes. Stored outputs hold a script in ``text/html`` and in
+    ``text/markdown``, ``application/javascript``, an SVG with a script, and an
+    image whose metadata smuggles an event handler and a remote file, beside a
+    pandas table (:data:`PANDAS_TABLE`). A raw HTML cell holds a script too.
+    """
+    output_html = (
+        f"<b>bold output</b><script>{TRAP}('output-script')</script>"
+        f"<img src=\"data:image/png;base64,AAAA\" onerror=\"{TRAP}('output-onerror')\">"
+    )
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4">'
+        f"<script>{TRAP}('svg-output')</script><rect width=\"4\" height=\"4\"/></svg>"
+    )
+    outputs = [
+        new_output("display_data", data={"text/html": output_html, "text/plain": "<HTML>"}),
+        new_output(
+            "display_data",
+            data={"application/javascript": f"{TRAP}('application-javascript')"},
+        ),
+        new_output(
+            "display_data",
+            data={"text/markdown": f"**marked**\n\n<script>{TRAP}('markdown-output')</script>"},
+        ),
+        new_output("display_data", data={"image/svg+xml": svg, "text/plain": "<SVG>"}),
+        new_output(
+            "display_data",
+            data={"image/png": PNG, "text/plain": "<Figure>"},
+            metadata={
+                "image/png": {"width": f"4 onerror={TRAP}('image-width')", "height": 4},
+                "filenames": {"image/png": f"https://{HOSTILE_HOST}/figure.png"},
+            },
+        ),
+        new_output(
+            "execute_result",
+            data={"text/html": PANDAS_TABLE, "text/plain": "   rows\n0    42"},
+            execution_count=1,
+        ),
+    ]
+    return notebook(
+        new_markdown_cell(f"# {title}\n\n**Time:** about 5 minutes."),
+        *(new_markdown_cell(payload) for payload in HOSTILE_MARKDOWN),
+        new_markdown_cell(HOSTILE_LEGITIMATE),
+        new_code_cell("show()", execution_count=1, outputs=outputs),
+        nbformat.v4.new_raw_cell(
+            f"<script>{TRAP}('raw-cell')</script>", metadata={"raw_mimetype": "text/html"}
+        ),
+    )

@@ -8,7 +8,9 @@ lesson is held to the whole contract by adding nothing to the tests:
   ``exercises/`` exist, and the sheet is what ``make exercises`` would write;
 - at least :data:`MIN_TASKS` checked tasks, each with a check cell in the exercise
   source, and every check prints one friendly line for hostile answers;
-- facilitation notes (cells tagged ``instructor``) and a Sources section;
+- facilitation notes (cells tagged ``instructor``, stored collapsed so they do not greet
+  learners in JupyterLab) and a Sources section;
+- every try-it panel's stored output reads as the plain instruction, not a widget's repr;
 - the minutes of its ``**Time:**`` line agree with the README's table and the
   instructor guide's;
 - the handout index of both editions links its pages;
@@ -31,6 +33,8 @@ from infralab.build import exercises_out_of_date
 from infralab.coursemap import INSTRUCTOR_TAG, notebook_minutes
 from infralab.handouts import INSTRUCTOR_EDITION
 from infralab.lessons import Lesson
+from infralab.tryit import INSTRUCTION
+from tests.course_factory import WIDGET_VIEW
 
 #: Fewest checked tasks a lesson's exercise sheet may have.
 MIN_TASKS = 4
@@ -130,6 +134,23 @@ def contract_problems(root: Path, lesson: Lesson, handouts: Path | None = None) 
     tags = [tag for cell in lesson_notebook.cells for tag in cell.metadata.get("tags", [])]
     if INSTRUCTOR_TAG not in tags:
         problems.append(f"notebooks/{lesson.notebook} has no cell tagged {INSTRUCTOR_TAG!r}")
+    for folder in ("notebooks", "solutions"):
+        cells = nbformat.read(paths[folder], as_version=4).cells
+        for number, cell in enumerate(cells, start=1):
+            if INSTRUCTOR_TAG in cell.metadata.get("tags", []) and not cell.metadata.get(
+                "jupyter", {}
+            ).get("source_hidden"):
+                problems.append(
+                    f"{folder}/{lesson.notebook} cell {number} (instructor) is not collapsed: "
+                    "set its metadata jupyter.source_hidden"
+                )
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                if WIDGET_VIEW in data and data.get("text/plain") != INSTRUCTION:
+                    problems.append(
+                        f"{folder}/{lesson.notebook} cell {number}: a widget's stored output "
+                        f"reads {data.get('text/plain')!r}, not the try-it instruction"
+                    )
     markdown = "\n".join(c.source for c in lesson_notebook.cells if c.cell_type == "markdown")
     if not _SOURCES.search(markdown):
         problems.append(f"notebooks/{lesson.notebook} has no Sources section")

@@ -17,6 +17,7 @@ from infralab import lessons
 from infralab.coursemap import course_map
 from infralab.handouts import build_handouts
 from infralab.lessons import LESSONS
+from infralab.tryit import INSTRUCTION
 from tests.course_factory import STUB_MINUTES, stub_check_module, stub_lesson
 from tests.lesson_contract import contract_problems
 
@@ -84,7 +85,10 @@ def test_the_contract_names_what_a_lesson_lacks(stub_course):
     notebook = root / "notebooks" / lesson.notebook
     text = notebook.read_text(encoding="utf-8")
     notebook.write_text(
-        text.replace("## Sources", "## Reading").replace("about 30 minutes", "about 35 minutes"),
+        text.replace("## Sources", "## Reading")
+        .replace("about 30 minutes", "about 35 minutes")
+        .replace('"source_hidden": true', '"source_hidden": false')
+        .replace(INSTRUCTION, "VBox(children=(IntSlider(value=3),))"),
         encoding="utf-8",
     )
     (root / lesson.tests / "test_findings.py").unlink()
@@ -101,5 +105,7 @@ def test_the_contract_names_what_a_lesson_lacks(stub_course):
         "test_findings.py is missing",
         "has no check cell for halve",
         "differs from its solutions",
+        "(instructor) is not collapsed",
+        "not the try-it instruction",
     ):
         assert expected in problems, problems

@@ -10,7 +10,7 @@ import ipywidgets as widgets  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from infralab.tryit import try_it  # noqa: E402
+from infralab.tryit import INSTRUCTION, PICTURES_KEPT, try_it  # noqa: E402
 
 
 class Recorder:
@@ -38,13 +38,22 @@ def controls():
     }
 
 
-def test_panel_is_a_vbox_of_the_controls_then_an_output(controls):
+def test_panel_is_a_vbox_of_the_controls_then_a_picture_and_an_output(controls):
     panel = try_it(Recorder(), **controls)
     assert isinstance(panel, widgets.VBox)
     children = list(panel.children)
     assert children[: len(controls)] == list(controls.values())
+    assert isinstance(children[-2], widgets.Image)
     assert isinstance(children[-1], widgets.Output)
     assert sum(isinstance(child, widgets.Output) for child in children) == 1
+
+
+def test_before_the_cell_runs_the_stored_output_is_a_plain_instruction(controls):
+    panel = try_it(Recorder(), **controls)
+    text = panel._repr_mimebundle_()["text/plain"]
+    assert text == INSTRUCTION
+    assert "VBox" not in text and "children" not in text
+    assert "application/vnd.jupyter.widget-view+json" in panel._repr_mimebundle_()
 
 
 def test_nothing_is_drawn_until_a_control_moves(controls):
@@ -116,3 +125,120 @@ def test_each_control_must_be_an_ipywidgets_value_control(control, type_name):
 def test_at_least_one_control_is_needed():
     with pytest.raises(ValueError, match="^controls must name at least one control, got none$"):
         try_it(Recorder())
+
+
+def _figure_drawer(calls):
+    def draw(rate=1.0, label="rate"):
+        calls.append(rate)
+        figure, axes = plt.subplots(figsize=(4, 3), dpi=80)
+        axes.plot([0, 1], [0, rate])
+        axes.set(title=f"{label} {rate}", ylabel="a long label on the left")
+        return figure
+
+    return draw
+
+
+def _png_size(png):
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def test_a_redraw_replaces_the_picture_and_closes_the_figure():
+    calls = []
+    slider = widgets.FloatSlider(value=1.0, min=0.0, max=5.0)
+    panel = try_it(_figure_drawer(calls), rate=slider)
+    image = panel.children[-2]
+    assert image.layout.display == "none"  # nothing drawn yet: the static figure below shows
+    slider.value = 2.0
+    first = image.value
+    assert image.layout.display is None
+    assert _png_size(first) == (4 * 80, 3 * 80)  # the figure's own size and dpi, untrimmed
+    slider.value = 3.0
+    assert image.value != first
+    assert plt.get_fignums() == []  # every figure the panel drew is closed again
+
+
+def test_later_redraws_keep_the_first_layout():
+    slider = widgets.FloatSlider(value=1.0, min=0.0, max=500.0)
+    positions = []
+
+    def draw(rate):
+        figure, axes = plt.subplots(figsize=(4, 3), layout="constrained")
+        axes.plot([0, 1], [0, rate])
+        positions.append(axes)
+        return figure
+
+    try_it(draw, rate=slider)
+    slider.value = 2.0
+    first = positions[-1].get_position().bounds
+    slider.value = 400.0  # wider tick labels would move a freshly laid-out figure's axes
+    assert positions[-1].get_position().bounds == first
+    assert positions[-1].figure.get_layout_engine() is not None
+
+
+def test_a_setting_already_drawn_is_shown_again_without_drawing():
+    calls = []
+    slider = widgets.FloatSlider(value=1.0, min=0.0, max=5.0)
+    panel = try_it(_figure_drawer(calls), rate=slider)
+    image = panel.children[-2]
+    slider.value = 2.0
+    two = image.value
+    slider.value = 3.0
+    slider.value = 2.0
+    assert calls == [2.0, 3.0]
+    assert image.value == two
+
+
+def test_only_the_newest_pictures_are_kept(monkeypatch):
+    monkeypatch.setattr("infralab.tryit.PICTURES_KEPT", 2)
+    calls = []
+    slider = widgets.IntSlider(value=0, min=0, max=10)
+    try_it(_figure_drawer(calls), rate=slider)
+    for value in (1, 2, 3, 1):
+        slider.value = value
+    assert calls == [1, 2, 3, 1]  # 1 was forgotten when 3 was drawn
+    assert PICTURES_KEPT == 64
+
+
+def test_printed_text_is_shown_again_with_a_remembered_picture(capsys):
+    slider = widgets.IntSlider(value=0, min=0, max=10)
+    panel = try_it(lambda n: print(f"n is {n}"), n=slider)
+    slider.value = 1
+    slider.value = 2
+    slider.value = 1
+    shown = capsys.readouterr().out.replace("\x1b[2K\r", "")  # clear_output outside a kernel
+    assert shown == "n is 1\nn is 2\nn is 1\n"
+    assert panel.children[-2].layout.display == "none"  # no figure was drawn
+
+
+def test_a_drawing_function_that_raises_leaves_no_figure_open():
+    slider = widgets.IntSlider(value=0, min=0, max=10)
+
+    def draw(n):
+        plt.subplots()
+        raise ValueError("no good")
+
+    try_it(draw, n=slider)
+    with pytest.raises(ValueError, match="no good"):  # outside a kernel nothing shows it
+        slider.value = 1
+    assert plt.get_fignums() == []
+
+
+@pytest.mark.parametrize(
+    ("descriptions", "width"),
+    [(["as of", "window (days)", "buffer (days)"], "14ch"), (["n"], "7ch"), (["x" * 40], "23ch")],
+)
+def test_labels_get_room_for_the_longest_one(descriptions, width):
+    controls = {
+        f"c{i}": widgets.IntSlider(value=1, description=text) for i, text in enumerate(descriptions)
+    }
+    try_it(Recorder(), **controls)
+    assert {c.style.description_width for c in controls.values()} == {width}
+
+
+def test_a_lesson_s_own_label_width_is_kept_and_date_sliders_get_room():
+    own = widgets.FloatSlider(description="unload loss", style={"description_width": "initial"})
+    dates = widgets.SelectionSlider(options=["2020-01-01", "2020-12-31"], description="as of")
+    try_it(Recorder(), own=own, as_of=dates)
+    assert own.style.description_width == "initial"
+    assert dates.layout.width == "min(100%, 34em)"
