@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
 .DEFAULT_GOAL := help
 .PHONY: help setup start lab handouts test test-fast lint exercises execute data bench canary constraints clean
@@ -13,7 +14,13 @@ STAMP  := $(VENV)/.installed
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
-setup: $(STAMP)  ## Create .venv and install the course with the pinned versions
+setup: $(STAMP) $(LAB_SETTINGS)  ## Create .venv and install the course with the pinned versions
+
+# The course's JupyterLab settings (offline: no news, no update check), merged into the file
+# JupyterLab reads for this environment (`infralab lab-settings` prints where).
+$(LAB_SETTINGS): src/infralab/lab_settings/overrides.json $(STAMP)
+	$(BIN)/infralab lab-settings
+	@touch $@
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,19 +35,21 @@ $(STAMP): pyproject.toml constraints.txt
 start: setup  ## Copy the exercise notebooks into my-work/ to work in (never overwrites your files)
 	$(BIN)/infralab start
 
-lab: setup  ## Open JupyterLab at the start page
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+lab: setup  ## Open JupyterLab on the course folder at the start page (this computer only)
+	$(BIN)/infralab lab $(LAB_OPTIONS)
 
 handouts: setup  ## Build the HTML handouts into handouts/ (no network needed to open them)
 	$(BIN)/infralab handouts
 
+# pytest runs sealed: in a network namespace with loopback alone where the system allows it
+# (Linux), with a printed note and the kernel guard alone elsewhere (see infralab/sealed.py).
 test: setup  ## Run the whole suite: lint, unit tests, notebooks (nbval), build checks
 	$(BIN)/ruff check src tests notebooks solutions benchmarks
-	$(BIN)/python -m pytest
+	$(BIN)/python -m infralab.sealed -- $(BIN)/python -m pytest
 
 test-fast: setup  ## The quick inner loop: lint and every test that starts no kernel and no browser
 	$(BIN)/ruff check src tests notebooks solutions benchmarks
-	$(BIN)/python -m pytest -m "not kernel and not browser"
+	$(BIN)/python -m infralab.sealed -- $(BIN)/python -m pytest -m "not kernel and not browser"
 
 lint: setup  ## Lint the package, tests, benchmarks and notebooks
 	$(BIN)/ruff check src tests notebooks solutions benchmarks

@@ -23,6 +23,7 @@ import pytest
 
 from infralab.cli import main
 from infralab.environment import MINIMUM_PYTHON
+from infralab.lab import settings_file, shipped_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTBUILD = ROOT / "postBuild"
@@ -175,3 +176,119 @@ def test_launch_links_in_the_guide_open_notebooks_that_exist():
     assert paths, "the guide gives no Binder launch link"
     for path in paths:
         assert (ROOT / path.replace("%2F", "/")).is_file(), path
+
+
+# --------------------------------------------------------------------------- #
+# The course's JupyterLab settings: shipped, installed, read
+# --------------------------------------------------------------------------- #
+
+
+@pytest.fixture
+def lab_dir(tmp_path, monkeypatch) -> Path:
+    """A JupyterLab application directory of its own ($JUPYTERLAB_DIR), with no settings yet."""
+    folder = tmp_path / "lab"
+    monkeypatch.setenv("JUPYTERLAB_DIR", str(folder))
+    monkeypatch.setenv("JUPYTERLAB_SETTINGS_DIR", str(tmp_path / "user-settings"))
+    return folder
+
+
+def installed_schema(plugin: str) -> dict:
+    """The settings schema of a JupyterLab plugin, as installed with JupyterLab."""
+    from jupyterlab.labapp import LabApp
+
+    package, name = plugin.split(":")
+    return json.loads((Path(LabApp().schemas_dir) / package / f"{name}.json").read_text("utf-8"))
+
+
+def test_the_shipped_settings_are_valid_settings_of_installed_plugins():
+    jsonschema = pytest.importorskip("jsonschema")
+    settings = shipped_settings()
+    assert settings, "no settings shipped"
+    for plugin, values in settings.items():
+        properties = installed_schema(plugin)["properties"]
+        for key, value in values.items():
+            assert key in properties, f"{plugin} has no setting {key}"
+            jsonschema.validate(value, properties[key])  # raises if the value is not allowed
+
+
+def test_the_shipped_settings_keep_jupyterlab_offline():
+    settings = shipped_settings()
+    notification = settings["@jupyterlab/apputils-extension:notification"]
+    assert notification == {"fetchNews": "false", "checkForUpdates": False}
+    assert settings["@jupyterlab/extensionmanager-extension:plugin"] == {"enabled": False}
+
+
+def test_the_shipped_settings_are_package_data():
+    pyproject = (ROOT / "pyproject.toml").read_text("utf-8")
+    package_data = re.search(r"\[tool\.setuptools\.package-data\]\ninfralab = (\[.*\])", pyproject)
+    assert package_data and "lab_settings/*.json" in json.loads(package_data.group(1))
+
+
+def test_lab_settings_puts_them_where_jupyterlab_reads_them(lab_dir, capsys):
+    from jupyterlab.labapp import LabApp
+    from jupyterlab_server.settings_utils import _get_overrides
+
+    assert main(["lab-settings"]) == 0
+    read, error = _get_overrides(LabApp().app_settings_dir)  # as JupyterLab's server reads them
+    assert error == ""
+    for plugin, values in shipped_settings().items():
+        assert {key: read.get(plugin, {}).get(key) for key in values} == values, plugin
+    target = lab_dir.resolve() / "settings" / "overrides.json"
+    assert capsys.readouterr().out.endswith(f"installed in {target}\n")
+    assert main(["lab-settings"]) == 0
+    assert capsys.readouterr().out.endswith(f"already in {target}\n")
+
+
+def test_lab_settings_keeps_what_the_file_already_holds(lab_dir):
+    target = lab_dir / "settings" / "overrides.json"
+    target.parent.mkdir(parents=True)
+    before = {
+        "@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"},
+        "@jupyterlab/apputils-extension:notification": {"doNotDisturbMode": True},
+    }
+    target.write_text(json.dumps(before), encoding="utf-8")
+    assert main(["lab-settings"]) == 0
+    after = json.loads(target.read_text("utf-8"))
+    assert after["@jupyterlab/apputils-extension:themes"] == {"theme": "JupyterLab Dark"}
+    assert after["@jupyterlab/apputils-extension:notification"] == {
+        "doNotDisturbMode": True,
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    }
+    written = target.stat().st_mtime_ns
+    assert main(["lab-settings"]) == 0
+    assert target.stat().st_mtime_ns == written  # nothing to change: not rewritten
+
+
+def test_lab_settings_refuses_to_replace_a_file_it_cannot_read(lab_dir, capsys):
+    target = lab_dir.resolve() / "settings" / "overrides.json"
+    target.parent.mkdir(parents=True)
+    target.write_text("{ not json", encoding="utf-8")
+    assert main(["lab-settings"]) == 1
+    assert capsys.readouterr().err.startswith(f"infralab: error: {target} is not valid JSON")
+    assert target.read_text("utf-8") == "{ not json"
+
+
+def test_lab_settings_leaves_the_learner_s_own_settings_alone(lab_dir, tmp_path):
+    assert main(["lab-settings"]) == 0
+    assert not (tmp_path / "user-settings").exists()
+
+
+def test_make_setup_installs_them_where_the_environment_s_jupyterlab_reads_them(monkeypatch):
+    monkeypatch.delenv("JUPYTERLAB_DIR", raising=False)
+    makefile = MAKEFILE.read_text("utf-8")
+    variable = re.search(r"^LAB_SETTINGS := \$\(VENV\)/(\S+)$", makefile, re.MULTILINE)
+    assert variable, "the Makefile no longer names the settings file under $(VENV)"
+    setup = re.search(r"^setup: (.*?)\s+##", makefile, re.MULTILINE)
+    assert setup and "$(LAB_SETTINGS)" in setup.group(1).split()
+    rule = re.search(r"^\$\(LAB_SETTINGS\): .*\n\t(.*)\n", makefile, re.MULTILINE)
+    assert rule and rule.group(1) == "$(BIN)/infralab lab-settings"
+    # In the environment's Python (.venv's for make), that is the file JupyterLab reads.
+    assert settings_file() == Path(sys.prefix, variable.group(1))
+
+
+def test_postbuild_installs_them_with_the_same_command(postbuild_calls):
+    assert ["infralab", "lab-settings"] in postbuild_calls
+    assert postbuild_calls.index(["infralab", "lab-settings"]) < postbuild_calls.index(
+        ["infralab", "start"]
+    )

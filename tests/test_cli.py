@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import sys
 import types
 from pathlib import Path
@@ -12,6 +15,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 import infralab
 from infralab.cli import main
+from infralab.lab import shipped_settings
 from tests.course_factory import PNG, write
 
 
@@ -246,3 +250,141 @@ def test_start_without_exercises_fails_in_one_line(course, capsys):
 def test_start_with_a_wrong_option_is_a_usage_error(capsys):
     assert main(["start", "--into", "x"]) == 2
     assert "usage: infralab" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- #
+# infralab lab and lab-settings: JupyterLab on the course folder, offline
+# --------------------------------------------------------------------------- #
+
+
+@pytest.fixture
+def launches(course, tmp_path, monkeypatch) -> list[tuple[list[str], Path]]:
+    """The commands `infralab lab` would run (nothing is started), in a course with a start
+    page and a JupyterLab application directory of its own."""
+    (course / "notebooks/00_start_here.ipynb").write_text("{}", encoding="utf-8")
+    monkeypatch.setenv("JUPYTERLAB_DIR", str(tmp_path / "lab"))
+    calls: list[tuple[list[str], Path]] = []
+    monkeypatch.setattr(
+        "infralab.lab.run", lambda command, folder: calls.append((command, Path(folder))) or 0
+    )
+    return calls
+
+
+def option(command: list[str], name: str) -> str | None:
+    values = [part.split("=", 1)[1] for part in command if part.startswith(f"--{name}=")]
+    assert len(values) <= 1, f"--{name} given {len(values)} times"
+    return values[0] if values else None
+
+
+def test_help_lists_lab_and_lab_settings(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "lab " in out and "lab-settings" in out
+    assert main(["lab", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "127.0.0.1" in out and "--no-browser" in out and "--allow-root" in out
+
+
+def test_lab_serves_the_course_folder_on_loopback_and_opens_the_start_page(
+    course, launches, capsys
+):
+    assert main(["--root", str(course), "lab"]) == 0
+    [(command, folder)] = launches
+    root = course.resolve()
+    assert folder == root
+    assert command[:3] == [sys.executable, "-m", "jupyterlab"]
+    assert option(command, "ServerApp.root_dir") == str(root)
+    assert option(command, "ServerApp.ip") == "127.0.0.1"
+    # The start page opens with the file browser at the top of the course folder.
+    assert option(command, "LabApp.default_url") == (
+        "/lab/tree/notebooks/00_start_here.ipynb?file-browser-path=/"
+    )
+    port = option(command, "ServerApp.port")
+    assert "--no-browser" not in command and 8888 <= int(port) < 8988
+    assert option(command, "ServerApp.port_retries") == "0"
+    assert option(command, "ServerApp.custom_display_url") == f"http://127.0.0.1:{port}/"
+    # The server never fetches the news feed nor checks for a new release.
+    assert option(command, "LabApp.news_url") == "None"
+    assert option(command, "LabApp.check_for_updates_class") == "jupyterlab.NeverCheckForUpdate"
+    out = capsys.readouterr().out
+    assert "Course JupyterLab settings (offline: no news, no update check) installed in" in out
+    assert f"JupyterLab serves {root} and opens notebooks/00_start_here.ipynb" in out
+
+
+def test_lab_finds_the_course_from_the_current_folder(course, launches, monkeypatch):
+    monkeypatch.chdir(course / "notebooks")
+    assert main(["lab"]) == 0
+    assert launches[0][1] == course.resolve()
+
+
+def test_lab_options_and_jupyter_options_are_passed_on(course, launches):
+    arguments = ["lab", "--port", "9999", "--no-browser", "--allow-root", "--ServerApp.x=1"]
+    assert main(["--root", str(course), *arguments]) == 0
+    [(command, _)] = launches
+    assert option(command, "ServerApp.port") == "9999"
+    assert "--no-browser" in command
+    assert command[-2:] == ["--allow-root", "--ServerApp.x=1"]
+    assert main(["--root", str(course), "lab", "--ip", "0.0.0.0"]) == 0
+    assert option(launches[1][0], "ServerApp.ip") == "0.0.0.0"
+
+
+def test_lab_installs_the_settings_once(course, launches, tmp_path, capsys):
+    assert main(["--root", str(course), "lab"]) == 0
+    settings = json.loads((tmp_path / "lab/settings/overrides.json").read_text("utf-8"))
+    assert settings["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    capsys.readouterr()
+    assert main(["--root", str(course), "lab"]) == 0
+    assert "Course JupyterLab settings" not in capsys.readouterr().out
+
+
+def test_lab_starts_even_when_the_settings_cannot_be_installed(
+    course, launches, monkeypatch, capsys
+):
+    def read_only(path=None):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr("infralab.lab.install_settings", read_only)
+    assert main(["--root", str(course), "lab"]) == 0
+    assert len(launches) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("infralab: warning: the course's JupyterLab settings could not be")
+    assert "read-only file system" in err
+
+
+def test_lab_without_the_start_page_fails_in_one_line(course, launches, capsys):
+    (course / "notebooks/00_start_here.ipynb").unlink()
+    assert main(["--root", str(course), "lab"]) == 1
+    start_page = course.resolve() / "notebooks/00_start_here.ipynb"
+    assert capsys.readouterr().err == f"infralab: error: the start page {start_page} is missing\n"
+    assert launches == []
+
+
+def test_only_lab_passes_unknown_options_on(capsys):
+    assert main(["start", "--allow-root"]) == 2
+    assert "unrecognized arguments: --allow-root" in capsys.readouterr().err
+
+
+def test_lab_settings_installs_and_reports(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("JUPYTERLAB_DIR", str(tmp_path / "lab"))
+    assert main(["lab-settings"]) == 0
+    target = (tmp_path / "lab").resolve() / "settings/overrides.json"
+    assert capsys.readouterr().out == (
+        f"Course JupyterLab settings (offline: no news, no update check) installed in {target}\n"
+    )
+    assert json.loads(target.read_text("utf-8")) == shipped_settings()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="on POSIX the command replaces the process")
+def test_lab_runs_jupyter_in_place_of_itself(tmp_path):
+    # What `infralab lab` does last: the program it runs gets this process, its folder and
+    # its exit status (so Ctrl-C reaches JupyterLab alone).
+    script = (
+        "import sys; from infralab.lab import run; "
+        "run([sys.executable, '-c', 'import os; print(os.getcwd()); raise SystemExit(3)'], "
+        f"{str(tmp_path)!r}); print('not replaced')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 3, result.stderr
+    assert result.stdout == f"{tmp_path}\n"

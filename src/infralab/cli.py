@@ -6,6 +6,9 @@ Usage::
     infralab exercises [--check]       regenerate exercises/ from solutions/
     infralab data [--check]            regenerate data/, or verify it against its checksums
     infralab start [--to DIR]          copy the exercise notebooks into my-work/ (never overwrites)
+    infralab lab [--port N] [--no-browser] [JUPYTER OPTIONS]
+                                       open JupyterLab on the course folder, at the start page
+    infralab lab-settings              install the course's JupyterLab settings (offline)
     infralab --version
 
 ``--root DIR`` (before the command) points at a course checkout other than the
@@ -27,6 +30,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from . import __version__
+from .lab import LOOPBACK, START_PAGE
 
 __all__ = ["main"]
 
@@ -113,6 +117,39 @@ def _parser() -> argparse.ArgumentParser:
         "--to", metavar="DIR", type=Path, help="your workspace folder (default: my-work/)"
     )
     start.set_defaults(run=_start)
+
+    lab = commands.add_parser(
+        "lab",
+        usage=f"{_PROGRAM} lab [-h] [--ip IP] [--port N] [--no-browser] [JUPYTER LAB OPTION ...]",
+        help="open JupyterLab on the course folder, at the start page",
+        description="Start JupyterLab with the course folder as the root of its file browser "
+        "(my-work/, notebooks/, exercises/, solutions/ and data/ are all there) and open "
+        f"{START_PAGE}. It listens on {LOOPBACK} only, so only this computer reaches it; "
+        "the course's JupyterLab settings are installed first if they are missing (see "
+        "`infralab lab-settings`). Stop it with Ctrl-C. Any other option is passed on to "
+        "`jupyter lab`, e.g. --allow-root.",
+    )
+    lab.add_argument(
+        "--ip", default=LOOPBACK, help=f"the address to listen on (default: {LOOPBACK})"
+    )
+    lab.add_argument(
+        "--port", type=int, metavar="N", help="the port (default: 8888, or the next free one)"
+    )
+    lab.add_argument(
+        "--no-browser", action="store_true", help="print the address instead of opening a browser"
+    )
+    lab.set_defaults(run=_lab, passes_options_on=True)
+
+    settings = commands.add_parser(
+        "lab-settings",
+        help="install the course's JupyterLab settings: no news, no update check (offline)",
+        description="Merge the course's JupyterLab settings into overrides.json in this "
+        "environment's JupyterLab settings folder, the defaults for everyone who starts "
+        "JupyterLab from it: no news fetched from the internet, no update check, no "
+        "extension manager. Other entries in that file are kept; your own settings "
+        "(Settings menu) are never touched and still take precedence.",
+    )
+    settings.set_defaults(run=_lab_settings)
     return parser
 
 
@@ -252,6 +289,42 @@ def _start(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _lab_settings(arguments: argparse.Namespace) -> int:
+    from .lab import install_settings
+
+    print(install_settings().summary())
+    return 0
+
+
+def _lab(arguments: argparse.Namespace) -> int:
+    from .lab import install_settings, lab_command, run
+    from .paths import course_root
+
+    root = course_root()
+    if not (root / START_PAGE).is_file():
+        raise _Failure(f"the start page {root / START_PAGE} is missing")
+    try:
+        report = install_settings()
+    except (OSError, ValueError) as error:
+        print(
+            f"{_PROGRAM}: warning: the course's JupyterLab settings could not be installed "
+            f"({error}); JupyterLab may offer to fetch news from the internet",
+            file=sys.stderr,
+        )
+    else:
+        if report.changed:
+            print(report.summary())
+    command = lab_command(
+        root,
+        ip=arguments.ip,
+        port=arguments.port,
+        open_browser=not arguments.no_browser,
+        options=arguments.jupyter_options,
+    )
+    print(f"JupyterLab serves {root} and opens {START_PAGE}; stop it with Ctrl-C")
+    return run(command, root)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``infralab`` command and return its exit status.
 
@@ -274,7 +347,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = _parser()
     try:
-        arguments = parser.parse_args(argv)
+        arguments, unknown = parser.parse_known_args(argv)
+        if unknown and not getattr(arguments, "passes_options_on", False):
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        arguments.jupyter_options = unknown
     except SystemExit as stop:  # --help, --version or a usage error
         return stop.code if isinstance(stop.code, int) else 2
     try:
