@@ -16,6 +16,7 @@
 
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from hypothesis import settings
 
 from infralab import sealed
 from infralab.build import guarded_ipython_dir
+from tests.course_handouts import RUN_VARIABLE, run_folder
 
 # Property tests explore the same examples on every run and never fail on a slow machine:
 # CI and every maintainer see the same result.
@@ -33,6 +35,9 @@ ROOT = Path(__file__).parent
 _ipython_dir = guarded_ipython_dir()
 os.environ["IPYTHONDIR"] = str(_ipython_dir)
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+# One id for this run, shared with pytest-xdist's workers (started after this): the course's
+# handouts are built once per run under it (tests/course_handouts.py).
+os.environ.setdefault(RUN_VARIABLE, uuid.uuid4().hex)
 
 
 def pytest_report_header(config):
@@ -52,8 +57,29 @@ def pytest_itemcollected(item):
         options["check"] = False  # nbval lax mode for exercise notebooks
 
 
+def pytest_collection_modifyitems(items):
+    """Files with a browser, then files with kernels, first: the longest start first.
+
+    With pytest-xdist's ``--dist loadfile`` files are handed to workers in this order, so
+    the long ones are not left for last (the order of the tests inside a file is kept).
+    """
+
+    def weight(item) -> int:
+        if item.get_closest_marker("browser"):
+            return 0
+        return 1 if item.get_closest_marker("kernel") else 2
+
+    first = {}
+    for item in items:
+        file = str(item.path)
+        first[file] = min(first.get(file, 2), weight(item))
+    items.sort(key=lambda item: first[str(item.path)])
+
+
 def pytest_unconfigure(config):
     shutil.rmtree(_ipython_dir, ignore_errors=True)
+    if not hasattr(config, "workerinput"):  # the run itself, not one of its workers
+        shutil.rmtree(run_folder(), ignore_errors=True)
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from tests.course_factory import (
     widget_output,
     write,
 )
+from tests.course_handouts import course_handouts
 
 SOLUTION_LINE = "return (1 - availability) * 30 * 24 * 60"
 INTERACTIVE_NOTE = "Interactive control: run this notebook in JupyterLab to use it."
@@ -838,17 +839,10 @@ def solution_lines(solution: Path) -> list[str]:
     return lines
 
 
-def test_the_course_handouts_open_offline_with_notes_only_for_instructors(course_root, tmp_path):
+def test_the_course_handouts_open_offline_with_notes_only_for_instructors(course_root):
     lessons = sorted((course_root / "notebooks").glob("*.ipynb"))
     assert lessons, "notebooks/ holds no lesson notebooks"
-    output = tmp_path / "handouts"
-    pages = build_handouts(
-        output,
-        notebooks_dir=course_root / "notebooks",
-        exercises_dir=course_root / "exercises",
-        solutions_dir=course_root / "solutions",
-        guide_file=course_root / "docs/instructor-guide.md",
-    )
+    output, pages = course_handouts()
     sheets = sorted((course_root / "exercises").glob("*.ipynb"))
     solutions = sorted((course_root / "solutions").glob("*.ipynb"))
     learner = [page for page in pages if output / INSTRUCTOR_EDITION not in page.parents]

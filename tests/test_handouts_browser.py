@@ -40,6 +40,7 @@ from nbformat.v4 import new_markdown_cell
 
 from infralab.handouts import INSTRUCTOR_EDITION, build_handouts
 from tests.course_factory import HOSTILE_HOST, TRAP, hostile_notebook, notebook, write
+from tests.course_handouts import course_handouts
 
 pytestmark = pytest.mark.browser
 
@@ -60,21 +61,6 @@ A4_PRINTABLE_WIDTH = int(210 / 25.4 * 96 - 96)
 A4_PRINTABLE_HEIGHT = int(297 / 25.4 * 96 - 96)
 A4_PRINTABLE = {"width": A4_PRINTABLE_WIDTH, "height": A4_PRINTABLE_HEIGHT}
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
-# A guide to render when the course has none yet, with what a guide typically holds.
-STAND_IN_GUIDE = """# Instructor guide
-
-| Format | Lessons | Minutes |
-|---|---|---|
-| 90-minute workshop | 00, 03 | 90 |
-
-```bash
-make handouts && python -m http.server --directory handouts/instructor
-```
-
-A long line of preparation notes that must wrap on paper rather than run off the edge of the
-sheet: bring a projector adapter, a power strip and a printed copy of the agenda for everyone.
-"""
 
 _MEASURE_PRINT = """
 () => {
@@ -409,18 +395,7 @@ def browser_run(tmp_path_factory: pytest.TempPathFactory) -> BrowserRun:
     problem = browser_problem()
     if problem is not None:
         return BrowserRun(output, [], {}, problem)
-    root = Path(__file__).resolve().parents[1]
-    guide = root / "docs/instructor-guide.md"
-    if not guide.is_file():
-        guide = folder / "instructor-guide.md"
-        guide.write_text(STAND_IN_GUIDE, encoding="utf-8")
-    pages = build_handouts(
-        output,
-        notebooks_dir=root / "notebooks",
-        exercises_dir=root / "exercises",
-        solutions_dir=root / "solutions",
-        guide_file=guide,
-    )
+    output, pages = course_handouts()
     run = BrowserRun(output, pages, {})
     from playwright.sync_api import Error, sync_playwright
 

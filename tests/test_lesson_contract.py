@@ -19,6 +19,7 @@ from infralab.handouts import build_handouts
 from infralab.lessons import LESSONS
 from infralab.tryit import INSTRUCTION
 from tests.course_factory import STUB_MINUTES, stub_check_module, stub_lesson
+from tests.course_handouts import course_handouts
 from tests.lesson_contract import contract_problems
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,9 +38,9 @@ def built_handouts(root: Path, folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def handouts(tmp_path_factory) -> Path:
-    """The course's handouts, built once for this module."""
-    return built_handouts(ROOT, tmp_path_factory.mktemp("handouts"))
+def handouts() -> Path:
+    """The course's handouts, built once for the whole test run."""
+    return course_handouts()[0]
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.stem)

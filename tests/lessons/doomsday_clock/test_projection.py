@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.signal import lfilter
 
 from infralab.growth.fitting import days_until_limit, fit_growth
 from infralab.growth.projection import project_to_limit
@@ -71,6 +70,8 @@ def autocorrelated_noise(phi, sd, shape, seed):
     rng = np.random.default_rng(seed)
     shocks = rng.normal(0.0, sd * math.sqrt(1 - phi**2), shape)
     shocks[:, 0] = rng.normal(0.0, sd, shape[0])  # start each series in its steady state
+    from scipy.signal import lfilter  # here, not at the top: scipy.signal takes a second to import
+
     return lfilter([1.0], [1.0, -phi], shocks, axis=1)
 
 
