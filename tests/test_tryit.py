@@ -236,9 +236,13 @@ def test_labels_get_room_for_the_longest_one(descriptions, width):
     assert {c.style.description_width for c in controls.values()} == {width}
 
 
-def test_a_lesson_s_own_label_width_is_kept_and_date_sliders_get_room():
+def test_a_lesson_s_own_label_width_is_kept_and_every_slider_gets_one_width():
     own = widgets.FloatSlider(description="unload loss", style={"description_width": "initial"})
     dates = widgets.SelectionSlider(options=["2020-01-01", "2020-12-31"], description="as of")
-    try_it(Recorder(), own=own, as_of=dates)
+    narrow = widgets.IntSlider(description="n", layout={"width": "10em"})
+    model = widgets.Dropdown(options=["a", "b"], description="model")
+    try_it(Recorder(), own=own, as_of=dates, n=narrow, model=model)
     assert own.style.description_width == "initial"
-    assert dates.layout.width == "min(100%, 34em)"
+    assert own.layout.width == dates.layout.width == "min(100%, 34em)"
+    assert narrow.layout.width == "10em"  # a lesson's own width is kept
+    assert not model.layout.width

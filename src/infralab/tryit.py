@@ -60,6 +60,8 @@ INSTRUCTION = (
 _PNG_OPTIONS = {"compress_level": 1}
 #: How many pictures a panel remembers.
 PICTURES_KEPT = 64
+#: The width of every slider: room for its label, a track of useful length and a date readout.
+_SLIDER_WIDTH = "min(100%, 34em)"
 #: The width of the controls' labels: the longest label, in characters, within these bounds.
 _LABEL_WIDTH = (6, 22)
 
@@ -121,7 +123,7 @@ def _key(values: Mapping[str, object]) -> Hashable:
 
 
 def _fit_labels(controls: Mapping[str, widgets.ValueWidget]) -> None:
-    """Give every control's label room for the longest label, so none is cut short."""
+    """Give every label room for the longest one, and every slider one width, so none is cut."""
     longest = max((len(getattr(c, "description", "") or "") for c in controls.values()), default=0)
     low, high = _LABEL_WIDTH
     width = f"{min(max(longest, low), high) + 1}ch"
@@ -130,10 +132,9 @@ def _fit_labels(controls: Mapping[str, widgets.ValueWidget]) -> None:
         if style is not None and hasattr(style, "description_width"):
             if style.description_width in ("", None):  # leave a lesson's own choice alone
                 style.description_width = width
-        if isinstance(control, widgets.SelectionSlider | widgets.SelectionRangeSlider):
-            # a date or a word as the readout: the default readout box clips it
-            if not control.layout.width:
-                control.layout.width = "min(100%, 34em)"
+        if type(control).__name__.endswith("Slider") and not control.layout.width:
+            # the default width leaves a short track after a wide label, and clips a date
+            control.layout.width = _SLIDER_WIDTH
 
 
 _Drawn = tuple[bytes | None, str]  # a picture (None: no figure) and the text printed
