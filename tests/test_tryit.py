@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.figure
 
 matplotlib.use("Agg")
 
@@ -246,3 +247,30 @@ def test_a_lesson_s_own_label_width_is_kept_and_every_slider_gets_one_width():
     assert own.layout.width == dates.layout.width == "min(100%, 34em)"
     assert narrow.layout.width == "10em"  # a lesson's own width is kept
     assert not model.layout.width
+
+
+def test_in_interactive_mode_a_redraw_draws_the_figure_once(monkeypatch):
+    """A notebook's pyplot is interactive: each change would draw the figure again."""
+    draws = []
+    original = matplotlib.figure.Figure.draw
+
+    def counted(self, renderer):
+        draws.append(self)
+        return original(self, renderer)
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "draw", counted)
+
+    def draw(rate):
+        figure, axes = plt.subplots()
+        axes.plot([0, 1], [0, rate])
+        axes.set(title="rate", xlabel="x", ylabel="y")
+        axes.axhline(rate)
+
+    slider = widgets.FloatSlider(value=1.0, min=0.0, max=5.0)
+    plt.ion()
+    try:
+        try_it(draw, rate=slider)
+        slider.value = 2.0
+    finally:
+        plt.ioff()
+    assert len(draws) == 1
