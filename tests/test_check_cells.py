@@ -445,7 +445,7 @@ def test_an_endless_loop_is_stopped_in_every_check(check_id, monkeypatch):
     started = time.monotonic()
     out = assert_one_calm_line(task, check, _loops)
     assert time.monotonic() - started < SAFETY_NET / 2
-    assert out.startswith(f"Error ({task}): ") and "took longer than 0.1 s" in out, out
+    assert out.startswith(f"Stopped ({task}): ") and "took longer than 0.1 s" in out, out
 
 
 @pytest.mark.parametrize("check_id", sorted(CHECKS))
@@ -538,7 +538,7 @@ def test_a_check_in_a_jupyter_kernel():
         )
         endless = "def doubling_time_days(rate):\n    while True:\n        pass\n"
         assert _run(client, endless + "check.doubling_time_days()") == (
-            "Error (doubling_time_days): doubling_time_days(0.01) took longer than 0.5 s: "
+            "Stopped (doubling_time_days): doubling_time_days(0.01) took longer than 0.5 s: "
             "is there an endless loop? Make sure every loop ends, then run this check again.\n",
             "",
             None,

@@ -561,7 +561,7 @@ def test_an_endless_loop_is_stopped_with_one_line_naming_the_case(short_limit, a
     line = junk_line(DOUBLE.check, "double", answer)
     assert time.monotonic() - started < SAFETY_NET / 2
     assert line == (
-        "Error (double): double(2.0) took longer than 0.2 s: is there an endless loop? "
+        "Stopped (double): double(2.0) took longer than 0.2 s: is there an endless loop? "
         "Make sure every loop ends, then run this check again."
     )
 
@@ -573,7 +573,7 @@ def test_the_time_limit_is_per_case_and_names_a_hidden_one(short_limit):
     verdict = DOUBLE.evaluate(loops_on_negatives)
     assert verdict.status == "error"
     assert verdict.message.startswith(
-        "Error (double): double(-1.5) (a hidden case) took longer than 0.2 s"
+        "Stopped (double): double(-1.5) (a hidden case) took longer than 0.2 s"
     )
 
 

@@ -274,3 +274,12 @@ def test_in_interactive_mode_a_redraw_draws_the_figure_once(monkeypatch):
     finally:
         plt.ioff()
     assert len(draws) == 1
+
+
+def test_the_caption_says_which_figure_shows_what():
+    slider = widgets.FloatSlider(value=1.0, min=0.0, max=5.0)
+    panel = try_it(_figure_drawer([]), rate=slider)
+    hint = panel.children[1]
+    assert "shows the defaults" in hint.value and "Your settings" not in hint.value
+    slider.value = 2.0
+    assert "Your settings, drawn below" in hint.value

@@ -321,7 +321,10 @@ def _lab(arguments: argparse.Namespace) -> int:
         open_browser=not arguments.no_browser,
         options=arguments.jupyter_options,
     )
-    print(f"JupyterLab serves {root} and opens {START_PAGE}; stop it with Ctrl-C")
+    print(
+        f"JupyterLab serves {root} and opens {START_PAGE}; stop it with Ctrl-C.\n"
+        "If no browser opens, open the first address it shows below (http://127.0.0.1:...)."
+    )
     return run(command, root)
 
 

@@ -56,6 +56,9 @@ __all__ = ["Panel", "TryItPanel", "panels_made", "try_it"]
 INSTRUCTION = (
     "Run this cell to get the interactive panel; the figure below shows the default settings."
 )
+#: The panel's caption before the first move, and after it (its own picture then shows).
+HINT_BEFORE = "Move a control to redraw. The figure after this panel shows the defaults."
+HINT_AFTER = "Your settings, drawn below. The figure after this panel still shows the defaults."
 #: Fast PNG compression: the picture travels to a browser on this machine, size matters little.
 _PNG_OPTIONS = {"compress_level": 1}
 #: How many pictures a panel remembers.
@@ -230,7 +233,7 @@ def try_it(draw: Callable[..., object], **controls: widgets.ValueWidget) -> TryI
     _fit_labels(controls)
     output = widgets.Output()
     image = widgets.Image(format="png", layout=widgets.Layout(display="none", max_width="100%"))
-    hint = widgets.HTML("<em>Move a control to redraw. The figure below shows the defaults.</em>")
+    hint = widgets.HTML(f"<em>{HINT_BEFORE}</em>")
     picture = _Picture()
 
     def show(png: bytes | None) -> None:
@@ -255,6 +258,7 @@ def try_it(draw: Callable[..., object], **controls: widgets.ValueWidget) -> TryI
             if text:
                 print(text, end="")
         show(png)
+        hint.value = f"<em>{HINT_AFTER}</em>"
 
     for control in controls.values():
         control.observe(redraw, names="value")

@@ -600,7 +600,7 @@ def _matches(
 def _too_slow(task: str, case: Case, seconds: float) -> Verdict:
     return Verdict(
         "error",
-        f"Error ({task}): {_describe_call(task, case)} took longer than {seconds:g} s: "
+        f"Stopped ({task}): {_describe_call(task, case)} took longer than {seconds:g} s: "
         "is there an endless loop? Make sure every loop ends, then run this check again.",
     )
 
