@@ -889,3 +889,58 @@ def test_the_course_handouts_open_offline_with_notes_only_for_instructors(course
                 assert line not in code, (sheet.name, line)
     for page in learner:
         assert "BEGIN SOLUTION" not in page.read_text(encoding="utf-8"), page
+
+
+#: Images from elsewhere, written the ways a browser still reads as a web address.
+REMOTE_IMAGES = (
+    f"![x](http://{HOSTILE_HOST}/x.png)",
+    f'![y](//{HOSTILE_HOST}/y.png "t")',
+    f'<img src="http&#58;//{HOSTILE_HOST}/entity.png">',
+    f'<img src="&#104;ttp://{HOSTILE_HOST}/entity2.png">',
+    f'<svg><foreignObject><img src="http://{HOSTILE_HOST}/svg.png"></foreignObject></svg>',
+    f'<img src="\\\\{HOSTILE_HOST}\\share\\x.png">',
+    f'<img src="http:\\\\{HOSTILE_HOST}/backslash.png">',
+    f'<img src=" http://{HOSTILE_HOST}/space.png">',
+    f'<img src="/{HOSTILE_HOST}/root.png">',
+)
+
+
+def test_an_image_from_elsewhere_loses_its_source_however_it_is_written(course):
+    cells = [new_markdown_cell(image) for image in REMOTE_IMAGES]
+    cells.append(
+        new_code_cell(
+            "show()",
+            execution_count=1,
+            outputs=[
+                new_output(
+                    "display_data",
+                    data={
+                        "text/html": f'<img src="http://{HOSTILE_HOST}/output.png">',
+                        "text/markdown": f"![r](http://{HOSTILE_HOST}/markdown-output.png)",
+                    },
+                )
+            ],
+        )
+    )
+    write(notebook(*cells), course / "notebooks/04_images.ipynb")
+    handouts_of(course)
+    for name in ("04_images.html", "instructor/04_images.html"):
+        page = (course / "handouts" / name).read_text(encoding="utf-8")
+        assert external_resources(page) == [], name
+        sources = re.findall(r'<img\b[^>]*\bsrc="([^"]*)"', page)
+        assert [source for source in sources if HOSTILE_HOST in source] == [], name
+
+
+def test_a_page_that_would_still_fetch_is_refused_not_written(course, monkeypatch):
+    class NoCleaning:  # stands for a hole in the cleaning: the page's last line of defence
+        def clean(self, text):
+            return text
+
+    monkeypatch.setattr("infralab.handouts.inert._cleaner", NoCleaning)
+    write(
+        notebook(new_markdown_cell(f'<img src="http://{HOSTILE_HOST}/x.png">')),
+        course / "notebooks/04_images.ipynb",
+    )
+    with pytest.raises(ValueError, match=r"04_images\.ipynb would fetch http://"):
+        handouts_of(course)
+    assert not (course / "handouts/04_images.html").exists()

@@ -125,6 +125,23 @@ WAYS_OUT = {
     "reloaded-socket": (
         'import importlib\nimportlib.reload(socket)\nsocket.socket().connect(("192.0.2.1", 80))'
     ),
+    # a host that answers for itself: str methods overridden, a tuple's item overridden
+    "str-subclass-host": (
+        "class Host(str):\n"
+        "    def lower(self): return 'localhost'\n"
+        "    def split(self, *a): return ['127.0.0.1']\n"
+        'socket.socket().connect((Host("192.0.2.1"), 80))'
+    ),
+    "str-subclass-lookup": (
+        "class Host(str):\n"
+        "    def lower(self): return 'localhost'\n"
+        'socket.getaddrinfo(Host("course-data.invalid"), 443)'
+    ),
+    "tuple-subclass-address": (
+        "class Address(tuple):\n"
+        "    def __getitem__(self, i): return '127.0.0.1' if i == 0 else 80\n"
+        'socket.socket().connect(Address(("192.0.2.1", 80)))'
+    ),
     "ctypes-connect": LIBC_CONNECT,
     "ctypes-alias": 'import ctypes\nctypes.CDLL(None).__connect',
     "ctypes-other-library": 'import ctypes\nctypes.CDLL("libm.so.6")',

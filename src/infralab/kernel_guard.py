@@ -80,8 +80,14 @@ category:
   in place, so a filter a cell added (``filterwarnings("ignore")``) or a module it
   reloaded does not outlive it.
 
-A warning stays silent only inside a ``with warnings.catch_warnings():`` block that
-asks for it: that is how the self-checks swallow what a learner's function prints.
+A warning stays silent inside a ``with warnings.catch_warnings():`` block that asks
+for it: that is how the self-checks swallow what a learner's function prints. A cell
+can also silence warnings for the rest of itself, by a filter of its own
+(``simplefilter("ignore")``), by replacing ``warnings.showwarning`` or with
+``logging.captureWarnings``: the guard puts its rule back only before the next cell.
+A warning raised in a thread the cell started has no notebook code on its stack and
+is only printed. The course's notebooks do none of these; the guard is there to
+catch a library's warning, not a notebook that hides one on purpose.
 The kernel's own warnings, with no notebook code on the stack (start-up, shutdown,
 messages between cells), are treated as without the guard — printed to the
 kernel's log, deprecations hidden — as an error there would only break the kernel.
@@ -124,9 +130,13 @@ def _install_kernel_guard(NetworkAccessError):  # noqa: N803 - the class a noteb
         raise NetworkAccessError(f"notebooks must work offline; {what}")
 
     def is_loopback(host):
+        # The base types' own methods read the characters C will use: a str or bytes subclass
+        # cannot answer for itself (its lower() or split() could claim "localhost").
         if isinstance(host, bytes):
-            host = host.decode("ascii", "replace")
-        if not isinstance(host, str):
+            host = bytes.decode(host, "ascii", "replace")
+        elif isinstance(host, str):
+            host = str.__str__(host)  # an exact str with the same characters
+        else:
             return False
         if host.lower() in ("localhost", ""):
             return True
@@ -140,7 +150,12 @@ def _install_kernel_guard(NetworkAccessError):  # noqa: N803 - the class a noteb
         if family == getattr(socket, "AF_UNIX", None):
             return True
         if family in (socket.AF_INET, socket.AF_INET6):
-            return isinstance(address, tuple) and bool(address) and is_loopback(address[0])
+            # the tuple's own items, as C reads them: a subclass's __getitem__ is not asked
+            return (
+                isinstance(address, tuple)
+                and tuple.__len__(address) > 0
+                and is_loopback(tuple.__getitem__(address, 0))
+            )
         return False
 
     def program(path, argv):

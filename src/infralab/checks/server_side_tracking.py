@@ -519,7 +519,11 @@ def ready(function: object) -> bool:
     if isinstance(function, str):
         task, function = TASKS.get(function), None
     else:
-        task = TASKS.get(getattr(function, "__name__", ""))
+        try:  # a hostile object's name may raise anything, or not be text
+            name = getattr(function, "__name__", "")
+        except BaseException:  # noqa: BLE001 - one calm line, whatever the object does
+            name = ""
+        task = TASKS.get(name) if isinstance(name, str) else None
     if task is None:
         print("Skipped: this cell needs one of your exercise functions, by its name.")
         return False

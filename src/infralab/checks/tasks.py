@@ -21,7 +21,13 @@ Whatever a learner's code does, a check cell shows one line:
   handler are left alone. The previous handler is put back after every check,
   and the timer is off. A single long call into C (one huge numpy operation)
   is stopped when it returns to Python; a loop that catches every exception,
-  ``KeyboardInterrupt`` included (a bare ``except:``), cannot be stopped.
+  ``KeyboardInterrupt`` included (a bare ``except:``), cannot be stopped, and
+  neither can code that takes the timer away from the check (a new ``SIGALRM``
+  handler, ``signal.setitimer``, a blocked signal): the Interrupt button still
+  ends such a check with one line.
+- **It leaves something running.** A thread the learner's function started,
+  or an object whose ``__del__`` raises once the garbage collector reaches it,
+  can print after the check's line; the check does not follow them.
 - **It is interrupted.** A ``KeyboardInterrupt`` during a check, from the
   notebook's Interrupt button or raised by the learner's code, ends the check
   with ``Interrupted (task): ...`` instead of a traceback, and the kernel goes

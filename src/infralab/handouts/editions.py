@@ -24,7 +24,7 @@ from ..files import write_if_changed
 from ..paths import course_root
 from .index import _index_html
 from .inert import _POLICY_META, _clean_html
-from .offline import _is_external
+from .offline import _is_external, external_resources
 from .pages import (
     _EXERCISE,
     _GUIDE,
@@ -248,6 +248,12 @@ def _build_edition(edition: _Edition, notebooks: dict[Path, nbformat.NotebookNod
         )
         body = _links_to_pages(body.replace(_NBCONVERT_DEFAULT_ALT, _FIGURE_ALT), page, edition)
         page_text = body.rstrip("\n") + "\n" + _STAMP.format(digest=stamp) + "\n"
+        fetched = external_resources(page_text)
+        if fetched:  # a way around the cleaning: refuse the page rather than write it
+            raise ValueError(
+                f"the handout of {page.source.name} would fetch {', '.join(fetched[:3])} on "
+                "opening; embed the image in the notebook or remove it"
+            )
         write_if_changed(target, page_text.encode("utf-8"))
 
     for folder in sorted({edition.folder / kind.folder for kind in _KINDS}):

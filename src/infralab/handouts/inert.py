@@ -32,6 +32,8 @@ import bleach
 from bleach.css_sanitizer import ALLOWED_CSS_PROPERTIES, CSSSanitizer
 from bleach.html5lib_shim import Filter
 
+from .offline import _is_external
+
 __all__: list[str] = []
 
 #: The policy of every page: nothing runs, nothing is fetched; a page's own styles and
@@ -85,9 +87,19 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
     """Whether ``name`` may stay on ``tag``; a ``data:`` address only as an image's source."""
     if name not in _EVERY_ELEMENT and name not in _ATTRIBUTES.get(tag, ()):
         return False
-    if name in ("href", "src") and not (tag == "img" and name == "src"):
-        # The value still holds its character references: read it as the browser will.
-        return not re.sub(r"[^a-z:]", "", html.unescape(value).lower()).startswith("data:")
+    # The value still holds its character references: read it as the browser will.
+    address = html.unescape(value)
+    if tag == "img" and name == "src":
+        # An image is embedded (data:) or sits beside the page; one from elsewhere would be
+        # fetched on opening (a viewer that ignores the page's policy would fetch it), so it
+        # loses its source and shows its alt text. Backslashes are read as slashes, and
+        # leading blanks are skipped, as browsers do.
+        plain = re.sub(r"[\x00-\x20]", "", address).replace("\\", "/")
+        return plain.lower().startswith("data:image/") or not (
+            _is_external(plain) or plain.startswith("/")
+        )
+    if name in ("href", "src"):
+        return not re.sub(r"[^a-z:]", "", address.lower()).startswith("data:")
     return True
 
 

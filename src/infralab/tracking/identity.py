@@ -54,6 +54,7 @@ import numpy as np
 
 from infralab.validation import (
     check_array,
+    check_count,
     check_integer,
     check_probability,
     check_seed,
@@ -69,6 +70,8 @@ __all__ = [
 
 #: Largest simulation accepted (people x days), to keep a laptop responsive.
 _MAX_IDENTITY_USER_DAYS = 100_000_000
+#: The longest span, in days, the expected-value formulas take: a century.
+_MAX_DAYS = 36_500
 
 
 @dataclass(frozen=True, eq=False)
@@ -257,9 +260,9 @@ def expected_anonymous_ids_per_user(
     >>> expected_anonymous_ids_per_user(90, 1.0)  # a daily visitor keeps one ID
     1.0
     """
-    n_days = check_integer("days", days, low=1)
+    n_days = check_count("days", days, high=_MAX_DAYS)
     q = check_probability("daily_visit_probability", daily_visit_probability)
-    cap = check_integer("cookie_cap_days", cookie_cap_days, low=1)
+    cap = check_count("cookie_cap_days", cookie_cap_days, high=_MAX_DAYS)
 
     miss = 1.0 - q
     at_least_one = 1.0 - miss**n_days
@@ -302,9 +305,9 @@ def expected_identity_inflation(
     2.337
     """
     share = check_probability("capped_share", capped_share)
-    n_days = check_integer("days", days, low=1)
+    n_days = check_count("days", days, high=_MAX_DAYS)
     q = check_probability("daily_visit_probability", daily_visit_probability)
-    cap = check_integer("cookie_cap_days", cookie_cap_days, low=1)
+    cap = check_count("cookie_cap_days", cookie_cap_days, high=_MAX_DAYS)
 
     capped_ids = expected_anonymous_ids_per_user(n_days, q, cap)
     visits = 1.0 - (1.0 - q) ** n_days

@@ -50,6 +50,9 @@ __all__ = [
     "store_events",
 ]
 
+#: The highest retry probability :func:`deliver_with_retries` takes: on average 99 extra
+#: copies of each event, so the table it returns stays bounded.
+_MAX_RETRY = 0.99
 #: The columns of an event log (:func:`event_log`).
 EVENT_COLUMNS = ("event_id", "user_id", "segment", "step", "step_number", "day")
 #: The columns :func:`store_events` needs (any others, such as ``day``, are not stored).
@@ -173,7 +176,7 @@ def deliver_with_retries(
     events : pandas.DataFrame
         An event log with an ``event_id`` column (from :func:`event_log`).
     retry_probability : float
-        Probability of one more delivery after each delivery, in [0, 1).
+        Probability of one more delivery after each delivery, from 0 to 0.99.
     seed : int or numpy.random.Generator
         Seed or generator.
 
@@ -193,9 +196,8 @@ def deliver_with_retries(
     (True, True)
     """
     frame = _check_events(events, ("event_id",))
-    retry = check_number(
-        "retry_probability", retry_probability, low=0.0, high=1.0, high_inclusive=False
-    )
+    # at most 0.99: a hundred deliveries of an event on average, and a bounded table
+    retry = check_number("retry_probability", retry_probability, low=0.0, high=_MAX_RETRY)
     generator = check_seed("seed", seed)
 
     copies = generator.geometric(1.0 - retry, size=len(frame)).astype(np.int64)

@@ -211,3 +211,24 @@ def test_ready_by_name_finds_the_function_or_skips_before_its_cell_ran(capsys):
     exec(cell, notebook)
     assert notebook["result"] is True
     assert capsys.readouterr().out == ""
+
+
+class _NameRaises:
+    def __getattr__(self, name):
+        raise SystemExit("a name that ends the program")
+
+    def __call__(self, *args):
+        return 1
+
+
+class _NameIsAList:
+    __name__ = ["client_side_loss"]
+
+    def __call__(self, *args):
+        return 1
+
+
+@pytest.mark.parametrize("answer", [_NameRaises(), _NameIsAList()], ids=["raises", "list"])
+def test_ready_on_an_object_with_a_hostile_name_skips_with_one_line(answer, capsys):
+    assert check.ready(answer) is False
+    assert capsys.readouterr().out.startswith("Skipped: this cell needs")

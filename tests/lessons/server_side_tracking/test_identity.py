@@ -157,3 +157,22 @@ def test_bad_arguments_are_refused_by_name(call, error, argument):
     with pytest.raises(error, match=argument):
         call()
 
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: expected_anonymous_ids_per_user(10**10, 0.5), "days must be from 1 to 36,500"),
+        (
+            lambda: expected_identity_inflation(10**8, 0.5, 0.5),
+            "days must be from 1 to 36,500",
+        ),
+        (
+            lambda: expected_anonymous_ids_per_user(30, 0.5, cookie_cap_days=10**12),
+            "cookie_cap_days must be from 1 to 36,500",
+        ),
+    ],
+)
+def test_a_span_too_long_for_memory_is_refused_by_name(call, message):
+    with pytest.raises(ValueError, match=f"^{message}"):
+        call()

@@ -197,3 +197,10 @@ def test_bad_arguments_are_refused_by_name(call, error, argument):
     with pytest.raises(error, match=argument):
         call()
 
+
+
+def test_a_retry_probability_near_one_is_refused_before_any_copy_is_made():
+    log = event_log(simulate_funnel(100, seed=0), seed=0)
+    with pytest.raises(ValueError, match="^retry_probability must be"):
+        deliver_with_retries(log, retry_probability=0.999999, seed=0)
+    assert len(deliver_with_retries(log, retry_probability=0.99, seed=0)) > 50 * len(log)
