@@ -43,6 +43,7 @@ import pytest
 
 from infralab.cli import main
 from infralab.lab import START_PAGE, shipped_settings
+from infralab.tryit import INSTRUCTION
 from tests.test_handouts_browser import BROWSER_ARGUMENTS, browser_problem, chromium_executable
 from tests.test_handouts_browser import give_up as give_up_without_a_browser
 
@@ -153,6 +154,8 @@ class NotebookRun:
     prompts: list[str] = field(default_factory=list)
     stderr: list[str] = field(default_factory=list)
     notes_shown: list[int] = field(default_factory=list)  # facilitation notes a learner sees
+    summaries: list[str] = field(default_factory=list)  # what collapsed cells say of themselves
+    outputs_before: list[str] = field(default_factory=list)  # stored outputs, before Run All
 
 
 @dataclass
@@ -374,9 +377,20 @@ def run_all_cells(page, notebook: NotebookRun, course: Path) -> None:
             timeout=20_000,
         )
     notebook.cells_shown = page.locator(CELLS).count()
-    notebook.notes_shown = page.evaluate(
-        _SHOWN_MARKDOWN, [CELLS, instructor_cells(course / notebook.path)]
-    )
+    # JupyterLab renders the cells near the view only: bring each cell looked at into view.
+    for index in instructor_cells(course / notebook.path):
+        cell = page.locator(CELLS).nth(index)
+        cell.scroll_into_view_if_needed()
+        cell.locator(".jp-Cell-inputWrapper").wait_for()
+        notebook.notes_shown += page.evaluate(_SHOWN_MARKDOWN, [CELLS, [index]])
+        notebook.summaries += cell.locator(".jp-PlaceholderText").all_inner_texts()
+    for index, cell_source in enumerate(source.cells):
+        if "try_it(" in cell_source.source and cell_source.get("outputs"):
+            cell = page.locator(CELLS).nth(index)
+            cell.scroll_into_view_if_needed()
+            cell.locator(".jp-OutputArea-output").first.wait_for()
+            notebook.outputs_before += cell.locator(".jp-OutputArea-output").all_inner_texts()
+    page.locator(CELLS).first.scroll_into_view_if_needed()
     code_cells = sum(cell.cell_type == "code" for cell in source.cells)
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
@@ -571,8 +585,18 @@ def test_run_all_cells_runs_every_cell_without_an_error(lab_session, path):
 
 @pytest.mark.parametrize("path", [START_PAGE, LESSON])
 def test_no_facilitation_note_is_expanded(lab_session, path):
-    notebook = held(lab_session).notebooks[path]
+    session = held(lab_session)
+    notebook = session.notebooks[path]
     assert notebook.notes_shown == [], "facilitation notes a learner sees, by cell index"
+    # each is one line that says what it is, to click open
+    summaries = [text for text in notebook.summaries if "Facilitation notes" in text]
+    assert len(summaries) == len(instructor_cells(session.course / path))
+
+
+def test_before_it_is_run_a_try_it_cell_reads_as_an_instruction(lab_session):
+    outputs = held(lab_session).notebooks[LESSON].outputs_before
+    assert any(INSTRUCTION in text for text in outputs), "no stored output gives the instruction"
+    assert not [text for text in outputs if "VBox(" in text or "children=" in text]
 
 
 def test_the_try_it_panel_shows_controls_not_an_error_or_a_repr(lab_session):
