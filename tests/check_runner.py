@@ -21,6 +21,18 @@ import numpy as np
 import pandas as pd
 
 
+def assert_unchanged(value: object, original: object) -> None:
+    """Assert that an input handed to a check holds what it held before (tables compared)."""
+    if isinstance(value, pd.DataFrame):
+        pd.testing.assert_frame_equal(value, original)
+    elif isinstance(value, pd.Series):
+        pd.testing.assert_series_equal(value, original)
+    elif isinstance(value, np.ndarray):
+        np.testing.assert_array_equal(value, original)
+    else:
+        assert value == original
+
+
 def run_cell(check: Callable[[object], object], function: object) -> tuple[object, str, str]:
     """Call ``check(function)``; return (returned value, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()

@@ -53,6 +53,7 @@ from infralab.lessons import LESSONS
 from tests.check_runner import (
     JUNK_FUNCTIONS,
     JUNK_STATUSES,
+    assert_unchanged,
     junk_line,
     mutates,
     one_line,
@@ -305,12 +306,7 @@ def test_mutating_inputs_cannot_spoil_the_cases(name):
     assert task.evaluate(TOY_ANSWERS[name]).status == "correct"
     for case, saved in zip(task.cases, before, strict=True):
         for arg, original in zip(case.args, saved, strict=True):
-            if isinstance(arg, pd.DataFrame):
-                pd.testing.assert_frame_equal(arg, original)
-            elif isinstance(arg, pd.Series):
-                pd.testing.assert_series_equal(arg, original)
-            else:
-                assert arg == original
+            assert_unchanged(arg, original)
 
 
 def test_mutates_really_spoils_what_it_is_given():

@@ -14,14 +14,19 @@ from __future__ import annotations
 
 import importlib
 
-import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infralab.lessons import LESSONS
-from tests.check_runner import JUNK_FUNCTIONS, JUNK_STATUSES, junk_line, mutates, printed_line
+from tests.check_runner import (
+    JUNK_FUNCTIONS,
+    JUNK_STATUSES,
+    assert_unchanged,
+    junk_line,
+    mutates,
+    printed_line,
+)
 
 MODULES = {lesson.slug: importlib.import_module(lesson.checks) for lesson in LESSONS}
 
@@ -182,17 +187,6 @@ def _saved(value):
     return value.copy() if hasattr(value, "copy") else value
 
 
-def _assert_unchanged(value, original):
-    if isinstance(value, pd.DataFrame):
-        pd.testing.assert_frame_equal(value, original)
-    elif isinstance(value, pd.Series):
-        pd.testing.assert_series_equal(value, original)
-    elif isinstance(value, np.ndarray):
-        np.testing.assert_array_equal(value, original)
-    else:
-        assert value == original
-
-
 @pytest.mark.parametrize("task_id", TASK_IDS)
 def test_mutating_inputs_cannot_spoil_the_cases(task_id):
     _, _, task = _task(task_id)
@@ -204,10 +198,10 @@ def test_mutating_inputs_cannot_spoil_the_cases(task_id):
     assert task.evaluate(_right_answer(task_id)).status == "correct"
     for case, (args, kwargs) in zip(task.cases, before, strict=True):
         for arg, original in zip(case.args, args, strict=True):
-            _assert_unchanged(arg, original)
+            assert_unchanged(arg, original)
         assert case.kwargs.keys() == kwargs.keys()
         for key, original in kwargs.items():
-            _assert_unchanged(case.kwargs[key], original)
+            assert_unchanged(case.kwargs[key], original)
 
 
 # Any value at all, nested with hostile ones, for every task of every lesson: see

@@ -238,11 +238,11 @@ def expected_anonymous_ids_per_user(
     Parameters
     ----------
     days : int
-        Days observed (>= 1).
+        Days observed, from 1 to 36,500.
     daily_visit_probability : float
         Probability ``q`` of a visit on any day.
     cookie_cap_days : int
-        Cookie lifetime ``c`` in days (>= 1; default 7, Safari ITP 2.1).
+        Cookie lifetime ``c`` in days (1 to 36,500; default 7, Safari ITP 2.1).
 
     Returns
     -------
@@ -284,13 +284,13 @@ def expected_identity_inflation(
     Parameters
     ----------
     days : int
-        Days observed (>= 1).
+        Days observed, from 1 to 36,500.
     daily_visit_probability : float
         Probability ``q`` of a visit on any day.
     capped_share : float
         Fraction of people on a capped browser.
     cookie_cap_days : int
-        Cookie lifetime on a capped browser, in days (>= 1; default 7).
+        Cookie lifetime on a capped browser, in days (1 to 36,500; default 7).
 
     Returns
     -------
