@@ -58,7 +58,9 @@ from infralab.datasets.core import (
 from infralab.datasets.postgres_metrics import BYTES_PER_ROW as BYTES_PER_ROW
 from infralab.datasets.postgres_metrics import (
     load_postgres_metrics,
+    postgres_trends,
     simulate_postgres_metrics,
+    trend_crossings,
 )
 from infralab.datasets.tracking_events import (
     load_tracking_events,
@@ -78,9 +80,11 @@ __all__ = [
     "load",
     "load_postgres_metrics",
     "load_tracking_events",
+    "postgres_trends",
     "validate_frame",
     "simulate_postgres_metrics",
     "simulate_tracking_events",
+    "trend_crossings",
 ]
 
 #: Every data set of the course, by name: the name of the module that defines it and

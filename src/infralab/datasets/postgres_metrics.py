@@ -19,18 +19,21 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from infralab.datasets.core import Column, Dataset, load_course_or_own, typed_frame
-from infralab.validation import check_seed
+from infralab.validation import check_date, check_number, check_seed
 
 __all__ = [
     "DATASET",
     "POSTGRES_METRICS_SEED",
     "load_postgres_metrics",
+    "postgres_trends",
     "simulate_postgres_metrics",
+    "trend_crossings",
 ]
 
 #: First and last day of the series (inclusive).
@@ -140,6 +143,101 @@ def simulate_postgres_metrics(
     """
     rng = check_seed("seed", seed)
     dates = pd.date_range(POSTGRES_START_DATE, POSTGRES_END_DATE, freq="D")
+    series = _series(dates, rng)
+    values = {
+        **series,
+        "cpu_peak_pct": np.minimum(series["cpu_peak_pct"], 100.0),
+        "connections_peak": np.minimum(series["connections_peak"], MAX_CONNECTIONS),
+        "xid_age_millions": np.minimum(series["xid_age_millions"], XID_WRAPAROUND_MILLIONS),
+    }
+    return typed_frame(values, _COLUMNS)
+
+
+#: Last day :func:`postgres_trends` may run to: far enough for any forecast of the data.
+_LATEST_TREND_DATE = "2040-12-31"
+
+
+def postgres_trends(end_date: object = "2025-12-31") -> pd.DataFrame:
+    """The generator's trends: what every column would be without noise, run past 2020.
+
+    The same formulas as :func:`simulate_postgres_metrics` with no day-to-day
+    noise and no weekly cycle, from the data's first day to ``end_date``,
+    neither rounded nor capped. This is the ground truth a forecast made from
+    the noisy data is judged against: the day a trend reaches a limit is the
+    day a perfect forecast of that trend would name.
+
+    Parameters
+    ----------
+    end_date : date-like
+        Last day, from 2018-01-01 to 2040-12-31.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per day: ``date``, the data set's columns, and the two
+        quantities transaction-ID age is built from, ``xid_per_day_millions``
+        (IDs used per day) and ``vacuum_days`` (how long one vacuum of the
+        whole database takes).
+
+    Examples
+    --------
+    >>> trends = postgres_trends("2021-12-31")
+    >>> len(trends), round(float(trends.storage_gib.iloc[0]), 1)
+    (1461, 1025.8)
+    """
+    end = check_date("end_date", end_date)
+    if not pd.Timestamp(POSTGRES_START_DATE) <= end <= pd.Timestamp(_LATEST_TREND_DATE):
+        raise ValueError(
+            f"end_date must be from {POSTGRES_START_DATE} to {_LATEST_TREND_DATE}, "
+            f"got {end:%Y-%m-%d}"
+        )
+    dates = pd.date_range(POSTGRES_START_DATE, end, freq="D")
+    return pd.DataFrame(_series(dates, None))
+
+
+def trend_crossings(limits: Mapping[str, float], end_date: object = "2040-12-31") -> dict:
+    """The first day each column's trend reaches its limit (NaT if not by ``end_date``).
+
+    Parameters
+    ----------
+    limits : mapping of str to float
+        Column name of the data set -> limit in that column's units.
+    end_date : date-like
+        How far to look (as for :func:`postgres_trends`).
+
+    Returns
+    -------
+    dict of str to pandas.Timestamp
+        One date (or NaT) per column of ``limits``, in its order.
+
+    Examples
+    --------
+    >>> trend_crossings({"storage_gib": 65536})["storage_gib"]
+    Timestamp('2021-10-29 00:00:00')
+    """
+    if not isinstance(limits, Mapping) or not limits:
+        raise TypeError(f"limits must be a non-empty mapping of column to limit, got {limits!r}")
+    trends = postgres_trends(end_date)
+    unknown = [name for name in limits if name not in trends.columns or name == "date"]
+    if unknown:
+        raise ValueError(
+            f"limits names columns the data set does not have: {', '.join(map(repr, unknown))}"
+        )
+    crossings = {}
+    for name, limit in limits.items():
+        limit = check_number(f"limits[{name!r}]", limit)
+        reached = np.flatnonzero(trends[name].to_numpy() >= limit)
+        crossings[name] = trends.date.iloc[reached[0]] if reached.size else pd.NaT
+    return crossings
+
+
+def _series(dates: pd.DatetimeIndex, rng: np.random.Generator | None) -> dict[str, object]:
+    """Every column on ``dates``, unrounded and uncapped.
+
+    With a generator: the simulated days, weekly cycle and day-to-day noise
+    included. With None: the *trend* alone, the curve the noisy days scatter
+    around (no weekly cycle, no noise), which is what a forecast estimates.
+    """
     n_days = len(dates)
     day = np.arange(n_days, dtype=float)
     days_since_spike = day - float((pd.Timestamp(SPIKE_DATE) - dates[0]).days)
@@ -151,11 +249,16 @@ def simulate_postgres_metrics(
         + (post_rate - pre_rate) * np.clip(days_since_spike, 0.0, None)
         + np.log(SPIKE_LEVEL_JUMP) * np.clip(days_since_spike / SPIKE_RAMP_DAYS, 0.0, 1.0)
     )
-    weekday_factor = np.where(dates.day_of_week.to_numpy() >= 5, WEEKEND_ACTIVITY, 1.0)
-    weekday_factor = weekday_factor / weekday_factor.mean()  # averages 1 over a week
+    if rng is None:
+        weekday_factor = np.ones(n_days)
+    else:
+        weekday_factor = np.where(dates.day_of_week.to_numpy() >= 5, WEEKEND_ACTIVITY, 1.0)
+        weekday_factor = weekday_factor / weekday_factor.mean()  # averages 1 over a week
     activity = np.exp(log_trend) * weekday_factor  # 1.0 = an average day of the first week
 
     def noise(name: str) -> np.ndarray:
+        if rng is None:
+            return np.ones(n_days)
         return rng.lognormal(0.0, NOISE[name], n_days)
 
     # Steady exponential growth: size = daily bytes / growth rate.
@@ -171,24 +274,25 @@ def simulate_postgres_metrics(
     cpu_pct = CPU_START_PCT * activity**CPU_LOAD_ELASTICITY * noise("cpu")
     connections = CONNECTIONS_START * activity**CONNECTIONS_LOAD_ELASTICITY * noise("connections")
 
-    # A vacuum spans days, so it sees the weekly average rate of transaction IDs.
+    # A forced (anti-wraparound) vacuum starts when the age reaches 200 million and
+    # spans days, during which the age keeps rising: each cycle peaks at 200 million
+    # plus the IDs used while the vacuum runs. A vacuum sees the weekly average rate.
     xid_per_day_millions = rows_start_millions * np.exp(log_trend) / ROWS_PER_WRITE_TRANSACTION
     vacuum_days = storage_gib / VACUUM_THROUGHPUT_GIB_PER_DAY
     xid_age = AUTOVACUUM_FREEZE_MAX_AGE_MILLIONS + xid_per_day_millions * vacuum_days * noise(
         "xid"
     )
-
-    columns = _COLUMNS
-    values = {
+    return {
         "date": dates,
         "storage_gib": storage_gib,
         "rows_inserted_millions": rows_millions,
         "write_tps_peak": write_tps_peak,
-        "cpu_peak_pct": np.minimum(cpu_pct, 100.0),
-        "connections_peak": np.minimum(connections, MAX_CONNECTIONS),
-        "xid_age_millions": np.minimum(xid_age, XID_WRAPAROUND_MILLIONS),
+        "cpu_peak_pct": cpu_pct,
+        "connections_peak": connections,
+        "xid_age_millions": xid_age,
+        "xid_per_day_millions": xid_per_day_millions,
+        "vacuum_days": vacuum_days,
     }
-    return typed_frame(values, columns)
 
 
 _COLUMNS = (

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 import pandas as pd
@@ -38,8 +38,16 @@ from ..validation import (
     check_number,
     check_seed,
 )
-from .fitting import _LOG_MODELS, MODELS, _transform_limit
-from .projection import _bootstrap_trends, _check_run_size, _points_to_fit, _quantile
+from .fitting import _LOG_MODELS, DAYS_PER_MONTH, MODELS
+from .projection import (
+    _bootstrap_trends,
+    _check_run_size,
+    _check_shape,
+    _points_to_fit,
+    _quantile,
+    _quantity_to_fit,
+    _trend_values,
+)
 
 __all__ = ["doomsday_table", "start_by_date"]
 
@@ -76,6 +84,15 @@ def _resource_generator(entropy: int, resource: object) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=key))
 
 
+def _percent_change(before: float, after: float) -> float:
+    """``(after / before - 1) * 100``, with the sign conventions of a fit's growth rate."""
+    if before > 0:
+        return (after / before - 1.0) * 100.0
+    if after == before:
+        return 0.0
+    return math.copysign(math.inf, after - before)
+
+
 def doomsday_table(
     frame: pd.DataFrame,
     limits: Mapping[str, float],
@@ -89,6 +106,8 @@ def doomsday_table(
     band: float = 0.8,
     block_days: int | None = None,
     rng: object = 0,
+    baselines: Mapping[str, float] | None = None,
+    running_totals: Collection[str] = (),
 ) -> pd.DataFrame:
     """Project every resource to its limit and list them, soonest doomsday first.
 
@@ -118,6 +137,14 @@ def doomsday_table(
         resource draws from its own stream, derived from ``rng`` and a
         stable hash (SHA-256) of the resource's name, so a resource's row is
         the same whichever other resources are listed, in whatever order.
+    baselines : mapping of str to float, optional
+        Resource -> the level its growing amount sits on (the ``baseline``
+        of :func:`~infralab.growth.project_to_limit`), e.g. 200 for
+        transaction-ID age in millions above the autovacuum threshold.
+    running_totals : collection of str
+        Resources that are running totals of growing daily additions (the
+        ``running_total`` of :func:`~infralab.growth.project_to_limit`),
+        e.g. storage.
 
     Returns
     -------
@@ -170,6 +197,19 @@ def doomsday_table(
     if window_days is not None:
         window = check_number("window_days", window_days, low=0.0, low_inclusive=False)
     block = None if block_days is None else check_integer("block_days", block_days, low=1)
+    baselines = {} if baselines is None else baselines
+    if not isinstance(baselines, Mapping):
+        raise TypeError(f"baselines must be a mapping of column name to level, got {baselines!r}")
+    if isinstance(running_totals, (str, bytes)) or not isinstance(running_totals, Collection):
+        raise TypeError(
+            f"running_totals must be a collection of column names, got {running_totals!r}"
+        )
+    for name, given in (("baselines", list(baselines)), ("running_totals", list(running_totals))):
+        unknown = [resource for resource in given if resource not in limits]
+        if unknown:
+            raise ValueError(
+                f"{name} names resources that limits does not: {', '.join(map(repr, unknown))}"
+            )
     entropy = int(check_seed("rng", rng).integers(2**63))
     try:
         dates = pd.to_datetime(frame[date_column])
@@ -204,19 +244,30 @@ def doomsday_table(
             raise TypeError(f"frame[{resource!r}] must hold numbers, got dtype {series.dtype}")
         column = series.to_numpy(dtype=float, na_value=np.nan)[keep][order]
         present = ~np.isnan(column)
-        resource_values = check_array(
-            f"frame[{resource!r}]",
-            column[present],
-            min_length=3,
-            positive=model in _LOG_MODELS,
-        )
+        resource_values = check_array(f"frame[{resource!r}]", column[present], min_length=3)
         limit = check_number(f"limits[{resource!r}]", limit)
-        target = _transform_limit(model, limit, name=f"limits[{resource!r}]")
+        baseline, running_total = _check_shape(
+            baselines.get(resource, 0.0), resource in running_totals
+        )
+        if model in _LOG_MODELS and not running_total and limit <= baseline:
+            raise ValueError(
+                f"limits[{resource!r}] must be above its baseline {baseline:g} for the "
+                f"{model} model, got {limit:g}"
+            )
+        current = float(resource_values[-1])
 
         # The trend crossings of project_to_limit (the same draws), without the daily values.
-        resource_days, resource_values, regime, resource_block = _points_to_fit(
+        quantity_days, quantity, shape = _quantity_to_fit(
             kept_days[present],
             resource_values,
+            baseline,
+            running_total,
+            model=model,
+            name=f"frame[{resource!r}]",
+        )
+        resource_days, quantity, regime, resource_block = _points_to_fit(
+            quantity_days,
+            quantity,
             model=model,
             window=window,
             block=block,
@@ -224,9 +275,10 @@ def doomsday_table(
         )
         trends = _bootstrap_trends(
             resource_days,
-            resource_values,
-            target,
+            quantity,
+            limit,
             model=model,
+            shape=shape,
             regime=regime,
             block=resource_block,
             horizon=horizon,
@@ -238,7 +290,10 @@ def doomsday_table(
         crossing_high = _quantile(trends.crossing_days, (1.0 + band) / 2.0)
 
         last_date = first_date + _days(trends.as_of_day)
-        current = float(resource_values[-1])
+        level_now = trends.fit.intercept + trends.fit.slope * trends.as_of_day
+        trend_now, trend_next_month = _trend_values(
+            model, shape, level_now, trends.fit.slope, np.array([0.0, DAYS_PER_MONTH])
+        )
         days_left = trends.as_of_day + crossing_median - table_day
         rows.append(
             {
@@ -246,7 +301,7 @@ def doomsday_table(
                 "current": current,
                 "limit": limit,
                 "percent_of_limit": 100.0 * current / limit,
-                "monthly_growth_pct": trends.fit.monthly_growth_pct,
+                "monthly_growth_pct": _percent_change(trend_now, trend_next_month),
                 "doomsday": _date_after(last_date, crossing_median),
                 "earliest": _date_after(last_date, crossing_low),
                 "latest": _date_after(last_date, crossing_high),

@@ -91,10 +91,13 @@ def _sorted_quantile(rows: np.ndarray, q: float) -> np.ndarray:
     above = min(below + 1, rows.shape[1] - 1)
     weight = position - below
     lower, upper = rows[:, below], rows[:, above]
-    step = upper - lower
-    if weight >= 0.5:
-        return upper - step * (1.0 - weight)
-    return lower + step * weight
+    with np.errstate(invalid="ignore"):  # inf - inf: both order statistics are inf
+        step = upper - lower
+        if weight >= 0.5:
+            quantile = upper - step * (1.0 - weight)
+        else:
+            quantile = lower + step * weight
+    return np.where(lower == upper, lower, quantile)
 
 
 def _block_resample(
@@ -172,6 +175,114 @@ def _points_to_fit(
     return days, values, regime, block
 
 
+class _Shape(NamedTuple):
+    """How the resource relates to the quantity the model fits.
+
+    ``baseline``: the model fits ``values - baseline`` (transaction-ID age
+    grows above the autovacuum baseline). ``running_total``: the model fits
+    the daily additions, and the resource is their running total from
+    ``anchor``, the last observed value (storage).
+    """
+
+    baseline: float = 0.0
+    running_total: bool = False
+    anchor: float = 0.0
+
+
+def _check_shape(baseline: object, running_total: object) -> tuple[float, bool]:
+    """``baseline`` and ``running_total``, checked (a running total has no baseline)."""
+    baseline = check_number("baseline", baseline)
+    if not isinstance(running_total, (bool, np.bool_)):
+        raise TypeError(f"running_total must be True or False, got {running_total!r}")
+    if running_total and baseline != 0:
+        raise ValueError(
+            f"baseline must be 0 for a running total (its additions are fitted), got {baseline:g}"
+        )
+    return baseline, bool(running_total)
+
+
+def _quantity_to_fit(
+    days: np.ndarray, values: np.ndarray, baseline: float, running_total: bool, *, model: str,
+    name: str = "values",
+) -> tuple[np.ndarray, np.ndarray, _Shape]:
+    """The days and the quantity that grows: values above the baseline, or daily additions.
+
+    Daily additions are the rise from one point to the next divided by the
+    days between them, dated at the later point. The log models need the
+    quantity to be positive; the message says which day breaks that.
+    """
+    shape = _Shape(baseline, running_total, float(values[-1]))
+    if running_total:
+        quantity = np.diff(values) / np.diff(days)
+        days = days[1:]
+    else:
+        quantity = values - baseline
+    if model in _LOG_MODELS and not (quantity > 0).all():
+        bad = int(np.flatnonzero(~(quantity > 0))[0])
+        if running_total:
+            raise ValueError(
+                f"{name} must rise from each point to the next for a running total with the "
+                f"{model} model (it fits the log of the daily additions), got a fall or no "
+                f"change at day {days[bad]:g}; use model='linear', or running_total=False"
+            )
+        raise ValueError(
+            f"{name} must be above baseline = {baseline:g} for the {model} model (it fits "
+            f"the log of values - baseline), got {values[bad]:g} at day {days[bad]:g}"
+        )
+    return days, quantity, shape
+
+
+def _crossings(
+    model: str, shape: _Shape, limit: float, level_now: np.ndarray, slopes: np.ndarray
+) -> np.ndarray:
+    """Days until each trend brings the resource to ``limit`` (0 if there, inf if never).
+
+    ``level_now`` and ``slopes`` describe the fitted quantity at the last
+    fitted day, on the model's scale (logs for the log models). For a running
+    total, the additions at ``s`` days ahead are ``a * exp(b * s)`` (log
+    models) or ``a + b * s`` (linear), and the total reaches the limit when
+    their integral equals ``remaining = limit - anchor``:
+    ``t = log1p(b * remaining / a) / b``, or ``t = 2 * remaining / (a + sqrt(a**2 +
+    2 * b * remaining))``.
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if not shape.running_total:
+            target = _transform_limit(model, limit - shape.baseline)
+            return np.where(
+                level_now >= target,
+                0.0,
+                np.where(slopes > 0, (target - level_now) / slopes, np.inf),
+            )
+        remaining = limit - shape.anchor
+        if remaining <= 0:
+            return np.zeros_like(slopes)
+        if model in _LOG_MODELS:
+            added = np.exp(level_now)
+            ratio = slopes * remaining / added
+            flat = np.abs(ratio) < 1e-12
+            crossing = np.where(flat, remaining / added, np.log1p(ratio) / slopes)
+            return np.where(flat | (ratio > -1.0), crossing, np.inf)
+        discriminant = level_now**2 + 2.0 * slopes * remaining
+        denominator = level_now + np.sqrt(np.maximum(discriminant, 0.0))
+        ok = (discriminant >= 0) & (denominator > 0)
+        return np.where(ok, 2.0 * remaining / denominator, np.inf)
+
+
+def _trend_values(
+    model: str, shape: _Shape, level_now: float, slope: float, ahead: np.ndarray
+) -> np.ndarray:
+    """The resource's trend ``ahead`` days after the last fitted day (units of the data)."""
+    with np.errstate(over="ignore"):
+        if shape.running_total:
+            if model in _LOG_MODELS:
+                added = math.exp(level_now)
+                growth = ahead if abs(slope) < 1e-12 else np.expm1(slope * ahead) / slope
+                return shape.anchor + added * growth
+            return shape.anchor + level_now * ahead + slope * ahead**2 / 2.0
+        line = level_now + slope * ahead
+        return shape.baseline + (np.exp(line) if model in _LOG_MODELS else line)
+
+
 class _Trends(NamedTuple):
     """The observed trend and its bootstrap refits (one per simulation)."""
 
@@ -187,9 +298,10 @@ class _Trends(NamedTuple):
 def _bootstrap_trends(
     days: np.ndarray,
     values: np.ndarray,
-    target: float,
+    limit: float,
     *,
     model: str,
+    shape: _Shape,
     regime: GrowthFit | None,
     block: int,
     horizon: int,
@@ -198,10 +310,11 @@ def _bootstrap_trends(
 ) -> _Trends:
     """Fit the trend, refit it to block-bootstrapped series, and find each one's crossing.
 
-    ``target`` is the limit on the fitted scale (its log for the log models);
-    ``regime`` is the piecewise fit whose break fields the fit carries. A
-    crossing is 0 when a trend has already reached the limit and ``inf`` when
-    it does not within ``horizon`` days.
+    ``values`` is the quantity that grows (see :func:`_quantity_to_fit`) and
+    ``shape`` how the resource follows from it; ``limit`` is in the
+    resource's units. ``regime`` is the piecewise fit whose break fields the
+    fit carries. A crossing is 0 when a trend has already reached the limit
+    and ``inf`` when it does not within ``horizon`` days.
     """
     n = days.size
     as_of_day = float(days[-1])
@@ -229,12 +342,7 @@ def _bootstrap_trends(
     mean_levels = line.intercept + line.slope * line.mean_day + resampled.mean(axis=0)
 
     level_now = mean_levels + slopes * (as_of_day - line.mean_day)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        crossing = np.where(
-            level_now >= target,
-            0.0,
-            np.where(slopes > 0, (target - level_now) / slopes, np.inf),
-        )
+    crossing = _crossings(model, shape, limit, level_now, slopes)
     crossing[crossing > horizon] = np.inf
     return _Trends(fit, as_of_day, line.mean_day, adjusted, slopes, mean_levels, crossing)
 
@@ -272,7 +380,13 @@ class Projection:
     band : float
         Width of the central band (0.8 means the 10th to 90th percentile).
     fit : GrowthFit
-        The fit to the observed data the simulations start from.
+        The fit the simulations start from, of the quantity that grows:
+        the values, the values above ``baseline``, or the daily additions
+        of a running total.
+    baseline : float
+        The level the fitted amount sits on (0 unless one was given).
+    running_total : bool
+        Whether the resource is the running total of the fitted additions.
     """
 
     model: str
@@ -286,6 +400,8 @@ class Projection:
     first_touch_days: np.ndarray
     band: float
     fit: GrowthFit
+    baseline: float = 0.0
+    running_total: bool = False
 
     @property
     def crossing_median(self) -> float:
@@ -337,6 +453,8 @@ def project_to_limit(
     block_days: int | None = None,
     rng: object = 0,
     min_regime_days: int = 28,
+    baseline: float = 0.0,
+    running_total: bool = False,
 ) -> Projection:
     """Project a growing resource to its limit, with a block-bootstrap band.
 
@@ -347,11 +465,24 @@ def project_to_limit(
     days may reach the limit before the trend does: ``first_touch_*`` says
     when simulated daily values first do.
 
+    Three shapes of resource, each fitted the way it grows:
+
+    - ``values`` itself grows (the default), like CPU or connections;
+    - ``values`` is a ``baseline`` plus an amount that grows, like
+      transaction-ID age, which autovacuum holds near 200 million until the
+      vacuums themselves take days: the model fits ``values - baseline``;
+    - ``values`` is a running total (``running_total=True``), like storage:
+      the model fits the daily *additions* (the rise between points divided
+      by the days between them) and the projection adds them up from the
+      last observed value.
+
     Parameters
     ----------
     days, values : array-like of float
-        The observed series (days strictly increasing; values > 0 for the
-        exponential and piecewise models).
+        The observed series (days strictly increasing). The exponential and
+        piecewise models need the quantity they fit to be positive: values
+        above ``baseline``, or, for a running total, a rise between every two
+        points.
     limit : float
         The hard limit, in the units of ``values``.
     model : {"exponential", "linear", "piecewise"}
@@ -379,6 +510,13 @@ def project_to_limit(
     min_regime_days : int
         Piecewise only: fewest points (observations, not calendar days) in
         each regime when searching for the regime change (at least 3).
+    baseline : float
+        The level the growing amount sits on (units of ``values``; default
+        0): the model fits ``values - baseline``, and ``limit`` must be
+        above it for the log models.
+    running_total : bool
+        Whether ``values`` is a running total whose daily additions grow as
+        the model says (then ``baseline`` must be 0).
 
     Returns
     -------
@@ -400,11 +538,13 @@ def project_to_limit(
     True
     """
     check_choice("model", model, MODELS)
-    day_array, value_array = _check_series(
-        days, values, positive=model in _LOG_MODELS, min_length=3
-    )
+    baseline, running_total = _check_shape(baseline, running_total)
+    day_array, value_array = _check_series(days, values, positive=False, min_length=3)
     limit = check_number("limit", limit)
-    target = _transform_limit(model, limit)
+    if model in _LOG_MODELS and not running_total and limit <= baseline:
+        raise ValueError(
+            f"limit must be above baseline = {baseline:g} for the {model} model, got {limit:g}"
+        )
     horizon, simulations = _check_run_size(horizon_days, n_simulations)
     band = check_number("band", band, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
     generator = check_seed("rng", rng)
@@ -414,7 +554,12 @@ def project_to_limit(
     min_points = check_integer("min_regime_days", min_regime_days, low=3)
     block = None if block_days is None else check_integer("block_days", block_days, low=1)
 
-    # 1. The points to fit: the current regime (piecewise), then the window.
+    # 1. The quantity that grows (values above the baseline, or the daily additions
+    #    of a running total), then the points to fit: the current regime
+    #    (piecewise), then the window.
+    day_array, value_array, shape = _quantity_to_fit(
+        day_array, value_array, baseline, running_total, model=model
+    )
     day_array, value_array, regime, block = _points_to_fit(
         day_array, value_array, model=model, window=window, block=block, min_points=min_points
     )
@@ -424,8 +569,9 @@ def project_to_limit(
     trends = _bootstrap_trends(
         day_array,
         value_array,
-        target,
+        limit,
         model=model,
+        shape=shape,
         regime=regime,
         block=block,
         horizon=horizon,
@@ -433,11 +579,22 @@ def project_to_limit(
         generator=generator,
     )
     # 3. Daily values: each refitted trend plus fresh block-resampled noise,
-    #    one row per future day, one column per simulation.
+    #    one row per future day, one column per simulation, on the model's scale;
+    #    a running total adds up its simulated daily additions, in the resource's
+    #    units.
     future = trends.as_of_day + np.arange(1.0, horizon + 1.0)
     paths = _block_resample(trends.residuals, horizon, simulations, block, generator)
     paths += trends.mean_levels
     paths += np.multiply.outer(future - trends.mean_day, trends.slopes)
+    if shape.running_total:
+        with np.errstate(over="ignore", invalid="ignore"):
+            if model in _LOG_MODELS:
+                np.exp(paths, out=paths)
+            np.cumsum(paths, axis=0, out=paths)
+            paths += shape.anchor
+        target = limit
+    else:
+        target = _transform_limit(model, limit - shape.baseline)
     # 4. The first future day each path reaches the limit (the argmax of a
     #    column is its first True, or 0 when there is none).
     reached = paths >= target
@@ -446,13 +603,16 @@ def project_to_limit(
         reached[first_reached, np.arange(simulations)], first_reached + 1.0, np.inf
     )
     del reached
-    # 5. The band: quantiles of each day's values across the simulations.
+    # 5. The band: quantiles of each day's values across the simulations, back in
+    #    the resource's units.
     tail = (1.0 - band) / 2.0
     paths.sort(axis=1)
     low, median, high = (_sorted_quantile(paths, q) for q in (tail, 0.5, 1.0 - tail))
-    if model in _LOG_MODELS:
-        with np.errstate(over="ignore"):
-            low, median, high = np.exp(low), np.exp(median), np.exp(high)
+    if not shape.running_total:
+        if model in _LOG_MODELS:
+            with np.errstate(over="ignore"):
+                low, median, high = np.exp(low), np.exp(median), np.exp(high)
+        low, median, high = low + shape.baseline, median + shape.baseline, high + shape.baseline
     return Projection(
         model=model,
         limit=limit,
@@ -465,4 +625,6 @@ def project_to_limit(
         first_touch_days=read_only(first_touch),
         band=band,
         fit=trends.fit,
+        baseline=shape.baseline,
+        running_total=shape.running_total,
     )

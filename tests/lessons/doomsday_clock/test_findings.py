@@ -2,8 +2,10 @@
 
 nbval compares the notebook's text outputs but not its images, so each finding
 a figure states is checked here through the package functions that compute it.
-The limits, the seed and the surge date are the lesson's own, read from its notebook
-(tests/notebook_constants.py).
+The limits, shapes, lead times, seed and surge date are the lesson's own, read
+from its notebook (tests/notebook_constants.py). The generator run without noise
+(:func:`infralab.datasets.trend_crossings`) is the ground truth the forecasts
+and their bands are judged against.
 """
 
 import numpy as np
@@ -11,10 +13,16 @@ import pandas as pd
 import pytest
 
 from infralab import datasets, growth
+from infralab.datasets import postgres_metrics
 from tests.notebook_constants import notebook_constants
 
-LESSON = notebook_constants("03_doomsday_clock.ipynb", "LIMITS", "SPIKE", "SEED", "WINDOW_DAYS")
+LESSON = notebook_constants(
+    "03_doomsday_clock.ipynb", "LIMITS", "SPIKE", "SEED", "WINDOW_DAYS", "BASELINES",
+    "RUNNING_TOTALS", "LEAD_TIME_DAYS", "BUFFER_DAYS", "HORIZON_DAYS",
+)
 LIMITS, SURGE, SEED = LESSON["LIMITS"], LESSON["SPIKE"], LESSON["SEED"]
+SHAPES = {"baselines": LESSON["BASELINES"], "running_totals": LESSON["RUNNING_TOTALS"]}
+LEAD, BUFFER = LESSON["LEAD_TIME_DAYS"], LESSON["BUFFER_DAYS"]
 
 
 @pytest.fixture(scope="module")
@@ -23,13 +31,45 @@ def metrics():
 
 
 @pytest.fixture(scope="module")
+def truth():
+    return datasets.trend_crossings(LIMITS)
+
+
+@pytest.fixture(scope="module")
 def table(metrics):
-    return growth.doomsday_table(metrics, LIMITS, window_days=LESSON["WINDOW_DAYS"], rng=SEED)
+    return growth.doomsday_table(metrics, LIMITS, window_days=LESSON["WINDOW_DAYS"], rng=SEED, **SHAPES)
+
+
+def first_fix(metrics, as_of, n_simulations=2000):
+    seen = growth.doomsday_table(metrics, LIMITS, as_of=as_of, window_days=LESSON["WINDOW_DAYS"],
+                                 horizon_days=LESSON["HORIZON_DAYS"], n_simulations=n_simulations,
+                                 rng=SEED, **SHAPES)
+    start_by = [growth.start_by_date(row.earliest, LEAD[row.resource], BUFFER)
+                for row in seen.itertuples()]
+    first = int(np.argmin(start_by))
+    return seen.iloc[first], start_by[first]
 
 
 def test_cpu_is_closest_to_its_limit_on_the_last_day(metrics):
     share = {resource: metrics[resource].iloc[-1] / limit for resource, limit in LIMITS.items()}
     assert max(share, key=share.get) == "cpu_peak_pct"
+
+
+def test_transaction_ids_grow_faster_than_vacuum_can_keep_up(metrics):
+    rows_per_id = postgres_metrics.ROWS_PER_WRITE_TRANSACTION
+    first_week, last_week = metrics.head(7), metrics.tail(7)
+    ids_then = first_week.rows_inserted_millions.mean() / rows_per_id
+    ids_now = last_week.rows_inserted_millions.mean() / rows_per_id
+    pass_now = last_week.storage_gib.iloc[-1] / postgres_metrics.VACUUM_THROUGHPUT_GIB_PER_DAY
+    assert 200 < 200 + ids_then * 0.7 < 205  # a healthy sawtooth in 2018, just above 200M
+    assert ids_now * pass_now > 150  # forced vacuums run back to back at the end of 2020
+    # top of the tooth within the data's day-to-day noise of the formula
+    assert 200 + ids_now * pass_now == pytest.approx(last_week.xid_age_millions.mean(), rel=0.1)
+    # if vacuum stalls: weeks to the failsafe and to the stop; the old rule's room < one pass
+    age = metrics.xid_age_millions.iloc[-1]
+    stop = 2**31 / 1e6 - 3
+    assert 14 < (LIMITS["xid_age_millions"] - age) / ids_now < (stop - age) / ids_now < 60
+    assert (stop - 2000) / ids_now < pass_now
 
 
 def test_the_break_search_finds_the_surge_within_two_weeks(metrics):
@@ -48,47 +88,89 @@ def test_single_trend_fits_over_all_history_put_the_cpu_limit_years_later(metric
     assert left["exponential"] - left["piecewise"] > 365
 
 
-def test_cpu_runs_out_first_and_storage_last_after_the_surge(table):
-    assert list(table.resource) == ["cpu_peak_pct", "connections_peak", "xid_age_millions",
-                                    "storage_gib"]
-    assert table.days_left.iloc[-1] - table.days_left.iloc[0] > 6 * 30.44  # "6+ months before"
+def test_the_model_that_fits_each_resource_is_the_one_near_the_truth(metrics, table, truth):
+    plain = growth.doomsday_table(metrics, LIMITS, window_days=LESSON["WINDOW_DAYS"], rng=SEED)
+    plain, fitted = plain.set_index("resource"), table.set_index("resource")
+    for resource in ("cpu_peak_pct", "connections_peak"):  # the same model: the same dates
+        assert plain.doomsday[resource] == fitted.doomsday[resource]
+    for resource in ("xid_age_millions", "storage_gib"):  # the plain exponential is months late
+        assert (plain.doomsday[resource] - truth[resource]).days > 55
+        assert abs((fitted.doomsday[resource] - truth[resource]).days) < 21
+
+
+def test_transaction_id_age_runs_out_first_cpu_second_storage_last(table, truth):
+    assert list(table.resource[:2]) == ["xid_age_millions", "cpu_peak_pct"]
+    assert table.resource.iloc[-1] == "storage_gib"
+    assert min(truth, key=truth.get) == "xid_age_millions"  # and so does the truth
     assert table.earliest.iloc[0] <= table.doomsday.iloc[0] <= table.latest.iloc[0]
-
-
-def test_transaction_id_age_grows_fastest(table):
     assert table.set_index("resource").monthly_growth_pct.idxmax() == "xid_age_millions"
 
 
-def test_the_surge_moves_doomsday_years_earlier_and_switches_the_first_limit(metrics):
-    def first(as_of):
-        return growth.doomsday_table(metrics, LIMITS, as_of=as_of, window_days=90,
-                                     horizon_days=6 * 365, rng=SEED).iloc[0]
-    before, after = first("2020-02-29"), first("2020-12-31")
-    assert (before.resource, after.resource) == ("storage_gib", "cpu_peak_pct")
-    assert (before.doomsday - after.doomsday).days > 2 * 365
-    start_by = growth.start_by_date(after.earliest, 270, 60)
-    assert start_by < pd.Timestamp("2020-12-31")  # the start-by date has already passed
+def test_the_first_fix_to_start_is_not_the_first_doomsday(table):
+    start_by = {row.resource: growth.start_by_date(row.earliest, LEAD[row.resource], BUFFER)
+                for row in table.itertuples()}
+    assert table.resource.iloc[0] == "xid_age_millions"
+    assert min(start_by, key=start_by.get) == "cpu_peak_pct"
+    assert start_by["cpu_peak_pct"] < pd.Timestamp("2020-12-31")  # already passed
 
 
-def test_after_the_surge_the_forecast_falls_below_today_plus_lead_time(metrics):
-    def earliest(as_of):
-        return growth.doomsday_table(metrics, LIMITS, as_of=as_of, window_days=90,
-                                     horizon_days=6 * 365, n_simulations=500, rng=SEED
-                                     ).iloc[0].earliest
-    lead_and_buffer = pd.Timedelta(days=270 + 60)
-    for as_of in pd.date_range("2020-04-30", "2020-12-31", freq="ME"):
-        assert earliest(as_of) < as_of + lead_and_buffer
+def test_the_surge_moves_the_start_by_date_years_earlier(metrics):
+    (before, start_before), (after, start_after) = (first_fix(metrics, "2020-02-29"),
+                                                    first_fix(metrics, "2020-12-31"))
+    assert after.resource == "cpu_peak_pct"
+    assert (start_before - start_after).days > 2 * 365
+    assert start_before > pd.Timestamp("2020-02-29") and start_after < pd.Timestamp("2020-12-31")
+
+
+def test_after_the_surge_the_start_by_date_falls_behind_the_calendar(metrics):
+    for as_of in pd.date_range("2020-05-31", "2020-12-31", freq="ME"):
+        assert first_fix(metrics, as_of, n_simulations=500)[1] < as_of
     for as_of in pd.date_range("2019-06-30", "2020-02-29", freq="ME"):
-        assert earliest(as_of) > as_of + lead_and_buffer
+        assert first_fix(metrics, as_of, n_simulations=500)[1] > as_of
 
 
-def test_measured_sqlite_rows_are_smaller_than_the_data_sets_rows(metrics):
-    measured = growth.measure_bytes_per_row(20_000, payload_bytes=200, with_index=True, rng=SEED)
+def test_bands_cover_the_truth_as_the_lesson_says(truth):
+    """The coverage check of section 3, over 100 regenerated data sets.
+
+    For CPU, connections and storage the band holds the truth in well over half the
+    runs but less than 80%, missing mostly early (the weekly cycle tilts a 90-day
+    fit); for transaction IDs the model runs about a week late and the narrow band
+    rarely holds the truth. A plain exponential of a running total or of a value on
+    a baseline almost never does.
+    """
+    runs = 100
+    hits = {resource: 0 for resource in LIMITS}
+    plain_hits = {resource: 0 for resource in ("xid_age_millions", "storage_gib")}
+    errors = {resource: [] for resource in LIMITS}
+    for run in range(runs):
+        data = datasets.simulate_postgres_metrics(seed=run)
+        fitted = growth.doomsday_table(data, LIMITS, window_days=LESSON["WINDOW_DAYS"],
+                                       n_simulations=500, rng=run, **SHAPES).set_index("resource")
+        plain = growth.doomsday_table(data, {r: LIMITS[r] for r in plain_hits}, n_simulations=500,
+                                      window_days=LESSON["WINDOW_DAYS"], rng=run).set_index("resource")
+        for resource in LIMITS:
+            hits[resource] += fitted.earliest[resource] <= truth[resource] <= fitted.latest[resource]
+            errors[resource].append((fitted.doomsday[resource] - truth[resource]).days)
+        for resource in plain_hits:
+            plain_hits[resource] += plain.earliest[resource] <= truth[resource] <= plain.latest[resource]
+    for resource in ("cpu_peak_pct", "connections_peak", "storage_gib"):
+        assert 0.55 <= hits[resource] / runs <= 0.9, (resource, hits[resource])
+        assert np.median(errors[resource]) <= 0  # misses lean early: the safe side
+    assert hits["xid_age_millions"] / runs < 0.4
+    assert 3 <= np.median(errors["xid_age_millions"]) <= 14  # "about a week late"
+    assert all(count <= 0.05 * runs for count in plain_hits.values()), plain_hits
+
+
+def test_measured_rows_sqlite_below_postgres_fresh_below_the_data_below_postgres_updated(metrics):
+    sqlite = growth.measure_bytes_per_row(20_000, payload_bytes=200, with_index=True, rng=SEED)
+    postgres = growth.load_postgres_measurement().set_index("state").bytes_per_row
+    fresh, updated = postgres["fresh, with indexes"], postgres["after one UPDATE of every row"]
     last_quarter = metrics.tail(90)
     slope = np.polyfit(np.arange(90), last_quarter.storage_gib, 1)[0]
     implied = slope * 1024**3 / (last_quarter.rows_inserted_millions.mean() * 1e6)
-    assert 200 < measured < implied
     assert implied == pytest.approx(datasets.BYTES_PER_ROW, rel=0.05)
+    assert 200 < sqlite < fresh < implied < updated
+    assert updated > 1.5 * fresh  # "about twice as much until VACUUM"
 
 
 def test_logical_shards_move_less_than_hash_mod_unless_the_fleet_multiplies():
