@@ -2,11 +2,12 @@
 
 The private functions here work out, from the closed-form formula of each task
 of lesson 03, the expected answer (``_storage_growth``, ``_doubling_time``,
-``_days_until_limit``, ``_start_by``, ``_trailing_growth``,
-``_earliest_reference``) and what each known mistake produces; they also build
-the inputs of the hidden cases (``_growth_history``, ``_resources``). They are
-independent of the course's own :mod:`infralab.growth`. The check messages,
-cases and hints themselves stay in :mod:`infralab.checks.doomsday_clock`.
+``_start_by``, ``_days_until_limit``, ``_days_until_total_limit``,
+``_trailing_growth``, ``_band_coverage``, ``_share_moved_modulo``,
+``_most_urgent_reference``) and what each known mistake produces; they also
+build the inputs of the hidden cases (``_growth_history``, ``_resources``).
+They are independent of the course's own :mod:`infralab.growth`. The check
+messages, cases and hints themselves stay in :mod:`infralab.checks.doomsday_clock`.
 """
 
 from __future__ import annotations
@@ -35,7 +36,23 @@ def _doubling_time(daily_growth_rate):
     return math.log(2) / math.log1p(daily_growth_rate)
 
 
-# --------------------------------------------------------------------------- 3. days until limit
+# --------------------------------------------------------------------------- 3. start-by date
+
+
+def _start_by(doomsday_date, lead_time_days, buffer_days):
+    return pd.Timestamp(doomsday_date) - pd.Timedelta(days=lead_time_days + buffer_days)
+
+
+def _start_by_in_nanoseconds(doomsday_date, lead_time_days, buffer_days):
+    """``pd.Timedelta(n)`` without ``days=``: n nanoseconds."""
+    return pd.Timestamp(doomsday_date) - pd.Timedelta(lead_time_days + buffer_days)
+
+
+def _doomsday_itself(doomsday_date, lead_time_days, buffer_days):
+    return pd.Timestamp(doomsday_date)
+
+
+# --------------------------------------------------------------------------- 4. days until limit
 
 
 def _days_until_limit(current, limit, daily_growth_rate):
@@ -58,14 +75,139 @@ def _days_without_rate_guard(current, limit, daily_growth_rate):
     return math.log(limit / current) / math.log1p(daily_growth_rate)
 
 
-# --------------------------------------------------------------------------- 4. start-by date
+def _days_guards_in_the_wrong_order(current, limit, daily_growth_rate):
+    if daily_growth_rate <= 0:
+        return math.inf
+    if current >= limit:
+        return 0.0
+    return math.log(limit / current) / math.log1p(daily_growth_rate)
 
 
-def _start_by(doomsday_date, lead_time_days, buffer_days):
-    return pd.Timestamp(doomsday_date) - pd.Timedelta(days=lead_time_days + buffer_days)
+def _days_without_guards_numpy(current, limit, daily_growth_rate):
+    """The formula alone, in numpy: 0 / 0 is NaN and x / 0 infinite rather than errors."""
+    return np.log(np.float64(limit) / current) / np.log1p(np.float64(daily_growth_rate))
 
 
-# ----------------------------------------------------------------------- 5. trailing growth rate
+def _in_whole_days(reference, rounding):
+    """``reference`` with its finite answers rounded to whole days by ``rounding``."""
+
+    def answer(*args):
+        days = reference(*args)
+        return rounding(days) if math.isfinite(days) else days
+
+    return answer
+
+
+# --------------------------------------------------------------------------- 5. running total
+
+
+def _days_until_total_limit(total, limit, added_per_day, daily_growth_rate):
+    """Days until ``total`` plus additions growing continuously at ``(1 + r) ** s`` reach it."""
+    if total >= limit:
+        return 0.0
+    if added_per_day <= 0:
+        return math.inf
+    remaining = limit - total
+    if daily_growth_rate == 0:
+        return remaining / added_per_day
+    rate = math.log1p(daily_growth_rate)
+    argument = 1 + remaining * rate / added_per_day
+    if argument <= 0:  # shrinking additions level off at or below the limit
+        return math.inf
+    return math.log(argument) / rate
+
+
+_ALL_GUARDS = frozenset({"over", "added", "flat", "level"})
+
+
+def _total_with(
+    total, limit, added_per_day, daily_growth_rate, *, scale=math.log1p, divide=math.log1p,
+    guards=_ALL_GUARDS, numpy=False,
+):
+    """The running-total formula, as a learner may write it.
+
+    ``scale(r)`` goes inside the logarithm and ``divide(r)`` below it: the
+    reference has ``ln(1 + r)`` in both, a discrete sum ``r`` inside. ``guards``
+    are the special cases handled: ``"over"`` (at or over the limit: 0),
+    ``"added"`` (nothing added: inf), ``"flat"`` (``r == 0``: a straight line),
+    ``"level"`` (shrinking additions that level off below the limit: inf).
+    ``numpy=True`` computes with numpy floats, where a logarithm of a negative
+    number is NaN and a division by zero NaN or inf rather than an error.
+    """
+    if "over" in guards and total >= limit:
+        return 0.0
+    if "added" in guards and added_per_day <= 0:
+        return math.inf
+    remaining = limit - total
+    if "flat" in guards and daily_growth_rate == 0:
+        return remaining / added_per_day
+    rate = np.float64(daily_growth_rate) if numpy else daily_growth_rate
+    argument = 1 + remaining * scale(rate) / added_per_day
+    if "level" in guards and argument <= 0:
+        return math.inf
+    log = np.log if numpy else math.log
+    return log(argument) / divide(rate)
+
+
+def _total_discrete_sum(total, limit, added_per_day, daily_growth_rate):
+    return _total_with(
+        total, limit, added_per_day, daily_growth_rate, scale=lambda r: r, divide=math.log1p
+    )
+
+
+def _total_rate_as_continuous(total, limit, added_per_day, daily_growth_rate):
+    return _total_with(
+        total, limit, added_per_day, daily_growth_rate, scale=lambda r: r, divide=lambda r: r
+    )
+
+
+def _total_day_by_day(total, limit, added_per_day, daily_growth_rate):
+    """A loop over whole days: add today's amount, then grow it; count the days."""
+    expected = _days_until_total_limit(total, limit, added_per_day, daily_growth_rate)
+    if not math.isfinite(expected) or expected == 0:
+        return expected
+    days = 0
+    while total < limit:
+        total += added_per_day
+        added_per_day *= 1 + daily_growth_rate
+        days += 1
+    return days
+
+
+def _total_as_compound(total, limit, added_per_day, daily_growth_rate):
+    """Task 4's answer with the additions' rate applied to the whole total."""
+    return _days_until_limit(total, limit, daily_growth_rate)
+
+
+def _total_at_its_own_rate(total, limit, added_per_day, daily_growth_rate):
+    """Task 4's answer with today's rate of the total, added_per_day / total, kept fixed."""
+    return _days_until_limit(total, limit, added_per_day / total)
+
+
+def _total_linear(total, limit, added_per_day, daily_growth_rate):
+    """The same amount added every day: the total grows in a straight line."""
+    if total >= limit:
+        return 0.0
+    if added_per_day <= 0:
+        return math.inf
+    return (limit - total) / added_per_day
+
+
+def _total_without(guard, *, numpy=False):
+    """The reference without one of its special cases (see :func:`_total_with`)."""
+
+    log1p = np.log1p if numpy else math.log1p
+
+    def answer(total, limit, added_per_day, daily_growth_rate):
+        return _total_with(
+            total, limit, added_per_day, daily_growth_rate, scale=log1p, divide=log1p,
+            guards=_ALL_GUARDS - {guard}, numpy=numpy,
+        )
+
+    return answer
+
+
+# ----------------------------------------------------------------------- 6. trailing growth rate
 
 
 def _slope(x, y):
@@ -133,7 +275,87 @@ def _growth_history(start, days, regimes, first_value, wobble=0.0, weekdays_only
     )
 
 
-# --------------------------------------------------------------------------- 6. earliest doomsday
+# --------------------------------------------------------------------------- 7. band coverage
+
+
+def _inside(low, high, truth, *, low_inclusive=True, high_inclusive=True, edges="both"):
+    """One boolean per back-test: is ``truth`` within the band, edges as asked."""
+    inside = []
+    for lo, hi, true in zip(low, high, truth, strict=True):
+        above = lo <= true if low_inclusive else lo < true
+        below = true <= hi if high_inclusive else true < hi
+        inside.append({"both": above and below, "low": above, "high": below}[edges])
+    return inside
+
+
+def _band_coverage(low, high, truth):
+    inside = _inside(low, high, truth)
+    return float(sum(inside) / len(inside))
+
+
+def _band_count(low, high, truth):
+    return int(sum(_inside(low, high, truth)))
+
+
+def _band_percent(low, high, truth):
+    return 100 * _band_coverage(low, high, truth)
+
+
+def _band_outside(low, high, truth):
+    return 1 - _band_coverage(low, high, truth)
+
+
+def _band_share(**how):
+    def answer(low, high, truth):
+        inside = _inside(low, high, truth, **how)
+        return sum(inside) / len(inside)
+
+    return answer
+
+
+def _band_whole_lists(low, high, truth):
+    """``np.mean((low <= truth) & (truth <= high))``: Python lists compare as a whole."""
+    return float(np.mean((low <= truth) & (truth <= high)))
+
+
+def _band(rows):
+    """(low, high, truth) lists from rows of (low, high, truth)."""
+    low, high, truth = (list(column) for column in zip(*rows, strict=True))
+    return low, high, truth
+
+
+# --------------------------------------------------------------------------- 8. modulo re-sharding
+
+
+def _hosts(n_keys, hosts):
+    return np.arange(n_keys) % hosts
+
+
+def _share_moved_modulo(n_keys, old_hosts, new_hosts):
+    return float(np.mean(_hosts(n_keys, old_hosts) != _hosts(n_keys, new_hosts)))
+
+
+def _count_moved_modulo(n_keys, old_hosts, new_hosts):
+    return int(np.sum(_hosts(n_keys, old_hosts) != _hosts(n_keys, new_hosts)))
+
+
+def _share_moved_logical(n_keys, old_hosts, new_hosts):
+    return 1 - old_hosts / new_hosts
+
+
+def _share_kept_modulo(n_keys, old_hosts, new_hosts):
+    return 1 - _share_moved_modulo(n_keys, old_hosts, new_hosts)
+
+
+def _share_moved_keys_from_one(n_keys, old_hosts, new_hosts):
+    keys = np.arange(1, n_keys + 1)
+    return float(np.mean(keys % old_hosts != keys % new_hosts))
+
+
+# --------------------------------------------------------------------------- 9. most urgent fix
+
+
+_COLUMNS = ["resource", "current", "limit", "daily_growth_rate", "lead_time_days"]
 
 
 def _days_each(resources, *, over_limit_guard=True, rate_guard=True):
@@ -149,41 +371,100 @@ def _days_each(resources, *, over_limit_guard=True, rate_guard=True):
     return days
 
 
-def _name_and_date(resources, as_of, days, index, rounding=math.floor):
-    if index is None or not np.isfinite(days[index]):
-        return (None, None)
-    name = str(resources["resource"].iloc[index])
-    return (name, pd.Timestamp(as_of) + pd.Timedelta(days=rounding(days[index])))
-
-
-def _earliest(resources, as_of, *, rounding=math.floor, **guards):
+def _plan(resources, as_of, *, rounding=math.floor, **guards):
+    """(days until each limit, doomsday dates, start-by dates); NaT where never."""
     days = _days_each(resources, **guards)
-    index = int(np.argmin(days)) if np.isfinite(days).any() else None
-    return _name_and_date(resources, as_of, days, index, rounding)
+    lead = resources["lead_time_days"].to_numpy(dtype=float)
+    doomsdays, starts = [], []
+    for left, lead_days in zip(days, lead, strict=True):
+        if not np.isfinite(left):
+            doomsdays.append(pd.NaT)
+            starts.append(pd.NaT)
+            continue
+        doomsday = pd.Timestamp(as_of) + pd.Timedelta(days=rounding(left))
+        doomsdays.append(doomsday)
+        starts.append(doomsday - pd.Timedelta(days=lead_days))
+    return days, doomsdays, starts
 
 
-def _earliest_reference(resources, as_of):
-    return _earliest(resources, as_of)
+def _first(dates):
+    """Position of the earliest date, None when every one is NaT."""
+    known = [(date, position) for position, date in enumerate(dates) if not pd.isna(date)]
+    return min(known)[1] if known else None
 
 
-def _closest_to_limit(resources, as_of):
-    share = resources["current"].to_numpy(dtype=float) / resources["limit"].to_numpy(dtype=float)
-    index = int(np.argmax(share))
-    return _name_and_date(resources, as_of, _days_each(resources), index)
+def _most_urgent(resources, as_of, *, rounding=math.floor, **guards):
+    _, _, starts = _plan(resources, as_of, rounding=rounding, **guards)
+    index = _first(starts)
+    if index is None:
+        return (None, None)
+    return (str(resources["resource"].iloc[index]), starts[index])
 
 
-def _fastest_growing(resources, as_of):
-    index = int(np.argmax(resources["daily_growth_rate"].to_numpy(dtype=float)))
-    return _name_and_date(resources, as_of, _days_each(resources), index)
+def _most_urgent_reference(resources, as_of):
+    return _most_urgent(resources, as_of)
+
+
+def _earliest_doomsday(resources, as_of):
+    """The resource that reaches its limit first, with its own start-by date."""
+    _, doomsdays, starts = _plan(resources, as_of)
+    index = _first(doomsdays)
+    if index is None:
+        return (None, None)
+    return (str(resources["resource"].iloc[index]), starts[index])
+
+
+def _doomsday_not_start(resources, as_of):
+    """The right resource, with its doomsday date instead of its start-by date."""
+    _, doomsdays, starts = _plan(resources, as_of)
+    index = _first(starts)
+    if index is None:
+        return (None, None)
+    return (str(resources["resource"].iloc[index]), doomsdays[index])
 
 
 def _days_not_date(resources, as_of):
-    days = _days_each(resources)
-    if not np.isfinite(days).any():
+    """The right resource, with the days until its start-by date instead of the date."""
+    name, start = _most_urgent_reference(resources, as_of)
+    if name is None:
         return (None, None)
-    index = int(np.argmin(days))
-    return (str(resources["resource"].iloc[index]), float(days[index]))
+    return (name, float((start - pd.Timestamp(as_of)) / pd.Timedelta(days=1)))
+
+
+def _skipping_zero_days(resources, as_of):
+    """Rows with 0 days left taken as "no doomsday" (``days or math.inf``, ``days > 0``)."""
+    days, _, starts = _plan(resources, as_of)
+    starts = [pd.NaT if left == 0 else start for left, start in zip(days, starts, strict=True)]
+    index = _first(starts)
+    if index is None:
+        return (None, None)
+    return (str(resources["resource"].iloc[index]), starts[index])
+
+
+def _floor_of_every_row(resources, as_of):
+    """``math.floor`` of every row's days, inf included: an OverflowError when one is inf."""
+    days = _days_each(resources)
+    floors = [math.floor(left) for left in days]
+    lead = resources["lead_time_days"].to_numpy(dtype=float)
+    starts = [
+        pd.Timestamp(as_of) + pd.Timedelta(days=whole - lead_days)
+        for whole, lead_days in zip(floors, lead, strict=True)
+    ]
+    index = _first(starts)
+    return (str(resources["resource"].iloc[index]), starts[index])
+
+
+def _timedelta_of_every_row(resources, as_of):
+    """``pd.Timedelta(days=...)`` of every row, inf included: pandas refuses an inf span."""
+    days = np.floor(_days_each(resources))
+    lead = resources["lead_time_days"].to_numpy(dtype=float)
+    starts = [
+        pd.Timestamp(as_of) + pd.Timedelta(days=whole) - pd.Timedelta(days=lead_days)
+        for whole, lead_days in zip(days, lead, strict=True)
+    ]
+    index = _first(starts)
+    return (str(resources["resource"].iloc[index]), starts[index])
 
 
 def _resources(*rows):
-    return pd.DataFrame(list(rows), columns=["resource", "current", "limit", "daily_growth_rate"])
+    return pd.DataFrame(list(rows), columns=_COLUMNS)

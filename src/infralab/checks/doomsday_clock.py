@@ -17,13 +17,22 @@ task                           expected answer
 =============================  ======================================================
 storage_growth_gib_per_day     ``rows_per_day * bytes_per_row / 1024**3``
 doubling_time_days             ``ln 2 / ln(1 + r)``; ``inf`` when ``r <= 0``
+start_by_date                  ``doomsday - lead_time_days - buffer_days`` (a date)
 days_until_limit               ``0`` at or over the limit; ``inf`` when not growing;
                                else ``ln(limit / current) / ln(1 + r)``
-start_by_date                  ``doomsday - lead_time_days - buffer_days`` (a date)
+days_until_total_limit         ``0`` at or over the limit; ``inf`` when nothing is
+                               added; ``(limit - total) / added`` when ``r == 0``;
+                               else ``ln(1 + (limit - total) k / added) / k`` with
+                               ``k = ln(1 + r)``, ``inf`` when that logarithm's
+                               argument is ``<= 0`` (shrinking additions level off)
 trailing_growth_rate           ``exp(slope) - 1``, slope of ``ln(values)`` on day
                                number, fitted on dates after ``last - window_days``
-earliest_doomsday              ``(resource, as_of + floor(days))`` of the resource
-                               that reaches its limit first; ``(None, None)`` if none
+band_coverage                  the share of back-tests with ``low <= truth <= high``
+share_moved_modulo             the share of keys ``0 .. n_keys - 1`` with
+                               ``key % old_hosts != key % new_hosts``
+most_urgent_fix                ``(resource, start_by)`` with the earliest start-by date,
+                               ``as_of + floor(days until limit) - lead_time_days``;
+                               ``(None, None)`` if no resource ever reaches its limit
 =============================  ======================================================
 
 ``TASKS`` maps each task name to its :class:`~infralab.checks.core.Task`
@@ -37,6 +46,7 @@ import datetime as _dt
 import math
 from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from infralab.checks.core import (
@@ -53,23 +63,51 @@ from infralab.checks.core import (
 
 from ._doomsday_clock_answers import (
     BYTES_PER_GIB,  # noqa: F401 (still importable from here)
-    _closest_to_limit,
+    _band,
+    _band_count,
+    _band_coverage,
+    _band_outside,
+    _band_percent,
+    _band_share,
+    _band_whole_lists,
+    _count_moved_modulo,
+    _days_guards_in_the_wrong_order,
     _days_not_date,
     _days_until_limit,
+    _days_until_total_limit,
+    _days_without_guards_numpy,
     _days_without_over_limit_guard,
     _days_without_rate_guard,
+    _doomsday_itself,
+    _doomsday_not_start,
     _doubling_time,
-    _earliest,
-    _earliest_reference,
-    _fastest_growing,
+    _earliest_doomsday,
+    _floor_of_every_row,
     _growth_history,
     _growth_on_row_positions,
     _growth_one_day_too_many,
     _growth_over_all_rows,
     _growth_over_last_rows,
+    _in_whole_days,
+    _most_urgent,
+    _most_urgent_reference,
     _resources,
+    _share_kept_modulo,
+    _share_moved_keys_from_one,
+    _share_moved_logical,
+    _share_moved_modulo,
+    _skipping_zero_days,
     _start_by,
+    _start_by_in_nanoseconds,
     _storage_growth,
+    _timedelta_of_every_row,
+    _total_as_compound,
+    _total_at_its_own_rate,
+    _total_day_by_day,
+    _total_discrete_sum,
+    _total_linear,
+    _total_rate_as_continuous,
+    _total_without,
     _trailing_growth,
     _trailing_linear_slope,
     _trailing_log_slope,
@@ -78,9 +116,13 @@ from ._doomsday_clock_answers import (
 __all__ = [
     "EXAMPLES",
     "TASKS",
+    "band_coverage",
     "days_until_limit",
+    "days_until_total_limit",
     "doubling_time_days",
-    "earliest_doomsday",
+    "most_urgent_fix",
+    "ready",
+    "share_moved_modulo",
     "start_by_date",
     "storage_growth_gib_per_day",
     "trailing_growth_rate",
@@ -168,70 +210,13 @@ DOUBLING_TIME = Task(
     ),
 )
 
-# --------------------------------------------------------------------------- 3. days until limit
+# --------------------------------------------------------------------------- 3. start-by date
 
 
-_MONTHS_HINT = "your answer looks like months. Return the number of days."
-
-DAYS_UNTIL_LIMIT = Task(
-    name="days_until_limit",
-    parameters=("current", "limit", "daily_growth_rate"),
-    summary="Days until a value growing by a fixed fraction a day reaches a limit; "
-    "0 at or over the limit, infinite when not growing.",
-    compare=Number(rel_tol=1e-4, abs_tol=1e-9),
-    cases=(
-        Case.from_reference(_days_until_limit, 1000.0, 65536.0, 0.01),
-        Case.from_reference(_days_until_limit, 30_000.0, 64_000.0, 0.05, hidden=True),
-        Case.from_reference(_days_until_limit, 70.0, 64.0, 0.01, hidden=True),
-        Case.from_reference(_days_until_limit, 64.0, 64.0, 0.02, hidden=True),
-        Case.from_reference(_days_until_limit, 10.0, 64.0, 0.0, hidden=True),
-        Case.from_reference(_days_until_limit, 10.0, 64.0, -0.01, hidden=True),
-    ),
-    mistakes=(
-        Mistake(
-            "that is a straight-line projection. Growth compounds, so the limit comes "
-            "sooner: use ln(limit / current) / ln(1 + daily_growth_rate).",
-            lambda current, limit, rate: (limit - current) / (current * rate),
-        ),
-        Mistake(
-            "close, but dividing by daily_growth_rate treats ln(1 + r) as r, which drifts "
-            "for larger rates. Divide by ln(1 + daily_growth_rate).",
-            lambda current, limit, rate: math.log(limit / current) / rate,
-        ),
-        Mistake(
-            "when current is already at or over the limit, the limit is reached now: "
-            "return 0, not a negative number.",
-            _days_without_over_limit_guard,
-        ),
-        Mistake(
-            "a resource that is flat or shrinking never reaches its limit: "
-            "return math.inf when daily_growth_rate <= 0 (and current is below the limit).",
-            _days_without_rate_guard,
-        ),
-        Mistake(
-            "handle the two special cases first: current already at or over the limit "
-            "gives 0 days; daily_growth_rate <= 0 gives math.inf.",
-            lambda current, limit, rate: math.log(limit / current) / math.log1p(rate),
-        ),
-        Mistake(
-            _MONTHS_HINT,
-            lambda current, limit, rate: _days_until_limit(current, limit, rate) / 30,
-        ),
-        Mistake(
-            _MONTHS_HINT,
-            lambda current, limit, rate: _days_until_limit(current, limit, rate) / 30.4375,
-            compare=Number(rel_tol=2e-3),
-        ),
-        Mistake(
-            "your answer looks like years. Return the number of days.",
-            lambda current, limit, rate: _days_until_limit(current, limit, rate) / 365.25,
-            compare=Number(rel_tol=2e-3),
-        ),
-    ),
+_NANOSECONDS_HINT = (
+    "your date is the doomsday date itself, or a few nanoseconds before it: pd.Timedelta(n) "
+    "with a bare number is n nanoseconds. Write pd.Timedelta(days=n)."
 )
-
-# --------------------------------------------------------------------------- 4. start-by date
-
 
 START_BY_DATE = Task(
     name="start_by_date",
@@ -246,6 +231,8 @@ START_BY_DATE = Task(
         Case.from_reference(_start_by, pd.Timestamp("2025-05-01"), 180, 45, hidden=True),
     ),
     mistakes=(
+        Mistake(_NANOSECONDS_HINT, _start_by_in_nanoseconds),
+        Mistake(_NANOSECONDS_HINT, _doomsday_itself),
         Mistake(
             "you subtracted the lead time but not the safety buffer: "
             "start by = doomsday - lead time - buffer.",
@@ -269,7 +256,183 @@ START_BY_DATE = Task(
     ),
 )
 
-# ----------------------------------------------------------------------- 5. trailing growth rate
+# --------------------------------------------------------------------------- 4. days until limit
+
+
+_MONTHS_HINT = "your answer looks like months. Return the number of days."
+
+
+def _whole_days_hint(example: str, wrong: str) -> str:
+    return (
+        f"your answer is a whole number of days ({wrong} where {example} is right), as a "
+        "day-by-day loop or a rounded result gives. Solve it in closed form with logarithms "
+        "and round only at the end, when the days become a date."
+    )
+
+
+_WHOLE_DAYS_4 = _whole_days_hint("420.35", "421 or 420")
+
+DAYS_UNTIL_LIMIT = Task(
+    name="days_until_limit",
+    parameters=("current", "limit", "daily_growth_rate"),
+    summary="Days until a value growing by a fixed fraction a day reaches a limit; "
+    "0 at or over the limit, infinite when not growing.",
+    compare=Number(rel_tol=1e-4, abs_tol=1e-9),
+    cases=(
+        Case.from_reference(_days_until_limit, 1000.0, 65536.0, 0.01),
+        Case.from_reference(_days_until_limit, 30_000.0, 64_000.0, 0.05, hidden=True),
+        Case.from_reference(_days_until_limit, 70.0, 64.0, 0.01, hidden=True),
+        # At the limit and not growing: 0, which only the limit test, made first, gives.
+        Case.from_reference(_days_until_limit, 64.0, 64.0, 0.0, hidden=True),
+        Case.from_reference(_days_until_limit, 10.0, 64.0, 0.0, hidden=True),
+        Case.from_reference(_days_until_limit, 10.0, 64.0, -0.01, hidden=True),
+    ),
+    mistakes=(
+        Mistake(
+            "that is a straight-line projection. Growth compounds, so the limit comes "
+            "sooner: use ln(limit / current) / ln(1 + daily_growth_rate).",
+            lambda current, limit, rate: (limit - current) / (current * rate),
+        ),
+        Mistake(
+            "close, but dividing by daily_growth_rate treats ln(1 + r) as r, which drifts "
+            "for larger rates. Divide by ln(1 + daily_growth_rate).",
+            lambda current, limit, rate: math.log(limit / current) / rate,
+        ),
+        Mistake(_WHOLE_DAYS_4, _in_whole_days(_days_until_limit, math.ceil)),
+        Mistake(_WHOLE_DAYS_4, _in_whole_days(_days_until_limit, math.floor)),
+        Mistake(_WHOLE_DAYS_4, _in_whole_days(_days_until_limit, round)),
+        # Before the missing over-limit test: a learner who tests the rate first is
+        # right on the growing case over the limit, and wrong only at the limit.
+        Mistake(
+            "test the limit first: a resource at or over its limit (current >= limit, with "
+            ">=) has reached it whatever its rate, so return 0 before you test "
+            "daily_growth_rate <= 0.",
+            _days_guards_in_the_wrong_order,
+        ),
+        Mistake(
+            "when current is already at or over the limit, the limit is reached now: "
+            "return 0, not a negative number.",
+            _days_without_over_limit_guard,
+        ),
+        Mistake(
+            "a resource that is flat or shrinking never reaches its limit: "
+            "return math.inf when daily_growth_rate <= 0 (and current is below the limit).",
+            _days_without_rate_guard,
+        ),
+        Mistake(
+            "handle the two special cases first: current already at or over the limit "
+            "gives 0 days; daily_growth_rate <= 0 gives math.inf.",
+            lambda current, limit, rate: math.log(limit / current) / math.log1p(rate),
+        ),
+        Mistake(
+            "handle the two special cases first: current already at or over the limit "
+            "gives 0 days; daily_growth_rate <= 0 gives math.inf.",
+            _days_without_guards_numpy,
+        ),
+        Mistake(
+            _MONTHS_HINT,
+            lambda current, limit, rate: _days_until_limit(current, limit, rate) / 30,
+        ),
+        Mistake(
+            _MONTHS_HINT,
+            lambda current, limit, rate: _days_until_limit(current, limit, rate) / 30.4375,
+            compare=Number(rel_tol=2e-3),
+        ),
+        Mistake(
+            "your answer looks like years. Return the number of days.",
+            lambda current, limit, rate: _days_until_limit(current, limit, rate) / 365.25,
+            compare=Number(rel_tol=2e-3),
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- 5. running total
+
+
+_SOLVE_TOTAL = "solve total + added_per_day * ((1 + r)**t - 1) / ln(1 + r) = limit for t"
+_WHOLE_DAYS_5 = _whole_days_hint("401.59", "401, 402 or 403")
+_NO_LEVEL_OFF = (
+    "shrinking additions (daily_growth_rate < 0) level off: the total tends to total + "
+    "added_per_day / -ln(1 + r). When that is not above the limit, the total never gets there "
+    "and the logarithm's argument is <= 0: return math.inf."
+)
+_FLAT_ADDITIONS = (
+    "when daily_growth_rate is 0 the additions stay the same and the total grows in a "
+    "straight line: return (limit - total) / added_per_day (the general formula divides 0 "
+    "by 0)."
+)
+
+DAYS_UNTIL_TOTAL_LIMIT = Task(
+    name="days_until_total_limit",
+    parameters=("total", "limit", "added_per_day", "daily_growth_rate"),
+    summary="Days until a running total reaches a limit when what is added each day grows "
+    "by a fixed fraction (the continuous model); 0 at or over the limit, infinite when the "
+    "total never gets there.",
+    compare=Number(rel_tol=1e-4, abs_tol=1e-9),
+    cases=(
+        Case.from_reference(_days_until_total_limit, 12_480.0, 65_536.0, 47.0, 0.0045),
+        Case.from_reference(_days_until_total_limit, 500.0, 2_000.0, 10.0, 0.0, hidden=True),
+        # Shrinking additions that level off above the limit (5,975), and below it (2,990).
+        Case.from_reference(_days_until_total_limit, 1_000.0, 2_000.0, 50.0, -0.01, hidden=True),
+        Case.from_reference(_days_until_total_limit, 1_000.0, 5_000.0, 20.0, -0.01, hidden=True),
+        Case.from_reference(_days_until_total_limit, 70_000.0, 65_536.0, 47.0, 0.0045,
+                            hidden=True),
+        Case.from_reference(_days_until_total_limit, 1_000.0, 5_000.0, -200.0, 0.01,
+                            hidden=True),
+    ),
+    mistakes=(
+        Mistake(_WHOLE_DAYS_5, _total_day_by_day),
+        Mistake(_WHOLE_DAYS_5, _in_whole_days(_days_until_total_limit, math.ceil)),
+        Mistake(_WHOLE_DAYS_5, _in_whole_days(_days_until_total_limit, math.floor)),
+        Mistake(_WHOLE_DAYS_5, _in_whole_days(_days_until_total_limit, round)),
+        Mistake(
+            "that is the sum over whole days, added_per_day * ((1 + r)**n - 1) / r: a discrete "
+            "model. The lesson's model is continuous: the total after t days is total + "
+            "added_per_day * ((1 + r)**t - 1) / ln(1 + r), so put ln(1 + r) where you put r "
+            "inside the logarithm.",
+            _total_discrete_sum,
+        ),
+        Mistake(
+            "you used r where the formula has ln(1 + r): additions that grow by a factor "
+            "(1 + r) a day are added_per_day * exp(s * ln(1 + r)) after s days, not "
+            "added_per_day * exp(r * s). Use ln(1 + daily_growth_rate) in both places.",
+            _total_rate_as_continuous,
+        ),
+        Mistake(
+            "that is task 4's answer with the additions' growth rate applied to the whole "
+            "total, as if what is already stored grew too. Only what is added each day grows: "
+            f"{_SOLVE_TOTAL}.",
+            _total_as_compound,
+        ),
+        Mistake(
+            "that is task 4's answer at the total's growth rate today (added_per_day / total), "
+            "kept fixed. A running total's rate is not fixed: it climbs towards the additions' "
+            f"rate as they come to dominate the total. {_SOLVE_TOTAL}.",
+            _total_at_its_own_rate,
+        ),
+        Mistake(
+            "that is a straight line: the same amount added every day. Here what is added "
+            f"grows by daily_growth_rate a day, so the limit comes sooner: {_SOLVE_TOTAL}.",
+            _total_linear,
+        ),
+        Mistake(_FLAT_ADDITIONS, _total_without("flat")),
+        Mistake(_FLAT_ADDITIONS, _total_without("flat", numpy=True)),
+        Mistake(_NO_LEVEL_OFF, _total_without("level")),
+        Mistake(_NO_LEVEL_OFF, _total_without("level", numpy=True)),
+        Mistake(
+            "when nothing is added (added_per_day <= 0), a total below its limit never "
+            "reaches it: return math.inf.",
+            _total_without("added"),
+        ),
+        Mistake(
+            "a total already at or over its limit has reached it: return 0, not a negative "
+            "number.",
+            _total_without("over"),
+        ),
+    ),
+)
+
+# ----------------------------------------------------------------------- 6. trailing growth rate
 
 
 def _trailing_case(history, window_days, label, hidden=True):
@@ -350,114 +513,294 @@ TRAILING_GROWTH_RATE = Task(
     ),
 )
 
-# --------------------------------------------------------------------------- 6. earliest doomsday
+# --------------------------------------------------------------------------- 7. band coverage
+
+
+def _days(*texts: str) -> list[pd.Timestamp]:
+    return [pd.Timestamp(text) for text in texts]
+
+
+#: Ten back-tests of an 80% band of days until a limit: two truths on an edge, three outside.
+_BAND_EXAMPLE = _band(
+    [
+        (380, 450, 420), (400, 470, 480), (350, 430, 430), (410, 480, 440), (390, 455, 500),
+        (370, 440, 365), (420, 490, 450), (395, 460, 395), (360, 420, 410), (405, 470, 469),
+    ]
+)
+_BAND_ARRAYS = tuple(
+    np.array(column, dtype=float)
+    for column in _band(
+        [
+            (0.8, 1.2, 1.0), (0.9, 1.1, 1.1), (1.0, 1.5, 0.95), (0.7, 1.0, 0.7),
+            (1.1, 1.4, 1.45), (0.6, 0.9, 0.75), (1.2, 1.6, 1.2), (0.5, 0.8, 0.85),
+        ]
+    )
+)
+_BAND_DATES = tuple(
+    pd.Series(column)
+    for column in (
+        _days("2021-03-01", "2021-04-10", "2021-05-01", "2021-06-15", "2021-07-01", "2021-08-01"),
+        _days("2021-05-01", "2021-06-01", "2021-07-15", "2021-08-30", "2021-09-10", "2021-10-01"),
+        _days("2021-05-01", "2021-04-01", "2021-06-20", "2021-06-15", "2021-09-30", "2021-08-15"),
+    )
+)
+_BAND_PLAIN_DATES = _band(
+    [
+        (_dt.date(2022, 1, 10), _dt.date(2022, 3, 1), _dt.date(2022, 1, 10)),
+        (_dt.date(2022, 2, 1), _dt.date(2022, 4, 1), _dt.date(2022, 4, 1)),
+        (_dt.date(2022, 2, 15), _dt.date(2022, 5, 1), _dt.date(2022, 3, 20)),
+        (_dt.date(2022, 3, 1), _dt.date(2022, 5, 15), _dt.date(2022, 6, 1)),
+    ]
+)
+#: A straight-line model's band of days until the limit, against an exponential truth:
+#: narrow, and wrong every time.
+_BAND_WRONG_MODEL = tuple(
+    np.array(column)
+    for column in (
+        [610.0, 598.0, 603.0, 615.0, 606.0],
+        [640.0, 627.0, 633.0, 644.0, 636.0],
+        [421.0, 418.0, 430.0, 415.0, 425.0],
+    )
+)
+_BAND_ONE = tuple(pd.Series([value]) for value in (300.0, 360.0, 300.0))
+
+_EDGE_HINT = (
+    "a truth on the band's edge is inside it: count low <= truth <= high, with <= on both "
+    "sides."
+)
+_ONE_EDGE_HINT = (
+    "check both edges: a truth is inside only when low <= truth and truth <= high; a truth "
+    "below low or above high is outside."
+)
+
+BAND_COVERAGE = Task(
+    name="band_coverage",
+    parameters=("low", "high", "truth"),
+    summary="The share (0 to 1) of back-tests whose true value lies within the band, edges "
+    "included; numbers or dates, as lists, numpy arrays or pandas Series.",
+    compare=Number(rel_tol=1e-9, abs_tol=1e-9),
+    cases=(
+        Case.from_reference(
+            _band_coverage, *_BAND_EXAMPLE, label="the ten back-tests of the example"
+        ),
+        Case.from_reference(
+            _band_coverage, *_BAND_ARRAYS,
+            label="eight back-tests in numpy arrays, three truths on an edge", hidden=True,
+        ),
+        Case.from_reference(
+            _band_coverage, *_BAND_DATES,
+            label="six back-tests of dates in pandas Series, two truths on an edge",
+            hidden=True,
+        ),
+        Case.from_reference(
+            _band_coverage, *_BAND_PLAIN_DATES,
+            label="four back-tests of datetime.date in lists, two truths on an edge",
+            hidden=True,
+        ),
+        Case.from_reference(
+            _band_coverage, *_BAND_WRONG_MODEL,
+            label="five back-tests of a band built on the wrong model (no truth inside)",
+            hidden=True,
+        ),
+        Case.from_reference(
+            _band_coverage, *_BAND_ONE,
+            label="a single back-test whose truth is the band's low edge", hidden=True,
+        ),
+    ),
+    mistakes=(
+        Mistake(
+            "you returned how many truths fall in the band. Return their share: divide by "
+            "the number of back-tests.",
+            _band_count,
+        ),
+        Mistake(
+            "your answer looks like a percentage. Return a fraction from 0 to 1 (0.8 for 80%).",
+            _band_percent,
+        ),
+        Mistake(
+            "you returned the share of truths outside the band. Return the share inside it.",
+            _band_outside,
+        ),
+        Mistake(
+            "with Python lists, low <= truth compares the whole lists at once (as words are "
+            "sorted), not item by item. Turn them into arrays first (np.asarray), or loop "
+            "over zip(low, high, truth).",
+            _band_whole_lists,
+        ),
+        Mistake(_EDGE_HINT, _band_share(low_inclusive=False, high_inclusive=False)),
+        Mistake(_EDGE_HINT, _band_share(low_inclusive=False)),
+        Mistake(_EDGE_HINT, _band_share(high_inclusive=False)),
+        Mistake(_ONE_EDGE_HINT, _band_share(edges="high")),
+        Mistake(_ONE_EDGE_HINT, _band_share(edges="low")),
+    ),
+)
+
+# ----------------------------------------------------------------------- 8. modulo re-sharding
+
+
+SHARE_MOVED_MODULO = Task(
+    name="share_moved_modulo",
+    parameters=("n_keys", "old_hosts", "new_hosts"),
+    summary="The share of keys 0 .. n_keys - 1 whose host, key % hosts, changes when the "
+    "fleet goes from old_hosts to new_hosts.",
+    compare=Number(rel_tol=1e-9, abs_tol=1e-12),
+    cases=(
+        Case.from_reference(_share_moved_modulo, 1_000_000, 32, 40),
+        Case.from_reference(_share_moved_modulo, 1_000_000, 32, 64),
+        Case.from_reference(_share_moved_modulo, 1_000, 3, 4, hidden=True),
+        Case.from_reference(_share_moved_modulo, 10, 5, 5, hidden=True),
+        Case.from_reference(_share_moved_modulo, 7, 1, 2, hidden=True),
+        Case.from_reference(_share_moved_modulo, 999_983, 60, 96, hidden=True),
+    ),
+    mistakes=(
+        Mistake(
+            "you returned how many keys move. Return their share: divide by n_keys.",
+            _count_moved_modulo,
+        ),
+        Mistake(
+            "1 - old_hosts / new_hosts is what logical shards move: only what the new hosts "
+            "need. With host = key % hosts, a key moves whenever key % old_hosts != key % "
+            "new_hosts: count those keys.",
+            _share_moved_logical,
+        ),
+        Mistake(
+            "you returned the share of keys that stay on their host. Return the share that "
+            "moves.",
+            _share_kept_modulo,
+        ),
+        Mistake(
+            "your answer looks like a percentage. Return a fraction from 0 to 1.",
+            lambda n_keys, old_hosts, new_hosts: 100 * _share_moved_modulo(
+                n_keys, old_hosts, new_hosts
+            ),
+        ),
+        Mistake(
+            "the keys are 0, 1, ..., n_keys - 1 (np.arange(n_keys) or range(n_keys)), not "
+            "1 to n_keys.",
+            _share_moved_keys_from_one,
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- 9. most urgent fix
 
 
 _ROUNDING_HINT = (
     "round the number of days down (math.floor) before adding it to as_of: "
     "the limit is reached during that day."
 )
+_NEVER_HINT = (
+    "a resource that never reaches its limit (math.inf days) has no doomsday: leave it out "
+    "before you make dates (math.floor and pd.Timedelta fail on math.inf), and return "
+    "(None, None) when no resource is left."
+)
 _NAME_ONLY = TupleOf((Text(), Anything()))
 
-EARLIEST_DOOMSDAY = Task(
-    name="earliest_doomsday",
+MOST_URGENT_FIX = Task(
+    name="most_urgent_fix",
     parameters=("resources", "as_of"),
-    summary="The resource that reaches its limit first and the date it does "
-    "(as_of plus whole days, rounded down); (None, None) if none ever does.",
+    summary="The resource whose fix must start first and its start-by date: as_of plus the "
+    "whole days until its limit (rounded down), minus its lead time; (None, None) if no "
+    "resource ever reaches its limit.",
     compare=TupleOf((Text(), Day())),
     cases=(
         Case.from_reference(
-            _earliest_reference,
+            _most_urgent_reference,
             _resources(
-                ("storage_tib", 50.0, 64.0, 0.001),
-                ("cpu_percent", 55.0, 80.0, 0.006),
-                ("connections", 100.0, 500.0, 0.015),
+                ("connections", 320.0, 500.0, 0.0045, 30),
+                ("cpu_percent", 48.0, 80.0, 0.0017, 270),
+                ("storage_tib", 52.0, 64.0, 0.0006, 45),
             ),
             pd.Timestamp("2024-01-01"),
-            label="the table where storage is closest to its limit, connections grow fastest "
-            "and CPU hits first",
+            label="the example table, where connections run out first but CPU's fix must "
+            "start first",
         ),
         Case.from_reference(
-            _earliest_reference,
+            _most_urgent_reference,
             _resources(
-                ("storage_tib", 20.0, 64.0, 0.05),
-                ("connections", 520.0, 500.0, 0.01),
-                ("cpu_percent", 60.0, 80.0, 0.002),
+                ("storage_tib", 20.0, 64.0, 0.002, 60),
+                ("connections", 520.0, 500.0, 0.01, 14),
+                ("cpu_percent", 40.0, 80.0, 0.0025, 270),
             ),
             pd.Timestamp("2024-06-01"),
             label="the table where connections are already over their limit",
             hidden=True,
         ),
         Case.from_reference(
-            _earliest_reference,
+            _most_urgent_reference,
             _resources(
-                ("storage_tib", 30.0, 64.0, 0.0),
-                ("cpu_percent", 40.0, 80.0, -0.002),
+                ("storage_tib", 30.0, 64.0, 0.0, 60),
+                ("cpu_percent", 40.0, 80.0, -0.002, 270),
+                ("connections", 450.0, 500.0, -0.001, 30),
             ),
             pd.Timestamp("2024-06-01"),
-            label="the table where nothing grows (flat storage, shrinking CPU)",
+            label="the table where nothing grows (flat storage, shrinking CPU and connections)",
             hidden=True,
         ),
         Case.from_reference(
-            _earliest_reference,
+            _most_urgent_reference,
             _resources(
-                ("cpu_percent", 70.0, 80.0, -0.01),
-                ("connections", 200.0, 500.0, 0.0),
-                ("storage_tib", 40.0, 64.0, 0.004),
+                ("cpu_percent", 70.0, 80.0, -0.01, 270),
+                ("connections", 200.0, 500.0, 0.0, 30),
+                ("storage_tib", 40.0, 64.0, 0.004, 60),
             ),
             pd.Timestamp("2023-02-15"),
             label="the table with shrinking CPU, flat connections and growing storage",
             hidden=True,
         ),
         Case.from_reference(
-            _earliest_reference,
+            _most_urgent_reference,
             _resources(
-                ("storage_tib", 45.0, 64.0, 0.002),
-                ("transaction_ids", 1.2e9, 2.0e9, 0.006),
-                ("connections", 350.0, 500.0, 0.004),
-                ("cpu_percent", 52.0, 75.0, 0.003),
+                ("storage_tib", 45.0, 64.0, 0.002, 60),
+                ("transaction_ids", 1.2e9, 2.0e9, 0.006, 120),
+                ("connections", 350.0, 500.0, 0.004, 21),
+                ("cpu_percent", 52.0, 75.0, 0.003, 240),
             ),
             pd.Timestamp("2022-11-20"),
-            label="the table of four resources where transaction IDs hit first",
+            label="the table of four resources where CPU's fix is already late",
+            hidden=True,
+        ),
+        Case.from_reference(
+            _most_urgent_reference,
+            _resources(("transaction_ids", 1.5e9, 2.0e9, 0.0035, 60)),
+            pd.Timestamp("2025-01-01"),
+            label="a table of a single resource",
             hidden=True,
         ),
     ),
-    # The two mistakes judged on the name alone come last, so that a right name
-    # with a wrong date is matched by a more specific mistake first.
+    # The mistakes judged on the name alone come last, so that a right name with a
+    # wrong date is matched by a more specific mistake first.
     mistakes=(
         Mistake(
-            "the second item should be a date (as_of plus the days until the limit, rounded "
-            "down), not a number of days.",
+            "the second item should be a date (the start-by date), not a number of days.",
             _days_not_date,
             compare=TupleOf((Text(), Number(abs_tol=1.0))),
         ),
-        Mistake(_ROUNDING_HINT, partial(_earliest, rounding=math.ceil)),
-        Mistake(_ROUNDING_HINT, partial(_earliest, rounding=round)),
         Mistake(
-            "a resource already at or over its limit reaches it today (0 days), "
-            "not on a date in the past.",
-            partial(_earliest, over_limit_guard=False),
+            "that date is the resource's doomsday. Return its start-by date: the doomsday "
+            "minus its lead_time_days.",
+            _doomsday_not_start,
+        ),
+        Mistake(_ROUNDING_HINT, partial(_most_urgent, rounding=math.ceil)),
+        Mistake(_ROUNDING_HINT, partial(_most_urgent, rounding=round)),
+        Mistake(
+            "a resource already at or over its limit reaches it today (0 days, not a negative "
+            "number): its doomsday is as_of, and its start-by date as_of minus its lead time.",
+            partial(_most_urgent, over_limit_guard=False),
         ),
         Mistake(
-            "a resource with daily_growth_rate <= 0 never reaches its limit: give it "
-            "math.inf days so it is never picked.",
-            partial(_earliest, rate_guard=False),
+            "a resource already at or over its limit has 0 days left, and it still counts: "
+            "its doomsday is as_of (a 0 is not \"no doomsday\"), and its start-by date as_of "
+            "minus its lead time.",
+            _skipping_zero_days,
         ),
+        Mistake(_NEVER_HINT, _floor_of_every_row),
+        Mistake(_NEVER_HINT, _timedelta_of_every_row),
         Mistake(
-            "handle both special cases: a resource at or over its limit reaches it today "
-            "(0 days); one with daily_growth_rate <= 0 never does (math.inf days).",
-            partial(_earliest, over_limit_guard=False, rate_guard=False),
-        ),
-        Mistake(
-            "you picked the resource closest to its limit. Closest is not first: one further "
-            "away gets there sooner if it grows faster. Compare the days until each limit.",
-            _closest_to_limit,
-            compare=_NAME_ONLY,
-        ),
-        Mistake(
-            "you picked the fastest-growing resource. Fastest is not first: one with more "
-            "headroom takes longer. Compare the days until each limit.",
-            _fastest_growing,
+            "you picked the resource that reaches its limit first. The fix that must start "
+            "first is the one with the earliest start-by date (doomsday minus its lead time): "
+            "a slow fix for a later limit can be the most urgent.",
+            _earliest_doomsday,
             compare=_NAME_ONLY,
         ),
     ),
@@ -470,13 +813,54 @@ TASKS = {
     for task in (
         STORAGE_GROWTH,
         DOUBLING_TIME,
-        DAYS_UNTIL_LIMIT,
         START_BY_DATE,
+        DAYS_UNTIL_LIMIT,
+        DAYS_UNTIL_TOTAL_LIMIT,
         TRAILING_GROWTH_RATE,
-        EARLIEST_DOOMSDAY,
+        BAND_COVERAGE,
+        SHARE_MOVED_MODULO,
+        MOST_URGENT_FIX,
     )
 }
 EXAMPLES = {name: task.examples for name, task in TASKS.items()}
+
+
+def ready(function: object) -> bool:
+    """True if your function passes its task's check; otherwise say so and return False.
+
+    Cells that use your function after its check start with
+    ``if check.ready("share_moved_modulo"):``, so the notebook runs top to bottom
+    before you have written anything. Give the task's name as a string (the
+    function is then found by that name, so a cell run before the function's
+    cell skips rather than fails), or the function itself.
+
+    Parameters
+    ----------
+    function : str or callable
+        The task's name, or your function (its name, without brackets).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> ready(lambda: None)
+    Skipped: this cell needs one of your exercise functions, by its name.
+    False
+    """
+    if isinstance(function, str):
+        task, function = TASKS.get(function), None
+    else:
+        try:  # a hostile object's name may raise anything, or not be text
+            name = getattr(function, "__name__", "")
+        except BaseException:  # noqa: BLE001 - one calm line, whatever the object does
+            name = ""
+        task = TASKS.get(name) if isinstance(name, str) else None
+    if task is None:
+        print("Skipped: this cell needs one of your exercise functions, by its name.")
+        return False
+    return task.ready(function)
 
 
 @with_check_sections
@@ -515,19 +899,6 @@ def doubling_time_days(function: object = None) -> None:
 
 
 @with_check_sections
-def days_until_limit(function: object = None) -> None:
-    """Check ``days_until_limit(current, limit, daily_growth_rate)``.
-
-    The answer is 0 when ``current >= limit``, ``math.inf`` when the rate is 0 or
-    negative, else ``ln(limit / current) / ln(1 + rate)`` days (relative
-    tolerance 0.01%). Six cases, five hidden. Recognises: a straight-line
-    projection, dividing by the rate instead of ``ln(1 + rate)``, a missing
-    special case (over the limit, not growing, or both), months or years.
-    """
-    DAYS_UNTIL_LIMIT.check(function)
-
-
-@with_check_sections
 def start_by_date(function: object = None) -> None:
     """Check ``start_by_date(doomsday_date, lead_time_days, buffer_days)``.
 
@@ -535,10 +906,44 @@ def start_by_date(function: object = None) -> None:
     compared to the day; it may be a ``pd.Timestamp``, ``datetime.date``,
     ``numpy.datetime64`` or a ``'YYYY-MM-DD'`` text. ``doomsday_date`` is given
     as a Timestamp, a ``datetime.date`` and a text. Four cases, three hidden.
-    Recognises: a forgotten buffer, a forgotten lead time, adding instead of
-    subtracting, a text date not converted with ``pd.Timestamp``.
+    Recognises: ``pd.Timedelta(n)`` without ``days=`` (n nanoseconds), a
+    forgotten buffer, a forgotten lead time, adding instead of subtracting, a
+    text date not converted with ``pd.Timestamp``.
     """
     START_BY_DATE.check(function)
+
+
+@with_check_sections
+def days_until_limit(function: object = None) -> None:
+    """Check ``days_until_limit(current, limit, daily_growth_rate)``.
+
+    The answer is 0 when ``current >= limit``, ``math.inf`` when the rate is 0 or
+    negative, else ``ln(limit / current) / ln(1 + rate)`` days (relative
+    tolerance 0.01%). Six cases, five hidden, one of them at the limit and not
+    growing. Recognises: a straight-line projection, dividing by the rate
+    instead of ``ln(1 + rate)``, whole days (a day-by-day loop, or rounding), the
+    rate tested before the limit, a missing special case (over the limit, not
+    growing, or both), months or years.
+    """
+    DAYS_UNTIL_LIMIT.check(function)
+
+
+@with_check_sections
+def days_until_total_limit(function: object = None) -> None:
+    """Check ``days_until_total_limit(total, limit, added_per_day, daily_growth_rate)``.
+
+    The total is a running total; what is added ``s`` days from now is
+    ``added_per_day * (1 + r) ** s``, added continuously, so after ``t`` days the
+    total is ``total + added_per_day * ((1 + r) ** t - 1) / ln(1 + r)``. The answer
+    is the ``t`` at which that reaches ``limit`` (relative tolerance 0.01%): 0 at
+    or over the limit, ``(limit - total) / added_per_day`` when ``r == 0``,
+    ``math.inf`` when nothing is added or when shrinking additions level off at
+    or below the limit. Six cases, five hidden. Recognises: task 4's answer (the
+    rate applied to the whole total, or the total's own rate today kept fixed),
+    the discrete sum (``r`` in place of ``ln(1 + r)``), a straight line, whole
+    days, and each missing special case.
+    """
+    DAYS_UNTIL_TOTAL_LIMIT.check(function)
 
 
 @with_check_sections
@@ -558,17 +963,48 @@ def trailing_growth_rate(function: object = None) -> None:
 
 
 @with_check_sections
-def earliest_doomsday(function: object = None) -> None:
-    """Check ``earliest_doomsday(resources, as_of)``.
+def band_coverage(function: object = None) -> None:
+    """Check ``band_coverage(low, high, truth)``.
+
+    ``low``, ``high`` and ``truth`` are sequences of the same length (numbers or
+    dates; lists, numpy arrays or pandas Series), one item per back-test. The
+    answer is the share, from 0 to 1, of back-tests with ``low <= truth <= high``
+    (an int or a numpy number is fine). Six cases, five hidden: truths on an
+    edge, dates, a band that holds no truth, a single back-test. Recognises: a
+    count, a percentage, the share outside, Python lists compared as a whole,
+    strict inequalities, one edge only.
+    """
+    BAND_COVERAGE.check(function)
+
+
+@with_check_sections
+def share_moved_modulo(function: object = None) -> None:
+    """Check ``share_moved_modulo(n_keys, old_hosts, new_hosts)``.
+
+    Keys ``0 .. n_keys - 1`` live on host ``key % hosts``; the answer is the share
+    of keys whose host changes from ``old_hosts`` to ``new_hosts`` (relative
+    tolerance 1e-9). Six cases, four hidden, of up to a million keys (a plain
+    Python loop passes well within the time limit; numpy is several times faster).
+    Recognises: a count, ``1 - old_hosts / new_hosts`` (what logical shards move),
+    the share that stays, a percentage, keys counted from 1.
+    """
+    SHARE_MOVED_MODULO.check(function)
+
+
+@with_check_sections
+def most_urgent_fix(function: object = None) -> None:
+    """Check ``most_urgent_fix(resources, as_of)``.
 
     ``resources`` is a DataFrame with columns ``resource``, ``current``,
-    ``limit``, ``daily_growth_rate``; ``as_of`` a Timestamp. The answer is a
-    tuple ``(resource name, date)`` for the resource that reaches its limit
-    first, the date being ``as_of`` plus the days until the limit rounded down;
-    ``(None, None)`` when no resource ever reaches its limit. Names are
-    compared ignoring case, dates to the day. Five cases, four hidden.
-    Recognises: picking the resource closest to its limit or the fastest
-    growing one, returning days instead of a date, rounding up, resources
-    already over their limit, resources that never grow.
+    ``limit``, ``daily_growth_rate`` and ``lead_time_days``; ``as_of`` a
+    Timestamp. Each resource's doomsday is ``as_of`` plus the days until its
+    limit rounded down, and its start-by date that minus its lead time. The
+    answer is a tuple ``(resource name, start-by date)`` for the earliest
+    start-by date, or ``(None, None)`` when no resource ever reaches its limit.
+    Names are compared ignoring case, dates to the day. Six cases, five
+    hidden. Recognises: the earliest doomsday picked instead, the doomsday
+    date returned, days instead of a date, rounding up, a resource already over
+    its limit (negative days, or 0 taken as "no doomsday"), rows that never
+    reach their limit turned into dates.
     """
-    EARLIEST_DOOMSDAY.check(function)
+    MOST_URGENT_FIX.check(function)

@@ -111,8 +111,9 @@ def simulate_postgres_metrics(
     - ``storage_gib`` is cumulative: start size plus rows x :data:`BYTES_PER_ROW`;
     - ``write_tps_peak`` = write transactions per day / 86,400 s x peak-to-mean;
     - ``cpu_peak_pct`` and ``connections_peak`` grow as a power of activity;
-    - ``xid_age_millions`` = 200M (autovacuum freezes at that age) + transaction
-      IDs consumed per day x vacuum duration in days, which grows with storage.
+    - ``xid_age_millions`` = 200M (a forced vacuum starts at that age) + transaction
+      IDs consumed per day x vacuum duration in days, which grows with storage: the
+      top of each vacuum cycle's sawtooth.
 
     The start size is the size an exponentially growing database would have
     reached, so storage grows smoothly from the first day. Only the cumulative
@@ -329,8 +330,10 @@ _COLUMNS = (
     ),
     Column(
         "xid_age_millions", "float", "million transaction IDs", 0.0, XID_WRAPAROUND_MILLIONS,
-        "Daily peak age of the oldest unfrozen transaction ID. Autovacuum starts "
-        "freezing at 200 million; writes stop near 2^31 = 2,147.48 million.",
+        "Age of the oldest unfrozen transaction ID at the top of the day's vacuum cycle: "
+        "a forced vacuum starts at 200 million (autovacuum_freeze_max_age) and the age "
+        "keeps rising while it runs, so the top is 200 million plus the IDs used during "
+        "one pass. Writes stop 3 million before 2^31 = 2,147.48 million.",
         decimals=1,
     ),
 )

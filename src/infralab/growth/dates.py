@@ -41,6 +41,8 @@ from ..validation import (
 from .fitting import _LOG_MODELS, DAYS_PER_MONTH, MODELS
 from .projection import (
     _bootstrap_trends,
+    _check_cycle,
+    _check_cycle_points,
     _check_run_size,
     _check_shape,
     _points_to_fit,
@@ -108,6 +110,7 @@ def doomsday_table(
     rng: object = 0,
     baselines: Mapping[str, float] | None = None,
     running_totals: Collection[str] = (),
+    cycle_days: int | None = None,
 ) -> pd.DataFrame:
     """Project every resource to its limit and list them, soonest doomsday first.
 
@@ -145,6 +148,9 @@ def doomsday_table(
         Resources that are running totals of growing daily additions (the
         ``running_total`` of :func:`~infralab.growth.project_to_limit`),
         e.g. storage.
+    cycle_days : int, optional
+        A repeating cycle fitted alongside every trend (the ``cycle_days`` of
+        :func:`~infralab.growth.project_to_limit`; 7 for quieter weekends).
 
     Returns
     -------
@@ -210,6 +216,7 @@ def doomsday_table(
             raise ValueError(
                 f"{name} names resources that limits does not: {', '.join(map(repr, unknown))}"
             )
+    cycle = _check_cycle(cycle_days)
     entropy = int(check_seed("rng", rng).integers(2**63))
     try:
         dates = pd.to_datetime(frame[date_column])
@@ -246,9 +253,8 @@ def doomsday_table(
         present = ~np.isnan(column)
         resource_values = check_array(f"frame[{resource!r}]", column[present], min_length=3)
         limit = check_number(f"limits[{resource!r}]", limit)
-        baseline, running_total = _check_shape(
-            baselines.get(resource, 0.0), resource in running_totals
-        )
+        baseline = check_number(f"baselines[{resource!r}]", baselines.get(resource, 0.0))
+        baseline, running_total = _check_shape(baseline, resource in running_totals)
         if model in _LOG_MODELS and not running_total and limit <= baseline:
             raise ValueError(
                 f"limits[{resource!r}] must be above its baseline {baseline:g} for the "
@@ -273,6 +279,7 @@ def doomsday_table(
             block=block,
             min_points=_MIN_REGIME_DAYS,
         )
+        _check_cycle_points(resource_days, cycle)
         trends = _bootstrap_trends(
             resource_days,
             quantity,
@@ -284,6 +291,7 @@ def doomsday_table(
             horizon=horizon,
             simulations=simulations,
             generator=_resource_generator(entropy, resource),
+            cycle=cycle,
         )
         crossing_median = _quantile(trends.crossing_days, 0.5)
         crossing_low = _quantile(trends.crossing_days, (1.0 - band) / 2.0)

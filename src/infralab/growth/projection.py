@@ -47,7 +47,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..validation import check_choice, check_integer, check_number, check_seed, read_only
-from ._least_squares import _line_fit, _residual_sd
+from ._least_squares import _cycle_line_fit, _cycle_positions, _line_fit, _residual_sd
 from .fitting import _LOG_MODELS, MODELS, GrowthFit, _check_series, _transform_limit, fit_growth
 
 __all__ = ["Projection", "project_to_limit"]
@@ -189,6 +189,26 @@ class _Shape(NamedTuple):
     anchor: float = 0.0
 
 
+def _check_cycle(cycle_days: object) -> int | None:
+    """``cycle_days``, checked: None, or a whole number of days from 2 to 366."""
+    if cycle_days is None:
+        return None
+    return check_integer("cycle_days", cycle_days, low=2, high=366)
+
+
+def _check_cycle_points(days: np.ndarray, cycle: int | None) -> None:
+    """Refuse a cycle with fewer than two fitted points at each of its positions."""
+    if cycle is None:
+        return
+    counts = np.bincount(_cycle_positions(days, cycle), minlength=cycle)
+    if counts.min() < 2:
+        raise ValueError(
+            f"cycle_days = {cycle} needs at least 2 fitted points at each of its {cycle} "
+            f"positions (two whole cycles in the window), got {int(counts.min())} at one; "
+            "use a longer window_days or cycle_days=None"
+        )
+
+
 def _check_shape(baseline: object, running_total: object) -> tuple[float, bool]:
     """``baseline`` and ``running_total``, checked (a running total has no baseline)."""
     baseline = check_number("baseline", baseline)
@@ -293,6 +313,8 @@ class _Trends(NamedTuple):
     slopes: np.ndarray
     mean_levels: np.ndarray
     crossing_days: np.ndarray  # days after as_of_day until each trend reaches the limit
+    pattern: np.ndarray  # the cycle's level at each position (one zero without a cycle)
+    cycle: int | None
 
 
 def _bootstrap_trends(
@@ -307,21 +329,33 @@ def _bootstrap_trends(
     horizon: int,
     simulations: int,
     generator: np.random.Generator,
+    cycle: int | None = None,
 ) -> _Trends:
     """Fit the trend, refit it to block-bootstrapped series, and find each one's crossing.
 
     ``values`` is the quantity that grows (see :func:`_quantity_to_fit`) and
     ``shape`` how the resource follows from it; ``limit`` is in the
     resource's units. ``regime`` is the piecewise fit whose break fields the
-    fit carries. A crossing is 0 when a trend has already reached the limit
-    and ``inf`` when it does not within ``horizon`` days.
+    fit carries. With a ``cycle`` (7 for a weekly cycle of daily data) the
+    line is fitted alongside one level per position in the cycle, and the
+    trend is that of an average day. A crossing is 0 when a trend has already
+    reached the limit and ``inf`` when it does not within ``horizon`` days.
     """
     n = days.size
     as_of_day = float(days[-1])
-    line = _line_fit(days, np.log(values) if model in _LOG_MODELS else values)
+    fitted = np.log(values) if model in _LOG_MODELS else values
+    if cycle is None:
+        line = _line_fit(days, fitted)
+        pattern, group_share, level_weights = np.zeros(1), 1.0 / n, None
+    else:
+        line = _cycle_line_fit(days, fitted, cycle)
+        pattern, group_share, level_weights = line.pattern, line.group_share, line.level_weights
+    # The trend of an average day of the cycle: for the log models, the log of the
+    # mean of the cycle's factors, which sits a little above the mean of their logs.
+    shift = float(np.log(np.mean(np.exp(pattern)))) if model in _LOG_MODELS else 0.0
     fit = GrowthFit(
         model,
-        line.intercept,
+        line.intercept + shift,
         line.slope,
         _residual_sd(line.residuals),
         n,
@@ -330,21 +364,24 @@ def _bootstrap_trends(
         intercept_before=None if regime is None else regime.intercept_before,
         last_day=as_of_day,
     )
-    leverage = 1.0 / n + line.centred_days**2 / line.spread
+    leverage = group_share + line.centred_days**2 / line.spread
     adjusted = line.residuals / np.sqrt(1.0 - leverage)
     adjusted -= adjusted.mean()
 
     # Refit every synthetic series at once: adding resampled residuals R to the
     # fitted line moves the slope by centred_days @ R / spread and the level at
-    # the mean day by mean(R).
+    # the mean day by level_weights @ R (mean(R) without a cycle).
     resampled = _block_resample(adjusted, n, simulations, block, generator)
     slopes = line.slope + line.centred_days @ resampled / line.spread
-    mean_levels = line.intercept + line.slope * line.mean_day + resampled.mean(axis=0)
+    noise_level = resampled.mean(axis=0) if cycle is None else level_weights @ resampled
+    mean_levels = line.intercept + line.slope * line.mean_day + noise_level
 
-    level_now = mean_levels + slopes * (as_of_day - line.mean_day)
+    level_now = mean_levels + shift + slopes * (as_of_day - line.mean_day)
     crossing = _crossings(model, shape, limit, level_now, slopes)
     crossing[crossing > horizon] = np.inf
-    return _Trends(fit, as_of_day, line.mean_day, adjusted, slopes, mean_levels, crossing)
+    return _Trends(
+        fit, as_of_day, line.mean_day, adjusted, slopes, mean_levels, crossing, pattern, cycle
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -455,6 +492,7 @@ def project_to_limit(
     min_regime_days: int = 28,
     baseline: float = 0.0,
     running_total: bool = False,
+    cycle_days: int | None = None,
 ) -> Projection:
     """Project a growing resource to its limit, with a block-bootstrap band.
 
@@ -517,6 +555,12 @@ def project_to_limit(
     running_total : bool
         Whether ``values`` is a running total whose daily additions grow as
         the model says (then ``baseline`` must be 0).
+    cycle_days : int, optional
+        Length of a repeating cycle in the data, in days (7: quieter
+        weekends). The trend is then fitted alongside one level per day of
+        the cycle, so the cycle cannot tilt it; crossings are those of an
+        average day's trend, and the daily values and first touch keep the
+        cycle. Needs two whole cycles in the window. None (default): no cycle.
 
     Returns
     -------
@@ -553,6 +597,7 @@ def project_to_limit(
         window = check_number("window_days", window_days, low=0.0, low_inclusive=False)
     min_points = check_integer("min_regime_days", min_regime_days, low=3)
     block = None if block_days is None else check_integer("block_days", block_days, low=1)
+    cycle = _check_cycle(cycle_days)
 
     # 1. The quantity that grows (values above the baseline, or the daily additions
     #    of a running total), then the points to fit: the current regime
@@ -563,6 +608,7 @@ def project_to_limit(
     day_array, value_array, regime, block = _points_to_fit(
         day_array, value_array, model=model, window=window, block=block, min_points=min_points
     )
+    _check_cycle_points(day_array, cycle)
     # 2. Fit the trend, resample its leverage-adjusted residuals in blocks onto it,
     #    refit every synthetic series in closed form, and find where each refitted
     #    trend crosses the limit (doomsday_table stops here).
@@ -577,6 +623,7 @@ def project_to_limit(
         horizon=horizon,
         simulations=simulations,
         generator=generator,
+        cycle=cycle,
     )
     # 3. Daily values: each refitted trend plus fresh block-resampled noise,
     #    one row per future day, one column per simulation, on the model's scale;
@@ -586,6 +633,8 @@ def project_to_limit(
     paths = _block_resample(trends.residuals, horizon, simulations, block, generator)
     paths += trends.mean_levels
     paths += np.multiply.outer(future - trends.mean_day, trends.slopes)
+    if trends.cycle is not None:  # each future day at its place in the cycle
+        paths += trends.pattern[_cycle_positions(future, trends.cycle)][:, None]
     if shape.running_total:
         with np.errstate(over="ignore", invalid="ignore"):
             if model in _LOG_MODELS:

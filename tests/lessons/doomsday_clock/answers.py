@@ -23,6 +23,10 @@ def doubling_time_days(daily_growth_rate):
     return np.log(2) / np.log(1 + daily_growth_rate)
 
 
+def start_by_date(doomsday_date, lead_time_days, buffer_days):
+    return pd.Timestamp(doomsday_date) - pd.Timedelta(days=lead_time_days + buffer_days)
+
+
 def days_until_limit(current, limit, daily_growth_rate):
     if current >= limit:
         return 0
@@ -31,8 +35,18 @@ def days_until_limit(current, limit, daily_growth_rate):
     return math.log(limit / current, 10) / math.log(1 + daily_growth_rate, 10)
 
 
-def start_by_date(doomsday_date, lead_time_days, buffer_days):
-    return pd.Timestamp(doomsday_date) - pd.Timedelta(days=lead_time_days + buffer_days)
+def days_until_total_limit(total, limit, added_per_day, daily_growth_rate):
+    if total >= limit:
+        return 0
+    if added_per_day <= 0:
+        return math.inf
+    if daily_growth_rate == 0:
+        return (limit - total) / added_per_day
+    k = np.log(1 + daily_growth_rate)
+    inside = 1 + (limit - total) * k / added_per_day
+    if inside <= 0:
+        return math.inf
+    return np.log(inside) / k
 
 
 def trailing_growth_rate(dates, values, window_days):
@@ -42,22 +56,37 @@ def trailing_growth_rate(dates, values, window_days):
     return np.exp(slope) - 1
 
 
-def earliest_doomsday(resources, as_of):
-    days = [
-        days_until_limit(row.current, row.limit, row.daily_growth_rate)
-        for row in resources.itertuples()
-    ]
-    first = int(np.argmin(days))
-    if math.isinf(days[first]):
-        return (None, None)
-    return (resources["resource"].iloc[first], as_of + pd.Timedelta(days=math.floor(days[first])))
+def band_coverage(low, high, truth):
+    inside = [lo <= true <= hi for lo, hi, true in zip(low, high, truth, strict=True)]
+    return sum(inside) / len(inside)
+
+
+def share_moved_modulo(n_keys, old_hosts, new_hosts):
+    keys = np.arange(n_keys)
+    return np.mean(keys % old_hosts != keys % new_hosts)
+
+
+def most_urgent_fix(resources, as_of):
+    best = (None, None)
+    for row in resources.itertuples():
+        days = days_until_limit(row.current, row.limit, row.daily_growth_rate)
+        if math.isinf(days):
+            continue
+        doomsday = as_of + pd.Timedelta(days=math.floor(days))
+        start = doomsday - pd.Timedelta(days=row.lead_time_days)
+        if best[1] is None or start < best[1]:
+            best = (row.resource, start)
+    return best
 
 
 RIGHT_ANSWERS = {
     "storage_growth_gib_per_day": storage_growth_gib_per_day,
     "doubling_time_days": doubling_time_days,
-    "days_until_limit": days_until_limit,
     "start_by_date": start_by_date,
+    "days_until_limit": days_until_limit,
+    "days_until_total_limit": days_until_total_limit,
     "trailing_growth_rate": trailing_growth_rate,
-    "earliest_doomsday": earliest_doomsday,
+    "band_coverage": band_coverage,
+    "share_moved_modulo": share_moved_modulo,
+    "most_urgent_fix": most_urgent_fix,
 }

@@ -5,6 +5,7 @@ Found by ``tests/test_public_api.py`` through :data:`infralab.lessons.LESSONS`.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from infralab import growth
 from tests.api_specs import (
     BAD_ARRAY,
+    BAD_DATE,
     BAD_FLAG,
     BAD_PATH,
     BAD_SEED,
@@ -118,6 +120,9 @@ def doomsday_table_arguments(draw):
     }
 
 
+#: A cycle is None or a whole number of days from 2 to 366.
+BAD_CYCLE = tuple(value for value in bad_integer(2, 366) if value is not None)
+
 DIVISORS_480 = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 16, 20, 24, 30, 32, 40, 48, 60, 80, 96, 120)
 
 BAD_DAYS = (*BAD_ARRAY, [3.0, 2.0, 1.0], np.array(["2020-01-01", "2020-01-02"], "datetime64[D]"))
@@ -175,6 +180,10 @@ GROWTH = {
             "band": bad_number(0.0, 1.0, open_low=True, open_high=True),
             "block_days": (0, 2.5, "3", True, 10**6),
             "rng": BAD_SEED,
+            "baselines": ("storage_gb", [("storage_gb", 1.0)], {"missing": 1.0},
+                          {"storage_gb": "1"}, {"storage_gb": math.nan}),
+            "running_totals": ("storage_gb", 3, ["missing"], None),
+            "cycle_days": BAD_CYCLE,
         },
         non_finite="NaT dates and inf days_left for a resource whose trend does not reach its "
         "limit within the horizon",
@@ -252,6 +261,9 @@ GROWTH = {
             "block_days": (0, 2.5, "3", True, 10**6),
             "rng": BAD_SEED,
             "min_regime_days": bad_integer(3),
+            "baseline": bad_number(),
+            "running_total": BAD_FLAG,
+            "cycle_days": BAD_CYCLE,
         },
         non_finite="crossing_days and first_touch_days are inf for simulations that do not "
         "reach the limit within the horizon; band values too large for a float are inf",
@@ -316,7 +328,16 @@ GROWTH = {
     ),
 }
 
-SPECS = GROWTH | {
+#: The check module's helper beside its check functions (those get their spec in
+#: tests/test_public_api.py, from the module's TASKS).
+CHECKS = {
+    "infralab.checks.doomsday_clock.ready": Spec(
+        kwargs(function=st.just(lambda *args: 1.0)),
+        unchecked={"function": "any answer at all is handled: fuzzed in tests/test_check_cells.py"},
+    ),
+}
+
+SPECS = GROWTH | CHECKS | {
     "infralab.datasets.postgres_metrics.load_postgres_metrics": Spec(
         kwargs(),
         invalid={"path": BAD_PATH},
@@ -326,6 +347,24 @@ SPECS = GROWTH | {
         kwargs(seed=SEEDS),
         invalid={"seed": BAD_SEED},
         valid_calls="1,096 simulated days per call: checked in tests/test_datasets.py",
+    ),
+    "infralab.datasets.postgres_metrics.postgres_trends": Spec(
+        kwargs(end_date=DATES.filter(lambda day: day >= dt.date(2018, 1, 1))),
+        invalid={"end_date": (*BAD_DATE, "2017-12-31", "2041-01-01")},
+    ),
+    "infralab.datasets.postgres_metrics.trend_crossings": Spec(
+        kwargs(
+            limits=st.fixed_dictionaries(
+                {"storage_gib": finite(1e3, 1e6), "cpu_peak_pct": finite(1.0, 500.0)}
+            ),
+            end_date=st.sampled_from(("2020-12-31", "2025-12-31")),
+        ),
+        invalid={
+            "limits": (None, {}, [("storage_gib", 1.0)], {"date": 1.0}, {"missing": 1.0},
+                       {"storage_gib": "1"}, {"storage_gib": math.nan}),
+            "end_date": (*BAD_DATE, "2041-01-01"),
+        },
+        non_finite="NaT for a column whose trend does not reach its limit by end_date",
     ),
 }
 

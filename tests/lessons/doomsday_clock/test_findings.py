@@ -17,11 +17,24 @@ from infralab.datasets import postgres_metrics
 from tests.notebook_constants import notebook_constants
 
 LESSON = notebook_constants(
-    "03_doomsday_clock.ipynb", "LIMITS", "SPIKE", "SEED", "WINDOW_DAYS", "BASELINES",
-    "RUNNING_TOTALS", "LEAD_TIME_DAYS", "BUFFER_DAYS", "HORIZON_DAYS",
+    "03_doomsday_clock.ipynb",
+    "LIMITS",
+    "SPIKE",
+    "SEED",
+    "WINDOW_DAYS",
+    "CYCLE_DAYS",
+    "BASELINES",
+    "RUNNING_TOTALS",
+    "LEAD_TIME_DAYS",
+    "BUFFER_DAYS",
+    "HORIZON_DAYS",
 )
 LIMITS, SURGE, SEED = LESSON["LIMITS"], LESSON["SPIKE"], LESSON["SEED"]
-SHAPES = {"baselines": LESSON["BASELINES"], "running_totals": LESSON["RUNNING_TOTALS"]}
+SHAPES = {
+    "cycle_days": LESSON["CYCLE_DAYS"],
+    "baselines": LESSON["BASELINES"],
+    "running_totals": LESSON["RUNNING_TOTALS"],
+}
 LEAD, BUFFER = LESSON["LEAD_TIME_DAYS"], LESSON["BUFFER_DAYS"]
 
 
@@ -37,15 +50,25 @@ def truth():
 
 @pytest.fixture(scope="module")
 def table(metrics):
-    return growth.doomsday_table(metrics, LIMITS, window_days=LESSON["WINDOW_DAYS"], rng=SEED, **SHAPES)
+    return growth.doomsday_table(
+        metrics, LIMITS, window_days=LESSON["WINDOW_DAYS"], rng=SEED, **SHAPES
+    )
 
 
 def first_fix(metrics, as_of, n_simulations=2000):
-    seen = growth.doomsday_table(metrics, LIMITS, as_of=as_of, window_days=LESSON["WINDOW_DAYS"],
-                                 horizon_days=LESSON["HORIZON_DAYS"], n_simulations=n_simulations,
-                                 rng=SEED, **SHAPES)
-    start_by = [growth.start_by_date(row.earliest, LEAD[row.resource], BUFFER)
-                for row in seen.itertuples()]
+    seen = growth.doomsday_table(
+        metrics,
+        LIMITS,
+        as_of=as_of,
+        window_days=LESSON["WINDOW_DAYS"],
+        horizon_days=LESSON["HORIZON_DAYS"],
+        n_simulations=n_simulations,
+        rng=SEED,
+        **SHAPES,
+    )
+    start_by = [
+        growth.start_by_date(row.earliest, LEAD[row.resource], BUFFER) for row in seen.itertuples()
+    ]
     first = int(np.argmin(start_by))
     return seen.iloc[first], start_by[first]
 
@@ -82,14 +105,22 @@ def test_the_break_search_finds_the_surge_within_two_weeks(metrics):
 def test_single_trend_fits_over_all_history_put_the_cpu_limit_years_later(metrics):
     days = (metrics.date - metrics.date.iloc[0]).dt.days.to_numpy()
     cpu = metrics.cpu_peak_pct.to_numpy()
-    left = {model: growth.days_until_limit(growth.fit_growth(days, cpu, model=model), 90, days[-1])
-            for model in ("linear", "exponential", "piecewise")}
+    left = {
+        model: growth.days_until_limit(growth.fit_growth(days, cpu, model=model), 90, days[-1])
+        for model in ("linear", "exponential", "piecewise")
+    }
     assert left["piecewise"] < 365 < left["exponential"] < left["linear"]
     assert left["exponential"] - left["piecewise"] > 365
 
 
 def test_the_model_that_fits_each_resource_is_the_one_near_the_truth(metrics, table, truth):
-    plain = growth.doomsday_table(metrics, LIMITS, window_days=LESSON["WINDOW_DAYS"], rng=SEED)
+    plain = growth.doomsday_table(
+        metrics,
+        LIMITS,
+        window_days=LESSON["WINDOW_DAYS"],
+        rng=SEED,
+        cycle_days=LESSON["CYCLE_DAYS"],
+    )
     plain, fitted = plain.set_index("resource"), table.set_index("resource")
     for resource in ("cpu_peak_pct", "connections_peak"):  # the same model: the same dates
         assert plain.doomsday[resource] == fitted.doomsday[resource]
@@ -107,16 +138,18 @@ def test_transaction_id_age_runs_out_first_cpu_second_storage_last(table, truth)
 
 
 def test_the_first_fix_to_start_is_not_the_first_doomsday(table):
-    start_by = {row.resource: growth.start_by_date(row.earliest, LEAD[row.resource], BUFFER)
-                for row in table.itertuples()}
+    start_by = {
+        row.resource: growth.start_by_date(row.earliest, LEAD[row.resource], BUFFER)
+        for row in table.itertuples()
+    }
     assert table.resource.iloc[0] == "xid_age_millions"
     assert min(start_by, key=start_by.get) == "cpu_peak_pct"
     assert start_by["cpu_peak_pct"] < pd.Timestamp("2020-12-31")  # already passed
 
 
 def test_the_surge_moves_the_start_by_date_years_earlier(metrics):
-    (before, start_before), (after, start_after) = (first_fix(metrics, "2020-02-29"),
-                                                    first_fix(metrics, "2020-12-31"))
+    _, start_before = first_fix(metrics, "2020-02-29")
+    after, start_after = first_fix(metrics, "2020-12-31")
     assert after.resource == "cpu_peak_pct"
     assert (start_before - start_after).days > 2 * 365
     assert start_before > pd.Timestamp("2020-02-29") and start_after < pd.Timestamp("2020-12-31")
@@ -132,11 +165,11 @@ def test_after_the_surge_the_start_by_date_falls_behind_the_calendar(metrics):
 def test_bands_cover_the_truth_as_the_lesson_says(truth):
     """The coverage check of section 3, over 100 regenerated data sets.
 
-    For CPU, connections and storage the band holds the truth in well over half the
-    runs but less than 80%, missing mostly early (the weekly cycle tilts a 90-day
-    fit); for transaction IDs the model runs about a week late and the narrow band
-    rarely holds the truth. A plain exponential of a running total or of a value on
-    a baseline almost never does.
+    For CPU, connections and storage the 80% band holds the truth about 80% of
+    the time and the median forecast is within days of it; for transaction IDs
+    the model runs about a week late and the narrow band rarely holds the truth.
+    A plain exponential of a running total or of a value on a baseline almost
+    never does, and neither does a fit that ignores the weekly cycle as often.
     """
     runs = 100
     hits = {resource: 0 for resource in LIMITS}
@@ -144,21 +177,53 @@ def test_bands_cover_the_truth_as_the_lesson_says(truth):
     errors = {resource: [] for resource in LIMITS}
     for run in range(runs):
         data = datasets.simulate_postgres_metrics(seed=run)
-        fitted = growth.doomsday_table(data, LIMITS, window_days=LESSON["WINDOW_DAYS"],
-                                       n_simulations=500, rng=run, **SHAPES).set_index("resource")
-        plain = growth.doomsday_table(data, {r: LIMITS[r] for r in plain_hits}, n_simulations=500,
-                                      window_days=LESSON["WINDOW_DAYS"], rng=run).set_index("resource")
+        fitted = growth.doomsday_table(
+            data, LIMITS, window_days=LESSON["WINDOW_DAYS"], n_simulations=500, rng=run, **SHAPES
+        ).set_index("resource")
+        plain = growth.doomsday_table(
+            data,
+            {r: LIMITS[r] for r in plain_hits},
+            n_simulations=500,
+            window_days=LESSON["WINDOW_DAYS"],
+            rng=run,
+        ).set_index("resource")
         for resource in LIMITS:
-            hits[resource] += fitted.earliest[resource] <= truth[resource] <= fitted.latest[resource]
+            hits[resource] += (
+                fitted.earliest[resource] <= truth[resource] <= fitted.latest[resource]
+            )
             errors[resource].append((fitted.doomsday[resource] - truth[resource]).days)
         for resource in plain_hits:
-            plain_hits[resource] += plain.earliest[resource] <= truth[resource] <= plain.latest[resource]
+            plain_hits[resource] += (
+                plain.earliest[resource] <= truth[resource] <= plain.latest[resource]
+            )
     for resource in ("cpu_peak_pct", "connections_peak", "storage_gib"):
-        assert 0.55 <= hits[resource] / runs <= 0.9, (resource, hits[resource])
-        assert np.median(errors[resource]) <= 0  # misses lean early: the safe side
+        assert 0.68 <= hits[resource] / runs <= 0.92, (resource, hits[resource])
+        assert abs(np.median(errors[resource])) <= 5, resource
     assert hits["xid_age_millions"] / runs < 0.4
     assert 3 <= np.median(errors["xid_age_millions"]) <= 14  # "about a week late"
     assert all(count <= 0.05 * runs for count in plain_hits.values()), plain_hits
+
+
+def test_ids_per_day_times_size_is_closer_to_the_truth_and_not_late(metrics, table, truth):
+    last_window = metrics.tail(LESSON["WINDOW_DAYS"] + 1)
+    start = metrics.date.iloc[0]
+    days = (last_window.date - start).dt.days.to_numpy()
+    added_fit = growth.fit_growth(days[1:], np.diff(last_window.storage_gib.to_numpy()))
+    per_size = (last_window.xid_age_millions - 200) / last_window.storage_gib
+    per_size_fit = growth.fit_growth(days, per_size)
+    today, ahead = days[-1], np.arange(1, 3 * 365)
+    rate = added_fit.slope
+    size = (
+        last_window.storage_gib.iloc[-1] + added_fit.predict(today) * np.expm1(rate * ahead) / rate
+    )
+    age = 200 + per_size_fit.predict(today + ahead) * size
+    split = metrics.date.iloc[-1] + pd.Timedelta(
+        days=int(ahead[np.argmax(age >= LIMITS["xid_age_millions"])])
+    )
+    table_date = table.set_index("resource").doomsday["xid_age_millions"]
+    truth_date = truth["xid_age_millions"]
+    assert split <= truth_date < table_date
+    assert (truth_date - split).days <= 10
 
 
 def test_measured_rows_sqlite_below_postgres_fresh_below_the_data_below_postgres_updated(metrics):
@@ -193,7 +258,14 @@ def test_a_heavier_tail_makes_the_busiest_host_busier():
 
 def test_busy_days_touch_the_ceiling_before_the_trend_does(metrics):
     days = (metrics.date - metrics.date.iloc[0]).dt.days.to_numpy()
-    projection = growth.project_to_limit(days, metrics.cpu_peak_pct.to_numpy(), 90,
-                                         window_days=90, horizon_days=730, rng=SEED)
+    projection = growth.project_to_limit(
+        days,
+        metrics.cpu_peak_pct.to_numpy(),
+        90,
+        window_days=90,
+        cycle_days=LESSON["CYCLE_DAYS"],
+        horizon_days=730,
+        rng=SEED,
+    )
     assert projection.first_touch_low < projection.crossing_low < projection.crossing_median
     assert projection.crossing_low - projection.first_touch_low > 14  # weeks, not days
