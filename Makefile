@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
 .DEFAULT_GOAL := help
-.PHONY: help setup start lab handouts test test-fast lint exercises execute data bench canary constraints clean
+.PHONY: help setup start lab handouts test test-fast lint exercises execute data measure-postgres bench canary constraints clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -64,6 +64,10 @@ execute: setup  ## Re-execute lessons and solutions in place after an edit, then
 data: setup  ## Regenerate data/ and verify the checksums
 	$(BIN)/infralab data
 	$(BIN)/infralab data --check
+
+# Runs sealed too: the throw-away server listens on a Unix socket in a temporary folder only.
+measure-postgres: setup  ## Measure bytes per row in a throw-away PostgreSQL, into data/
+	$(BIN)/python -m infralab.sealed -- $(BIN)/infralab measure-postgres
 
 bench: setup  ## Time simulators vs plain loops (pytest-benchmark), notebooks, try-it redraws, the suite
 	$(BIN)/python -m pytest benchmarks -n 0 --benchmark-json=$(VENV)/benchmarks.json

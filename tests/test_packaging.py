@@ -124,6 +124,17 @@ def conda_pins() -> dict[str, str]:
     return pins
 
 
+def pip_pins() -> dict[str, str]:
+    """{normalised name: version} for each ``name==version`` in environment.yml's pip section."""
+    _, pip = environment_file()
+    pins = {}
+    for spec in pip:
+        name, separator, version = spec.partition("==")
+        if separator:
+            pins[normalise(name.strip())] = version.strip()
+    return pins
+
+
 def makefile_recipe(target: str) -> list[str]:
     """The recipe lines of ``target`` in the Makefile."""
     lines = MAKEFILE.read_text(encoding="utf-8").splitlines()
@@ -194,19 +205,22 @@ def test_constraints_do_not_pin_the_course_package_itself():
 
 def test_environment_lists_exactly_the_pyproject_packages_plus_python_and_pip():
     expected = set(pyproject_requirements()) | {"python", "pip"}
-    listed = set(conda_pins())
+    listed = set(conda_pins()) | set(pip_pins())
     assert listed == expected, (
         f"only in environment.yml: {sorted(listed - expected)}; "
         f"only in pyproject.toml: {sorted(expected - listed)}"
     )
     conda, _ = environment_file()
-    assert len(conda) == len(listed), "a package is listed twice in environment.yml"
+    assert len(conda) + len(pip_pins()) == len(listed), (
+        "a package is listed twice in environment.yml"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(pyproject_requirements()))
 def test_environment_pin_equals_the_constraints_pin(name):
-    assert conda_pins()[name] == constraint_pins()[name], (
-        f"environment.yml has {name}={conda_pins()[name]}, "
+    pins = conda_pins() | pip_pins()
+    assert pins[name] == constraint_pins()[name], (
+        f"environment.yml has {name}={pins[name]}, "
         f"constraints.txt has {name}=={constraint_pins()[name]}"
     )
 
@@ -226,7 +240,9 @@ def test_environment_specs_are_name_equals_version_without_build_strings():
 
 def test_environment_pip_section_installs_the_course_package():
     _, pip = environment_file()
-    assert pip == ["-e ."]
+    assert pip[-1] == "-e ."
+    for spec in pip[:-1]:  # packages with no conda build, pinned exactly
+        assert re.fullmatch(r"[A-Za-z0-9_.\-]+==[0-9][0-9.]*", spec), spec
 
 
 # --------------------------------------------------------------------------- #

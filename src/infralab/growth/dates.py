@@ -38,18 +38,15 @@ from ..validation import (
     check_number,
     check_seed,
 )
-from .fitting import _LOG_MODELS, DAYS_PER_MONTH, MODELS
-from .projection import (
-    _bootstrap_trends,
+from ._shapes import (
     _check_cycle,
     _check_cycle_points,
-    _check_run_size,
     _check_shape,
-    _points_to_fit,
-    _quantile,
     _quantity_to_fit,
     _trend_values,
 )
+from .fitting import _LOG_MODELS, DAYS_PER_MONTH, MODELS
+from .projection import _bootstrap_trends, _check_run_size, _points_to_fit, _quantile
 
 __all__ = ["doomsday_table", "start_by_date"]
 

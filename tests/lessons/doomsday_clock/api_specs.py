@@ -348,6 +348,28 @@ SPECS = GROWTH | CHECKS | {
         invalid={"seed": BAD_SEED},
         valid_calls="1,096 simulated days per call: checked in tests/test_datasets.py",
     ),
+    "infralab.growth.embedded_postgres": Spec(
+        kwargs(), valid_calls="starts a PostgreSQL server: test_postgres.py"
+    ),
+    "infralab.growth.measure_postgres_bytes_per_row": Spec(
+        kwargs(n_rows=st.integers(1, 200), payload_bytes=st.integers(0, 50), rng=SEEDS),
+        invalid={
+            "n_rows": bad_integer(1, 1_000_000),
+            "payload_bytes": bad_integer(0, 1_000_000),
+            "rng": BAD_SEED,
+        },
+        valid_calls="starts a PostgreSQL server (seconds): measured in test_postgres.py",
+    ),
+    "infralab.growth.load_postgres_measurement": Spec(kwargs(), invalid={"path": BAD_PATH}),
+    "infralab.growth.postgres_limits": Spec(
+        kwargs(url=st.just("postgresql://learner@127.0.0.1:1/course")),
+        invalid={
+            "url": (None, 5432, True, ["postgresql://h/db"], "", "  ", "mysql://u@h/db",
+                    "localhost:5432", "postgresql://[::1/db"),
+            "psql": (3, True, ["psql"], b"psql", "/no/such/psql"),
+        },
+        valid_calls="needs a running PostgreSQL server: test_postgres.py starts one",
+    ),
     "infralab.datasets.postgres_metrics.postgres_trends": Spec(
         kwargs(end_date=DATES.filter(lambda day: day >= dt.date(2018, 1, 1))),
         invalid={"end_date": (*BAD_DATE, "2017-12-31", "2041-01-01")},
@@ -370,5 +392,6 @@ SPECS = GROWTH | CHECKS | {
 
 RECORDS = {
     "infralab.growth.Projection": "built by project_to_limit",
+    "infralab.growth.PostgresLimits": "built by postgres_limits",
     "infralab.growth.ShardingResult": "built by simulate_sharding",
 }
