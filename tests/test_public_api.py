@@ -195,6 +195,27 @@ HISTORY = pd.date_range("2020-01-01", periods=5, freq="D")
 FUTURE = pd.date_range("2020-01-06", periods=3, freq="D")
 
 PLOTTING = {
+    "infralab.plotting.ProjectionFigure": Spec(
+        kwargs(
+            ylabel=st.text(max_size=10),
+            ylim=st.tuples(finite(-1e6, 0.0), finite(1.0, 1e6)),
+            limit=finite(-1e6, 1e6),
+            limit_label=st.text(max_size=10),
+        ),
+        invalid={
+            "ylabel": (None, 3, ["peak CPU"]),
+            "ylim": (None, 130, (130, 0), (0, 0), (0, "130"), (0, math.nan), (0, 1, 2)),
+            "limit": bad_number(),
+            "limit_label": (None, 3),
+            "colour": (None, 3, "not a colour"),
+            "label": (None, 3),
+            "band_label": (None, 3),
+            "limit_side": bad_choice("left"),
+            "legend_loc": bad_choice("upper left"),
+            "max_ticks": bad_integer(3),
+        },
+        valid_calls="draws a figure once, outside pyplot: checked in tests/test_plotting.py",
+    ),
     "infralab.plotting.course_style": Spec(kwargs()),
     "infralab.plotting.use_course_style": Spec(kwargs()),
     "infralab.plotting.plot_projection": Spec(

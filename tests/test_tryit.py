@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import sys
+
 import matplotlib
 import matplotlib.figure
 
@@ -9,8 +12,13 @@ matplotlib.use("Agg")
 
 import ipywidgets as widgets  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from PIL import Image  # noqa: E402
 
+from infralab.plotting import ProjectionFigure  # noqa: E402
 from infralab.tryit import INSTRUCTION, PICTURES_KEPT, try_it  # noqa: E402
 
 
@@ -283,3 +291,185 @@ def test_the_caption_says_which_figure_shows_what():
     assert "shows the defaults" in hint.value and "Your settings" not in hint.value
     slider.value = 2.0
     assert "Your settings, drawn below" in hint.value
+
+
+# --------------------------------------------------------------------------- a kept figure
+
+
+class KeptFigure:
+    """A drawing function that updates one figure made outside pyplot, and returns it."""
+
+    def __init__(self):
+        self.figure = matplotlib.figure.Figure(figsize=(4, 3), dpi=80)
+        self.axes = self.figure.add_subplot()
+        (self.line,) = self.axes.plot([0, 1], [0, 1])
+        self.canvases = []
+
+    def __call__(self, rate=1.0):
+        self.line.set_ydata([0, rate])
+        self.axes.set(ylim=(0, 5), title=f"rate {rate}")
+        self.canvases.append(self.figure.canvas)
+        return self.figure
+
+
+def test_a_returned_figure_is_shown_and_left_open_for_the_next_move():
+    draw = KeptFigure()
+    slider = widgets.FloatSlider(value=1.0, min=0.0, max=5.0)
+    panel = try_it(draw, rate=slider)
+    image = panel.children[-2]
+    slider.value = 2.0
+    first = image.value
+    assert image.layout.display is None
+    assert _png_size(first) == (4 * 80, 3 * 80)
+    slider.value = 3.0
+    assert image.value != first
+    assert draw.axes.get_title() == "rate 3.0"  # the same figure, drawn on again
+    assert draw.figure.axes == [draw.axes]
+    assert plt.get_fignums() == []  # pyplot never knew it: the notebook shows it nowhere else
+    slider.value = 2.0  # already drawn: the remembered picture, no call
+    assert image.value == first
+    assert len(draw.canvases) == 2
+
+
+def test_a_returned_figure_keeps_its_canvas_across_moves():
+    draw = KeptFigure()
+    slider = widgets.FloatSlider(value=1.0, min=0.0, max=5.0)
+    try_it(draw, rate=slider)
+    for value in (2.0, 3.0, 4.0):
+        slider.value = value
+    canvas = draw.figure.canvas
+    assert isinstance(canvas, FigureCanvasAgg)
+    assert draw.canvases[1:] == [canvas, canvas]  # made at the first move, then kept
+
+
+def test_a_returned_figure_keeps_the_first_layout():
+    draw = KeptFigure()
+    draw.figure.set_layout_engine("constrained")
+    slider = widgets.FloatSlider(value=1.0, min=0.0, max=500.0)
+    try_it(draw, rate=slider)
+    slider.value = 2.0
+    first = draw.axes.get_position().bounds
+    draw.axes.set_ylabel("a label that a fresh layout would make room for")
+    slider.value = 400.0
+    assert draw.axes.get_position().bounds == first
+
+
+def test_the_returned_figure_is_shown_rather_than_the_newest():
+    def draw(rate):
+        kept, _ = plt.subplots(figsize=(4, 3), dpi=80)
+        plt.subplots(figsize=(2, 2), dpi=80)
+        return kept
+
+    panel = try_it(draw, rate=widgets.FloatSlider(value=1.0, min=0.0, max=5.0))
+    panel.children[0].value = 2.0
+    assert _png_size(panel.children[-2].value) == (4 * 80, 3 * 80)
+    assert plt.get_fignums() == []  # both were opened with pyplot for this call: closed
+
+
+def test_a_returned_pyplot_figure_made_before_the_call_is_left_open():
+    figure, axes = plt.subplots(figsize=(4, 3), dpi=80)
+
+    def draw(rate):
+        axes.set_title(f"rate {rate}")
+        return figure
+
+    slider = widgets.FloatSlider(value=1.0, min=0.0, max=5.0)
+    panel = try_it(draw, rate=slider)
+    slider.value = 2.0
+    assert _png_size(panel.children[-2].value) == (4 * 80, 3 * 80)
+    assert plt.get_fignums() == [figure.number]
+
+
+@pytest.mark.parametrize("returned", [42, "a figure", None, [1, 2]])
+def test_a_returned_value_that_is_not_a_figure_is_ignored(returned):
+    def draw(rate):
+        figure, axes = plt.subplots(figsize=(4, 3), dpi=80)
+        axes.plot([0, 1], [0, rate])
+        return returned
+
+    slider = widgets.FloatSlider(value=1.0, min=0.0, max=5.0)
+    panel = try_it(draw, rate=slider)
+    slider.value = 2.0
+    assert _png_size(panel.children[-2].value) == (4 * 80, 3 * 80)  # the figure it opened
+    assert plt.get_fignums() == []
+
+
+def test_an_axes_returned_without_a_figure_opened_shows_no_picture():
+    axes = matplotlib.figure.Figure().add_subplot()
+    slider = widgets.FloatSlider(value=1.0, min=0.0, max=5.0)
+    panel = try_it(lambda rate: axes, rate=slider)
+    slider.value = 2.0
+    assert panel.children[-2].layout.display == "none"
+
+
+def test_a_kept_figure_stays_usable_after_a_drawing_function_raises():
+    draw = KeptFigure()
+
+    def failing(rate):
+        draw(rate)
+        raise ValueError("no good")
+
+    slider = widgets.FloatSlider(value=1.0, min=0.0, max=5.0)
+    try_it(failing, rate=slider)
+    with pytest.raises(ValueError, match="no good"):
+        slider.value = 2.0
+    assert draw.axes.get_title() == "rate 2.0"
+    assert plt.get_fignums() == []
+
+
+def test_a_projection_figure_in_a_panel_is_updated_in_place():
+    chart = ProjectionFigure(ylabel="CPU (%)", ylim=(0, 100), limit=90, limit_label="ceiling")
+    history = pd.date_range("2024-01-01", periods=30, freq="D")
+    future = pd.date_range("2024-01-31", periods=10, freq="D")
+
+    def draw(level=50):
+        values = [level] * 10
+        return chart.update(history, [level] * 30, future, values, values, values,
+                            marks=[("2024-01-30", "today")], title=f"CPU at {level}%")  # fmt: skip
+
+    slider = widgets.IntSlider(value=50, min=0, max=100)
+    panel = try_it(draw, level=slider)
+    image = panel.children[-2]
+    pictures = []
+    for level in (60, 70):
+        slider.value = level
+        pictures.append(image.value)
+    assert pictures[0] != pictures[1]
+    assert _png_size(pictures[1]) == tuple(int(v) for v in chart.figure.bbox.size)
+    assert chart.axes.get_title() == "CPU at 70%"
+    assert plt.get_fignums() == []
+
+
+def test_the_picture_is_a_png_of_exactly_the_pixels_drawn():
+    draw = KeptFigure()
+    slider = widgets.FloatSlider(value=1.0, min=0.0, max=5.0)
+    panel = try_it(draw, rate=slider)
+    slider.value = 2.0
+    with Image.open(io.BytesIO(panel.children[-2].value)) as picture:
+        assert picture.format == "PNG" and picture.mode == "RGBA"
+        shown = np.asarray(picture)
+    np.testing.assert_array_equal(shown, np.asarray(draw.figure.canvas.buffer_rgba()))
+
+
+def test_text_written_to_stderr_is_shown_under_the_picture_and_old_text_cleared(capsys):
+    """A warning in a notebook is written to stderr: it shows under the picture too."""
+
+    def draw(n):
+        if n == 1:
+            print("UserWarning: n is one", file=sys.stderr)
+        elif n == 2:
+            print("n is two")
+
+    slider = widgets.IntSlider(value=0, min=0, max=10)
+    panel = try_it(draw, n=slider)
+    output = panel.children[-1]
+    cleared = []
+    original = output.clear_output
+    output.clear_output = lambda *args, **kwargs: (cleared.append(slider.value),
+                                                   original(*args, **kwargs))  # fmt: skip
+    for value in (1, 3, 4, 2, 5):
+        slider.value = value
+    captured = capsys.readouterr()
+    shown = captured.out.replace("\x1b[2K\r", "")
+    assert shown == "UserWarning: n is one\nn is two\n" and not captured.err
+    assert cleared == [1, 3, 2, 5]  # 4: nothing to show, nothing left to clear

@@ -19,10 +19,22 @@ does three things a plain ``plt.show()`` would not:
   drawing function draws depends only on its arguments; run the cell again for
   a fresh panel after changing anything else it reads.
 
-Text the drawing function prints, and any error it raises, appear under the
-picture. Before the cell is run (a notebook opened fresh, or without a
-kernel) the cell's stored output reads as a plain instruction, not as the
-panel's internal description.
+A drawing function may also keep one figure and update it in place, which
+spares building a figure, its axes, ticks and labels at every move (the bulk
+of a redraw): it returns that ``matplotlib.figure.Figure``, and the panel
+draws it and leaves it as it is, ready for the next move.
+:class:`infralab.plotting.ProjectionFigure` is such a figure. Make it with
+``matplotlib.figure.Figure()`` rather than ``plt.figure()``: pyplot does not
+know it, so the notebook's inline backend never shows it as a figure of its
+own after a later cell (show it on purpose with ``display(figure)``, or as a
+cell's last value). A returned figure that the call opened with pyplot is
+closed like any other, so a function that draws a new figure and returns it
+works either way.
+
+Text the drawing function prints (and warnings), and any error it raises,
+appear under the picture. Before the cell is run (a notebook opened fresh, or
+without a kernel) the cell's stored output reads as a plain instruction, not
+as the panel's internal description.
 
 Examples
 --------
@@ -40,15 +52,17 @@ from __future__ import annotations
 
 import contextlib
 import io
+import struct
+import zlib
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable, Mapping
 from typing import NamedTuple
 
 import ipywidgets as widgets
-import matplotlib.image as mimage
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 __all__ = ["Panel", "TryItPanel", "panels_made", "try_it"]
 
@@ -59,8 +73,8 @@ INSTRUCTION = (
 #: The panel's caption before the first move, and after it (its own picture then shows).
 HINT_BEFORE = "Move a control to redraw. The figure after this panel shows the defaults."
 HINT_AFTER = "Your settings, drawn below. The figure after this panel still shows the defaults."
-#: Fast PNG compression: the picture travels to a browser on this machine, size matters little.
-_PNG_OPTIONS = {"compress_level": 1}
+#: Fast PNG compression: a picture is sent at every move, and quickly made matters more.
+_PNG_LEVEL = 1
 #: How many pictures a panel remembers.
 PICTURES_KEPT = 64
 #: The width of every slider: room for its label, a track of useful length and a date readout.
@@ -143,6 +157,24 @@ def _fit_labels(controls: Mapping[str, widgets.ValueWidget]) -> None:
 _Drawn = tuple[bytes | None, str]  # a picture (None: no figure) and the text printed
 
 
+def _png(pixels: np.ndarray) -> bytes:
+    """RGBA pixels (rows of ``height x width x 4`` bytes) as a PNG file.
+
+    Written here rather than by Pillow, which tries five row filters on every
+    row to find the one that compresses best: a chart is mostly runs of one
+    colour, which compress as well unfiltered, in a third of the time.
+    """
+    height, width, _ = pixels.shape
+    rows = np.zeros((height, 1 + 4 * width), dtype=np.uint8)  # each row: filter 0, its bytes
+    rows[:, 1:] = pixels.reshape(height, 4 * width)
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8 bits, RGBA
+    image = zlib.compress(rows.tobytes(), _PNG_LEVEL)
+    return b"\x89PNG\r\n\x1a\n" + b"".join(
+        struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        for kind, data in ((b"IHDR", header), (b"IDAT", image), (b"IEND", b""))
+    )
+
+
 class _Picture:
     """Draws figures into PNG bytes, keeping the first layout and the recent pictures."""
 
@@ -151,7 +183,13 @@ class _Picture:
         self.size: tuple[float, float] | None = None
         self.pictures: OrderedDict[Hashable, _Drawn] = OrderedDict()
 
-    def render(self, figure: plt.Figure) -> bytes:
+    def render(self, figure: Figure, *, keep_canvas: bool = False) -> bytes:
+        """The figure as PNG bytes, laid out as the first figure this panel rendered.
+
+        With ``keep_canvas`` (a figure the drawing function returned and will draw
+        on again) an Agg canvas it already has is drawn on, so its renderer, and
+        the text layouts matplotlib remembers per renderer, serve every redraw.
+        """
         size = tuple(figure.get_size_inches())
         if (
             self.positions is not None
@@ -161,27 +199,47 @@ class _Picture:
             figure.set_layout_engine("none")
             for axes, position in zip(figure.axes, self.positions, strict=True):
                 axes.set_position(position)
-        canvas = FigureCanvasAgg(figure)  # one pass: no layout pass, no trimming pass
-        canvas.draw()
-        buffer = io.BytesIO()
-        mimage.imsave(
-            buffer, np.asarray(canvas.buffer_rgba()), format="png", pil_kwargs=_PNG_OPTIONS
-        )
+        own = figure.canvas
+        if keep_canvas and isinstance(own, FigureCanvasAgg):
+            canvas = own
+        else:
+            canvas = FigureCanvasAgg(figure)  # one pass: no layout pass, no trimming pass
+        try:
+            canvas.draw()
+            pixels = np.asarray(canvas.buffer_rgba())
+        finally:
+            if keep_canvas and canvas is not own and getattr(own, "manager", None) is not None:
+                figure.set_canvas(own)  # a figure in a window of its own keeps its window
+        png = _png(pixels)
         if self.positions is None:
             self.positions = [axes.get_position() for axes in figure.axes]
             self.size = size
-        return buffer.getvalue()
+        return png
 
     def draw(self, draw: Callable[..., object], values: Mapping[str, object]) -> _Drawn:
-        """Call ``draw(**values)``; return its newest figure as PNG bytes and what it printed."""
+        """Call ``draw(**values)``; return its figure as PNG bytes and the text it wrote.
+
+        The figure is the one ``draw`` returns, or else the newest it opened with
+        pyplot. Every figure it opened with pyplot is closed again; a figure it
+        returns but did not open with pyplot is left as it is, for its next call.
+        """
         open_before = set(plt.get_fignums())
         printed = io.StringIO()
         try:
             # a title at a fixed height spares a layout pass over the tick labels per redraw
-            with contextlib.redirect_stdout(printed), plt.rc_context({"axes.titley": 1.0}):
-                draw(**values)
+            with (
+                contextlib.redirect_stdout(printed),
+                contextlib.redirect_stderr(printed),  # a warning too
+                plt.rc_context({"axes.titley": 1.0}),
+            ):
+                returned = draw(**values)
             new = [number for number in plt.get_fignums() if number not in open_before]
-            png = self.render(plt.figure(new[-1])) if new else None
+            if isinstance(returned, Figure):
+                # a figure opened for this call alone is drawn and closed like any other
+                opened = getattr(returned.canvas.manager, "num", None) in new
+                png = self.render(returned, keep_canvas=not opened)
+            else:
+                png = self.render(plt.figure(new[-1])) if new else None
         finally:
             for number in plt.get_fignums():
                 if number not in open_before:
@@ -202,7 +260,12 @@ def try_it(draw: Callable[..., object], **controls: widgets.ValueWidget) -> TryI
     ----------
     draw : callable
         Draws a figure (or prints a result) from keyword arguments named like
-        the controls. The newest figure it leaves open is shown, then closed.
+        the controls. If it returns a ``matplotlib.figure.Figure``, that figure
+        is shown and left open, to be updated and returned again at the next
+        move (make it with ``matplotlib.figure.Figure()``, outside pyplot, so
+        the notebook does not also show it after a later cell). Otherwise the
+        newest figure it opened with pyplot is shown; any other value it
+        returns is ignored. Every figure it opened with pyplot is closed.
     **controls : ipywidgets value widgets
         One per keyword argument of ``draw``; each control's ``value`` is
         passed on. Labels are widened to fit the longest one unless a control
@@ -243,20 +306,34 @@ def try_it(draw: Callable[..., object], **controls: widgets.ValueWidget) -> TryI
             image.value = png
             image.layout.display = None
 
+    # Whether the area under the picture shows anything. Writing to it costs a few
+    # milliseconds in a kernel (it waits for the output streams), so it is left alone
+    # while there is nothing to show and nothing to clear.
+    written = False
+
     def redraw(_change: object = None) -> None:
+        nonlocal written
         values = {name: control.value for name, control in controls.items()}
         key = _key(values)
         png, text = None, ""
-        with output:  # an error in draw is shown here, under the picture
-            output.clear_output(wait=True)
+        try:
             if key in picture.pictures:
                 png, text = picture.pictures[key]
                 picture.pictures.move_to_end(key)
             else:
                 png, text = picture.draw(draw, values)
                 picture.remember(key, (png, text))
-            if text:
-                print(text, end="")
+        except BaseException:
+            with output:  # in a notebook the error is shown here, under the picture
+                output.clear_output(wait=True)
+                written = True
+                raise
+        else:
+            if text or written:
+                with output:
+                    output.clear_output(wait=True)
+                    print(text, end="")
+                written = bool(text)
         show(png)
         hint.value = f"<em>{HINT_AFTER}</em>"
 

@@ -76,6 +76,9 @@ CONNECTIONS_LOAD_ELASTICITY = 0.5
 MAX_CONNECTIONS = 5000
 #: PostgreSQL's default ``autovacuum_freeze_max_age``, millions of transaction IDs.
 AUTOVACUUM_FREEZE_MAX_AGE_MILLIONS = 200.0
+#: PostgreSQL's default ``vacuum_freeze_min_age``, millions: a vacuum that freezes a table
+#: leaves rows younger than this unfrozen, so the age falls back to about this much.
+VACUUM_FREEZE_MIN_AGE_MILLIONS = 50.0
 #: How much of the database an anti-wraparound vacuum gets through per day, GiB
 #: (illustrative assumption: a throttled autovacuum worker, about 20 MB/s).
 VACUUM_THROUGHPUT_GIB_PER_DAY = 1700.0
@@ -111,9 +114,11 @@ def simulate_postgres_metrics(
     - ``storage_gib`` is cumulative: start size plus rows x :data:`BYTES_PER_ROW`;
     - ``write_tps_peak`` = write transactions per day / 86,400 s x peak-to-mean;
     - ``cpu_peak_pct`` and ``connections_peak`` grow as a power of activity;
-    - ``xid_age_millions`` = 200M (a forced vacuum starts at that age) + transaction
-      IDs consumed per day x vacuum duration in days, which grows with storage: the
-      top of each vacuum cycle's sawtooth.
+    - ``xid_age_millions`` is the top of each tooth of the transaction-ID sawtooth.
+      With ``U`` = transaction IDs used per day x days one vacuum pass takes (which
+      grows with storage): ``200 + U`` while a forced vacuum still brings the age
+      below 200M (``U < 150M``), then ``50 + 2U`` once forced vacuums run back to back
+      (the age falls only to ``vacuum_freeze_min_age`` = 50M plus ``U``).
 
     The start size is the size an exponentially growing database would have
     reached, so storage grows smoothly from the first day. Only the cumulative
@@ -275,14 +280,21 @@ def _series(dates: pd.DatetimeIndex, rng: np.random.Generator | None) -> dict[st
     cpu_pct = CPU_START_PCT * activity**CPU_LOAD_ELASTICITY * noise("cpu")
     connections = CONNECTIONS_START * activity**CONNECTIONS_LOAD_ELASTICITY * noise("connections")
 
-    # A forced (anti-wraparound) vacuum starts when the age reaches 200 million and
-    # spans days, during which the age keeps rising: each cycle peaks at 200 million
-    # plus the IDs used while the vacuum runs. A vacuum sees the weekly average rate.
+    # Transaction-ID age is a sawtooth; the column is the top of each tooth. A forced
+    # (anti-wraparound) vacuum starts when the age reaches 200 million and takes
+    # vacuum_days, while writes use U = IDs per day x vacuum_days more IDs. When it
+    # ends, the age falls to 50 million (vacuum_freeze_min_age) plus U. While U < 150
+    # million the next tooth climbs back to 200 million: its top is 200 + U. From
+    # U = 150 million on, the age never gets below 200 million again, so forced
+    # vacuums run back to back, each starting at 50 + U: the top is 50 + 2U. A vacuum
+    # spans days, so it sees the weekly average rate of transaction IDs.
     xid_per_day_millions = rows_start_millions * np.exp(log_trend) / ROWS_PER_WRITE_TRANSACTION
     vacuum_days = storage_gib / VACUUM_THROUGHPUT_GIB_PER_DAY
-    xid_age = AUTOVACUUM_FREEZE_MAX_AGE_MILLIONS + xid_per_day_millions * vacuum_days * noise(
-        "xid"
+    ids_per_pass = xid_per_day_millions * vacuum_days * noise("xid")
+    tooth_start = np.maximum(
+        AUTOVACUUM_FREEZE_MAX_AGE_MILLIONS, VACUUM_FREEZE_MIN_AGE_MILLIONS + ids_per_pass
     )
+    xid_age = tooth_start + ids_per_pass
     return {
         "date": dates,
         "storage_gib": storage_gib,
@@ -330,10 +342,11 @@ _COLUMNS = (
     ),
     Column(
         "xid_age_millions", "float", "million transaction IDs", 0.0, XID_WRAPAROUND_MILLIONS,
-        "Age of the oldest unfrozen transaction ID at the top of the day's vacuum cycle: "
-        "a forced vacuum starts at 200 million (autovacuum_freeze_max_age) and the age "
-        "keeps rising while it runs, so the top is 200 million plus the IDs used during "
-        "one pass. Writes stop 3 million before 2^31 = 2,147.48 million.",
+        "Age of the oldest unfrozen transaction ID at the top of the day's vacuum cycle. "
+        "A forced vacuum starts at 200 million (autovacuum_freeze_max_age); with U the IDs "
+        "used while one pass runs, the top is 200 million + U, and once U exceeds 150 "
+        "million, so that forced vacuums run back to back, 50 million "
+        "(vacuum_freeze_min_age) + 2U. Writes stop 3 million before 2^31 = 2,147.48 million.",
         decimals=1,
     ),
 )
@@ -355,7 +368,8 @@ _PROVENANCE = (
     "to load-test and forecast. Published limits: RDS storage of at most 64 TiB per "
     "instance (AWS documentation); 32-bit transaction IDs, so wraparound after about 2^31 "
     "= 2,147 million, with warnings 40 million before and new transaction IDs refused "
-    "3 million before, and autovacuum_freeze_max_age = 200 million by default "
+    "3 million before, autovacuum_freeze_max_age = 200 million and vacuum_freeze_min_age "
+    "= 50 million by default "
     "(PostgreSQL documentation, \"Routine Vacuuming\"). Illustrative assumptions: the "
     f"start size ({STORAGE_START_GIB:,.0f} GiB), growth before the spike (doubling every "
     f"{PRE_SPIKE_DOUBLING_DAYS:.0f} days, about {PRE_SPIKE_DOUBLING_DAYS / 30.44:.0f} months), "

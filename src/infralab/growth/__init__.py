@@ -20,6 +20,10 @@ deals in calendar dates. Import everything from here
   crosses the limit, for a resource that grows itself, grows above a
   ``baseline`` (transaction-ID age) or is a ``running_total`` (storage), with
   or without a weekly cycle (``cycle_days``).
+- :mod:`~infralab.growth.sawtooth` — transaction-ID age as a vacuum sawtooth:
+  :func:`sawtooth_top`, :func:`ids_per_pass` and :func:`project_sawtooth`, which
+  forecasts it from its two causes (IDs per day, and the size a vacuum pass works
+  through).
 - :mod:`~infralab.growth.dates` — :func:`doomsday_table` and
   :func:`start_by_date`, in calendar dates.
 - :mod:`~infralab.growth.storage` — :func:`measure_bytes_per_row`, measured in SQLite.
@@ -55,6 +59,13 @@ from .postgres import (
     measure_postgres_bytes_per_row,
 )
 from .projection import Projection, project_to_limit
+from .sawtooth import (
+    FREEZE_MAX_AGE_MILLIONS,
+    FREEZE_MIN_AGE_MILLIONS,
+    ids_per_pass,
+    project_sawtooth,
+    sawtooth_top,
+)
 from .server_limits import PostgresLimits, postgres_limits
 from .sharding import (
     ShardingResult,
@@ -68,6 +79,8 @@ from .storage import measure_bytes_per_row
 
 __all__ = [
     "DAYS_PER_MONTH",
+    "FREEZE_MAX_AGE_MILLIONS",
+    "FREEZE_MIN_AGE_MILLIONS",
     "MODELS",
     "POSTGRES_MEASUREMENT_FILE",
     "GrowthFit",
@@ -80,13 +93,16 @@ __all__ = [
     "find_regime_change",
     "fit_growth",
     "fraction_moved",
+    "ids_per_pass",
     "load_postgres_measurement",
     "measure_bytes_per_row",
     "measure_postgres_bytes_per_row",
     "monthly_growth_pct",
     "postgres_limits",
+    "project_sawtooth",
     "project_to_limit",
     "rebalance_shards",
+    "sawtooth_top",
     "simulate_sharding",
     "stable_hash",
     "start_by_date",

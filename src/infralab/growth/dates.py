@@ -47,6 +47,13 @@ from ._shapes import (
 )
 from .fitting import _LOG_MODELS, DAYS_PER_MONTH, MODELS
 from .projection import _bootstrap_trends, _check_run_size, _points_to_fit, _quantile
+from .sawtooth import (
+    FREEZE_MAX_AGE_MILLIONS,
+    FREEZE_MIN_AGE_MILLIONS,
+    _fit_causes,
+)
+from .sawtooth import _crossing_days as _sawtooth_crossing_days
+from .sawtooth import _monthly_growth_pct as _sawtooth_growth_pct
 
 __all__ = ["doomsday_table", "start_by_date"]
 
@@ -92,6 +99,50 @@ def _percent_change(before: float, after: float) -> float:
     return math.copysign(math.inf, after - before)
 
 
+def _resource_crossings(
+    days: np.ndarray,
+    values: np.ndarray,
+    resource: str,
+    limit: float,
+    *,
+    baselines: Mapping[str, float],
+    running_totals: Collection[str],
+    model: str,
+    window: float | None,
+    block: int | None,
+    cycle: int | None,
+    horizon: int,
+    simulations: int,
+    generator: np.random.Generator,
+) -> tuple[np.ndarray, float, float]:
+    """The trend crossings of project_to_limit (the same draws), the as-of day and the
+    monthly growth of the trend, without the daily values."""
+    baseline = check_number(f"baselines[{resource!r}]", baselines.get(resource, 0.0))
+    baseline, running_total = _check_shape(baseline, resource in running_totals)
+    if model in _LOG_MODELS and not running_total and limit <= baseline:
+        raise ValueError(
+            f"limits[{resource!r}] must be above its baseline {baseline:g} for the "
+            f"{model} model, got {limit:g}"
+        )
+    quantity_days, quantity, shape = _quantity_to_fit(
+        days, values, baseline, running_total, model=model, name=f"frame[{resource!r}]"
+    )
+    fit_days, quantity, regime, fit_block = _points_to_fit(
+        quantity_days, quantity, model=model, window=window, block=block,
+        min_points=_MIN_REGIME_DAYS,
+    )
+    _check_cycle_points(fit_days, cycle)
+    trends = _bootstrap_trends(
+        fit_days, quantity, limit, model=model, shape=shape, regime=regime, block=fit_block,
+        horizon=horizon, simulations=simulations, generator=generator, cycle=cycle,
+    )
+    level_now = trends.fit.intercept + trends.fit.slope * trends.as_of_day
+    trend_now, trend_next_month = _trend_values(
+        model, shape, level_now, trends.fit.slope, np.array([0.0, DAYS_PER_MONTH])
+    )
+    return trends.crossing_days, trends.as_of_day, _percent_change(trend_now, trend_next_month)
+
+
 def doomsday_table(
     frame: pd.DataFrame,
     limits: Mapping[str, float],
@@ -108,6 +159,7 @@ def doomsday_table(
     baselines: Mapping[str, float] | None = None,
     running_totals: Collection[str] = (),
     cycle_days: int | None = None,
+    sawtooths: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Project every resource to its limit and list them, soonest doomsday first.
 
@@ -148,6 +200,12 @@ def doomsday_table(
     cycle_days : int, optional
         A repeating cycle fitted alongside every trend (the ``cycle_days`` of
         :func:`~infralab.growth.project_to_limit`; 7 for quieter weekends).
+    sawtooths : mapping of str to str, optional
+        Resource -> the column of the size its vacuum works through, for
+        resources that are the top of a vacuum sawtooth such as transaction-ID
+        age in millions: projected from their two causes as
+        :func:`~infralab.growth.project_sawtooth` does (``model`` does not
+        apply to them).
 
     Returns
     -------
@@ -200,6 +258,18 @@ def doomsday_table(
     if window_days is not None:
         window = check_number("window_days", window_days, low=0.0, low_inclusive=False)
     block = None if block_days is None else check_integer("block_days", block_days, low=1)
+    sawtooths = {} if sawtooths is None else sawtooths
+    if not isinstance(sawtooths, Mapping):
+        raise TypeError(
+            f"sawtooths must be a mapping of column name to size column, got {sawtooths!r}"
+        )
+    for resource, size_column in sawtooths.items():
+        if resource not in limits:
+            raise ValueError(f"sawtooths names a resource that limits does not: {resource!r}")
+        if not isinstance(size_column, str) or size_column not in frame.columns:
+            raise ValueError(
+                f"sawtooths[{resource!r}] must name a column of frame, got {size_column!r}"
+            )
     baselines = {} if baselines is None else baselines
     if not isinstance(baselines, Mapping):
         raise TypeError(f"baselines must be a mapping of column name to level, got {baselines!r}")
@@ -250,63 +320,46 @@ def doomsday_table(
         present = ~np.isnan(column)
         resource_values = check_array(f"frame[{resource!r}]", column[present], min_length=3)
         limit = check_number(f"limits[{resource!r}]", limit)
-        baseline = check_number(f"baselines[{resource!r}]", baselines.get(resource, 0.0))
-        baseline, running_total = _check_shape(baseline, resource in running_totals)
-        if model in _LOG_MODELS and not running_total and limit <= baseline:
-            raise ValueError(
-                f"limits[{resource!r}] must be above its baseline {baseline:g} for the "
-                f"{model} model, got {limit:g}"
-            )
         current = float(resource_values[-1])
+        generator = _resource_generator(entropy, resource)
 
-        # The trend crossings of project_to_limit (the same draws), without the daily values.
-        quantity_days, quantity, shape = _quantity_to_fit(
-            kept_days[present],
-            resource_values,
-            baseline,
-            running_total,
-            model=model,
-            name=f"frame[{resource!r}]",
-        )
-        resource_days, quantity, regime, resource_block = _points_to_fit(
-            quantity_days,
-            quantity,
-            model=model,
-            window=window,
-            block=block,
-            min_points=_MIN_REGIME_DAYS,
-        )
-        _check_cycle_points(resource_days, cycle)
-        trends = _bootstrap_trends(
-            resource_days,
-            quantity,
-            limit,
-            model=model,
-            shape=shape,
-            regime=regime,
-            block=resource_block,
-            horizon=horizon,
-            simulations=simulations,
-            generator=_resource_generator(entropy, resource),
-            cycle=cycle,
-        )
-        crossing_median = _quantile(trends.crossing_days, 0.5)
-        crossing_low = _quantile(trends.crossing_days, (1.0 - band) / 2.0)
-        crossing_high = _quantile(trends.crossing_days, (1.0 + band) / 2.0)
+        if resource in sawtooths:
+            # The crossings of project_sawtooth (the same draws): IDs per pass per unit of
+            # size, times the size, at the top of the tooth.
+            sizes = frame[sawtooths[resource]].to_numpy(dtype=float, na_value=np.nan)[keep][order]
+            both = present & ~np.isnan(sizes)
+            causes = _fit_causes(
+                kept_days[both], column[both], sizes[both], limit, window=window, block=block,
+                cycle=cycle, horizon=horizon, simulations=simulations, generator=generator,
+                high=FREEZE_MAX_AGE_MILLIONS, low=FREEZE_MIN_AGE_MILLIONS,
+                names=(f"frame[{resource!r}]", f"frame[{sawtooths[resource]!r}]"),
+            )
+            crossing_days = _sawtooth_crossing_days(causes, horizon)
+            crossing_days[crossing_days > horizon] = np.inf
+            as_of_day = causes.as_of_day
+            growth_pct = _sawtooth_growth_pct(
+                causes, FREEZE_MAX_AGE_MILLIONS, FREEZE_MIN_AGE_MILLIONS, DAYS_PER_MONTH
+            )
+        else:
+            crossing_days, as_of_day, growth_pct = _resource_crossings(
+                kept_days[present], resource_values, resource, limit,
+                baselines=baselines, running_totals=running_totals, model=model,
+                window=window, block=block, cycle=cycle, horizon=horizon,
+                simulations=simulations, generator=generator,
+            )
+        crossing_median = _quantile(crossing_days, 0.5)
+        crossing_low = _quantile(crossing_days, (1.0 - band) / 2.0)
+        crossing_high = _quantile(crossing_days, (1.0 + band) / 2.0)
 
-        last_date = first_date + _days(trends.as_of_day)
-        level_now = trends.fit.intercept + trends.fit.slope * trends.as_of_day
-        trend_now, trend_next_month = _trend_values(
-            model, shape, level_now, trends.fit.slope, np.array([0.0, DAYS_PER_MONTH])
-        )
-        days_left = trends.as_of_day + crossing_median - table_day
+        last_date = first_date + _days(as_of_day)
+        days_left = as_of_day + crossing_median - table_day
         rows.append(
             {
                 "resource": resource,
                 "current": current,
                 "limit": limit,
                 "percent_of_limit": 100.0 * current / limit,
-                "monthly_growth_pct": _percent_change(trend_now, trend_next_month),
+                "monthly_growth_pct": growth_pct,
                 "doomsday": _date_after(last_date, crossing_median),
                 "earliest": _date_after(last_date, crossing_low),
                 "latest": _date_after(last_date, crossing_high),

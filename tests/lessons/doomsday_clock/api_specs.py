@@ -123,6 +123,19 @@ def doomsday_table_arguments(draw):
 #: A cycle is None or a whole number of days from 2 to 366.
 BAD_CYCLE = tuple(value for value in bad_integer(2, 366) if value is not None)
 
+@st.composite
+def sawtooth_arguments(draw):
+    """Days, noisy sawtooth tops and sizes: both causes growing exponentially."""
+    n = draw(st.integers(30, 90))
+    days = np.arange(float(n))
+    rng = np.random.default_rng(draw(SEEDS))
+    sizes = 1_000.0 + np.cumsum(10.0 * np.exp(0.01 * days) * rng.lognormal(0, 0.03, n))
+    ages = growth.sawtooth_top(draw(finite(0.01, 0.2)) * np.exp(0.01 * days) * sizes)
+    return {"days": days, "ages": ages, "sizes": sizes, "limit": draw(finite(1_000.0, 3_000.0)),
+            "horizon_days": draw(st.integers(1, 400)), "n_simulations": draw(st.integers(1, 30)),
+            "rng": draw(SEEDS)}
+
+
 DIVISORS_480 = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 16, 20, 24, 30, 32, 40, 48, 60, 80, 96, 120)
 
 BAD_DAYS = (*BAD_ARRAY, [3.0, 2.0, 1.0], np.array(["2020-01-01", "2020-01-02"], "datetime64[D]"))
@@ -184,6 +197,8 @@ GROWTH = {
                           {"storage_gb": "1"}, {"storage_gb": math.nan}),
             "running_totals": ("storage_gb", 3, ["missing"], None),
             "cycle_days": BAD_CYCLE,
+            "sawtooths": ("storage_gb", [("storage_gb", "cpu_pct")], {"missing": "cpu_pct"},
+                          {"storage_gb": "missing"}, {"storage_gb": 3}),
         },
         non_finite="NaT dates and inf days_left for a resource whose trend does not reach its "
         "limit within the horizon",
@@ -347,6 +362,42 @@ SPECS = GROWTH | CHECKS | {
         kwargs(seed=SEEDS),
         invalid={"seed": BAD_SEED},
         valid_calls="1,096 simulated days per call: checked in tests/test_datasets.py",
+    ),
+    "infralab.growth.sawtooth_top": Spec(
+        kwargs(ids_per_pass=finite(0.0, 1e4)),
+        invalid={
+            "ids_per_pass": (None, "1", -1.0, math.nan, math.inf, [[1.0]]),
+            "freeze_max_age": bad_number(0.0, open_low=True),
+            "freeze_min_age": (*bad_number(0.0), 500.0),
+        },
+    ),
+    "infralab.growth.ids_per_pass": Spec(
+        kwargs(top=finite(200.0, 1e4)),
+        invalid={
+            "top": (None, "300", 199.0, math.nan, math.inf),
+            "freeze_max_age": bad_number(0.0, open_low=True),
+            "freeze_min_age": (*bad_number(0.0), 500.0),
+        },
+    ),
+    "infralab.growth.project_sawtooth": Spec(
+        sawtooth_arguments(),
+        invalid={
+            "days": BAD_DAYS,
+            "ages": (*BAD_ARRAY, [300.0, 400.0]),
+            "sizes": (*BAD_ARRAY, [10.0, 20.0]),
+            "limit": (None, "1", True, math.nan, math.inf, 150.0),
+            "window_days": bad_number(0.0, open_low=True, none=False),
+            "horizon_days": bad_integer(1, 36_500),
+            "n_simulations": bad_integer(1),
+            "band": bad_number(0.0, 1.0, open_low=True, open_high=True),
+            "block_days": (0, 2.5, "3", True, 10**6),
+            "rng": BAD_SEED,
+            "cycle_days": BAD_CYCLE,
+            "freeze_max_age": (*bad_number(0.0, open_low=True), 5_000.0),
+            "freeze_min_age": (*bad_number(0.0), 500.0),
+        },
+        non_finite="crossing_days and first_touch_days are inf for simulations that do not "
+        "reach the limit within the horizon",
     ),
     "infralab.growth.embedded_postgres": Spec(
         kwargs(), valid_calls="starts a PostgreSQL server: test_postgres.py"

@@ -17,24 +17,13 @@ from infralab.datasets import postgres_metrics
 from tests.notebook_constants import notebook_constants
 
 LESSON = notebook_constants(
-    "03_doomsday_clock.ipynb",
-    "LIMITS",
-    "SPIKE",
-    "SEED",
-    "WINDOW_DAYS",
-    "CYCLE_DAYS",
-    "BASELINES",
-    "RUNNING_TOTALS",
-    "LEAD_TIME_DAYS",
-    "BUFFER_DAYS",
-    "HORIZON_DAYS",
+    "03_doomsday_clock.ipynb", "LIMITS", "SPIKE", "SEED", "WINDOW_DAYS", "CYCLE_DAYS",
+    "BLOCK_DAYS", "RUNNING_TOTALS", "SAWTOOTHS", "LEAD_TIME_DAYS", "BUFFER_DAYS", "HORIZON_DAYS",
 )
 LIMITS, SURGE, SEED = LESSON["LIMITS"], LESSON["SPIKE"], LESSON["SEED"]
-SHAPES = {
-    "cycle_days": LESSON["CYCLE_DAYS"],
-    "baselines": LESSON["BASELINES"],
-    "running_totals": LESSON["RUNNING_TOTALS"],
-}
+FORECAST = {"window_days": LESSON["WINDOW_DAYS"], "cycle_days": LESSON["CYCLE_DAYS"],
+            "block_days": LESSON["BLOCK_DAYS"]}
+SHAPES = {**FORECAST, "running_totals": LESSON["RUNNING_TOTALS"], "sawtooths": LESSON["SAWTOOTHS"]}
 LEAD, BUFFER = LESSON["LEAD_TIME_DAYS"], LESSON["BUFFER_DAYS"]
 
 
@@ -50,9 +39,7 @@ def truth():
 
 @pytest.fixture(scope="module")
 def table(metrics):
-    return growth.doomsday_table(
-        metrics, LIMITS, window_days=LESSON["WINDOW_DAYS"], rng=SEED, **SHAPES
-    )
+    return growth.doomsday_table(metrics, LIMITS, rng=SEED, **SHAPES)
 
 
 def first_fix(metrics, as_of, n_simulations=2000):
@@ -60,7 +47,6 @@ def first_fix(metrics, as_of, n_simulations=2000):
         metrics,
         LIMITS,
         as_of=as_of,
-        window_days=LESSON["WINDOW_DAYS"],
         horizon_days=LESSON["HORIZON_DAYS"],
         n_simulations=n_simulations,
         rng=SEED,
@@ -80,19 +66,22 @@ def test_cpu_is_closest_to_its_limit_on_the_last_day(metrics):
 
 def test_transaction_ids_grow_faster_than_vacuum_can_keep_up(metrics):
     rows_per_id = postgres_metrics.ROWS_PER_WRITE_TRANSACTION
+    speed = postgres_metrics.VACUUM_THROUGHPUT_GIB_PER_DAY
     first_week, last_week = metrics.head(7), metrics.tail(7)
-    ids_then = first_week.rows_inserted_millions.mean() / rows_per_id
+    used_then = (first_week.rows_inserted_millions.mean() / rows_per_id
+                 * first_week.storage_gib.iloc[-1] / speed)
     ids_now = last_week.rows_inserted_millions.mean() / rows_per_id
-    pass_now = last_week.storage_gib.iloc[-1] / postgres_metrics.VACUUM_THROUGHPUT_GIB_PER_DAY
-    assert 200 < 200 + ids_then * 0.7 < 205  # a healthy sawtooth in 2018, just above 200M
-    assert ids_now * pass_now > 150  # forced vacuums run back to back at the end of 2020
-    # top of the tooth within the data's day-to-day noise of the formula
-    assert 200 + ids_now * pass_now == pytest.approx(last_week.xid_age_millions.mean(), rel=0.1)
-    # if vacuum stalls: weeks to the failsafe and to the stop; the old rule's room < one pass
+    used_now = ids_now * last_week.storage_gib.iloc[-1] / speed
+    assert used_then < 150 < used_now  # a healthy sawtooth in 2018; back to back at the end
+    # the tooth's top, as section 1 computes it, within the data's day-to-day noise
+    top_then, top_now = growth.sawtooth_top(used_then), growth.sawtooth_top(used_now)
+    assert top_then == pytest.approx(first_week.xid_age_millions.mean(), rel=0.02)
+    assert top_now == pytest.approx(last_week.xid_age_millions.mean(), rel=0.1)
+    assert growth.sawtooth_top(used_now) == pytest.approx(50 + 2 * used_now)
+    # if vacuum stalls: weeks to the failsafe and to the stop
     age = metrics.xid_age_millions.iloc[-1]
     stop = 2**31 / 1e6 - 3
     assert 14 < (LIMITS["xid_age_millions"] - age) / ids_now < (stop - age) / ids_now < 60
-    assert (stop - 2000) / ids_now < pass_now
 
 
 def test_the_break_search_finds_the_surge_within_two_weeks(metrics):
@@ -114,19 +103,15 @@ def test_single_trend_fits_over_all_history_put_the_cpu_limit_years_later(metric
 
 
 def test_the_model_that_fits_each_resource_is_the_one_near_the_truth(metrics, table, truth):
-    plain = growth.doomsday_table(
-        metrics,
-        LIMITS,
-        window_days=LESSON["WINDOW_DAYS"],
-        rng=SEED,
-        cycle_days=LESSON["CYCLE_DAYS"],
-    )
+    plain = growth.doomsday_table(metrics, LIMITS, rng=SEED, **FORECAST)
     plain, fitted = plain.set_index("resource"), table.set_index("resource")
     for resource in ("cpu_peak_pct", "connections_peak"):  # the same model: the same dates
         assert plain.doomsday[resource] == fitted.doomsday[resource]
-    for resource in ("xid_age_millions", "storage_gib"):  # the plain exponential is months late
-        assert (plain.doomsday[resource] - truth[resource]).days > 55
-        assert abs((fitted.doomsday[resource] - truth[resource]).days) < 21
+    # "weeks to months late"
+    assert (plain.doomsday["xid_age_millions"] - truth["xid_age_millions"]).days > 14
+    assert (plain.doomsday["storage_gib"] - truth["storage_gib"]).days > 45
+    for resource in ("xid_age_millions", "storage_gib"):
+        assert abs((fitted.doomsday[resource] - truth[resource]).days) < 10
 
 
 def test_transaction_id_age_runs_out_first_cpu_second_storage_last(table, truth):
@@ -163,67 +148,70 @@ def test_after_the_surge_the_start_by_date_falls_behind_the_calendar(metrics):
 
 
 def test_bands_cover_the_truth_as_the_lesson_says(truth):
-    """The coverage check of section 3, over 100 regenerated data sets.
+    """The coverage check of section 3, over 300 regenerated data sets.
 
-    For CPU, connections and storage the 80% band holds the truth about 80% of
-    the time and the median forecast is within days of it; for transaction IDs
-    the model runs about a week late and the narrow band rarely holds the truth.
-    A plain exponential of a running total or of a value on a baseline almost
-    never does, and neither does a fit that ignores the weekly cycle as often.
+    Every resource's 80% band holds the truth about 80% of the time (300 runs: one
+    standard deviation is 2.3 points; the seeds are fixed, so the test is too) and its median
+    forecast is within days of it; a plain exponential of a running total or of a
+    vacuum sawtooth almost never does; blocks of 14 days narrow the bands.
     """
-    runs = 100
+    runs = 300
     hits = {resource: 0 for resource in LIMITS}
     plain_hits = {resource: 0 for resource in ("xid_age_millions", "storage_gib")}
+    block_hits = 0
     errors = {resource: [] for resource in LIMITS}
     for run in range(runs):
         data = datasets.simulate_postgres_metrics(seed=run)
-        fitted = growth.doomsday_table(
-            data, LIMITS, window_days=LESSON["WINDOW_DAYS"], n_simulations=500, rng=run, **SHAPES
-        ).set_index("resource")
-        plain = growth.doomsday_table(
-            data,
-            {r: LIMITS[r] for r in plain_hits},
-            n_simulations=500,
-            window_days=LESSON["WINDOW_DAYS"],
-            rng=run,
-        ).set_index("resource")
+        fitted = growth.doomsday_table(data, LIMITS, n_simulations=300, rng=run,
+                                       **SHAPES).set_index("resource")
         for resource in LIMITS:
-            hits[resource] += (
-                fitted.earliest[resource] <= truth[resource] <= fitted.latest[resource]
-            )
+            within = fitted.earliest[resource] <= truth[resource] <= fitted.latest[resource]
+            hits[resource] += within
             errors[resource].append((fitted.doomsday[resource] - truth[resource]).days)
-        for resource in plain_hits:
-            plain_hits[resource] += (
-                plain.earliest[resource] <= truth[resource] <= plain.latest[resource]
-            )
-    for resource in ("cpu_peak_pct", "connections_peak", "storage_gib"):
-        assert 0.68 <= hits[resource] / runs <= 0.92, (resource, hits[resource])
-        assert abs(np.median(errors[resource])) <= 5, resource
-    assert hits["xid_age_millions"] / runs < 0.4
-    assert 3 <= np.median(errors["xid_age_millions"]) <= 14  # "about a week late"
-    assert all(count <= 0.05 * runs for count in plain_hits.values()), plain_hits
+        if run < 100:
+            plain = growth.doomsday_table(data, {r: LIMITS[r] for r in plain_hits},
+                                          n_simulations=300, rng=run, **FORECAST)
+            for row in plain.itertuples():
+                plain_hits[row.resource] += row.earliest <= truth[row.resource] <= row.latest
+            blocks = growth.doomsday_table(data, {"cpu_peak_pct": 90}, n_simulations=300, rng=run,
+                                           **{**FORECAST, "block_days": 14}).iloc[0]
+            block_hits += blocks.earliest <= truth["cpu_peak_pct"] <= blocks.latest
+    for resource in LIMITS:
+        assert 0.74 <= hits[resource] / runs <= 0.88, (resource, hits[resource])
+        assert abs(np.median(errors[resource])) <= 3, resource
+    assert all(count <= 10 for count in plain_hits.values()), plain_hits
+    assert block_hits < hits["cpu_peak_pct"] / 3  # fewer of 100 than of 300 / 3
 
 
-def test_ids_per_day_times_size_is_closer_to_the_truth_and_not_late(metrics, table, truth):
+def test_the_noise_left_after_the_weekly_cycle_is_independent(metrics):
     last_window = metrics.tail(LESSON["WINDOW_DAYS"] + 1)
-    start = metrics.date.iloc[0]
-    days = (last_window.date - start).dt.days.to_numpy()
-    added_fit = growth.fit_growth(days[1:], np.diff(last_window.storage_gib.to_numpy()))
-    per_size = (last_window.xid_age_millions - 200) / last_window.storage_gib
-    per_size_fit = growth.fit_growth(days, per_size)
+    days = (last_window.date - metrics.date.iloc[0]).dt.days.to_numpy()
+    fit = growth.fit_growth(days, last_window.cpu_peak_pct.to_numpy())
+    residuals = np.log(last_window.cpu_peak_pct.to_numpy()) - np.log(fit.predict(days))
+    weekday = pd.Series(residuals).groupby(last_window.date.dt.day_of_week.to_numpy())
+    noise = residuals - weekday.transform("mean").to_numpy()
+    assert abs(np.corrcoef(noise[:-1], noise[1:])[0, 1]) < 0.1  # single days, not blocks
+    spread = weekday.mean().max() - weekday.mean().min()
+    assert 0.1 < spread < 0.2  # "the weekly cycle spans 13.5%"
+
+
+def test_the_written_out_forecasts_of_section_2_are_near_the_truth(metrics, truth):
+    last_window = metrics.tail(LESSON["WINDOW_DAYS"] + 1)
+    days = (last_window.date - metrics.date.iloc[0]).dt.days.to_numpy()
     today, ahead = days[-1], np.arange(1, 3 * 365)
+    added_fit = growth.fit_growth(days[1:], np.diff(last_window.storage_gib.to_numpy()))
     rate = added_fit.slope
-    size = (
-        last_window.storage_gib.iloc[-1] + added_fit.predict(today) * np.expm1(rate * ahead) / rate
-    )
-    age = 200 + per_size_fit.predict(today + ahead) * size
-    split = metrics.date.iloc[-1] + pd.Timedelta(
-        days=int(ahead[np.argmax(age >= LIMITS["xid_age_millions"])])
-    )
-    table_date = table.set_index("resource").doomsday["xid_age_millions"]
-    truth_date = truth["xid_age_millions"]
-    assert split <= truth_date < table_date
-    assert (truth_date - split).days <= 10
+    added_now = added_fit.predict(today)
+    size = last_window.storage_gib.iloc[-1] + added_now * np.expm1(rate * ahead) / rate
+    used = growth.ids_per_pass(last_window.xid_age_millions.to_numpy())
+    per_size_fit = growth.fit_growth(days, used / last_window.storage_gib.to_numpy())
+    top = growth.sawtooth_top(per_size_fit.predict(today + ahead) * size)
+
+    def first_day(series, limit):
+        return metrics.date.iloc[-1] + pd.Timedelta(days=int(ahead[np.argmax(series >= limit)]))
+
+    for series, resource in ((size, "storage_gib"), (top, "xid_age_millions")):
+        assert abs((first_day(series, LIMITS[resource]) - truth[resource]).days) <= 14, resource
 
 
 def test_measured_rows_sqlite_below_postgres_fresh_below_the_data_below_postgres_updated(metrics):
@@ -259,13 +247,7 @@ def test_a_heavier_tail_makes_the_busiest_host_busier():
 def test_busy_days_touch_the_ceiling_before_the_trend_does(metrics):
     days = (metrics.date - metrics.date.iloc[0]).dt.days.to_numpy()
     projection = growth.project_to_limit(
-        days,
-        metrics.cpu_peak_pct.to_numpy(),
-        90,
-        window_days=90,
-        cycle_days=LESSON["CYCLE_DAYS"],
-        horizon_days=730,
-        rng=SEED,
+        days, metrics.cpu_peak_pct.to_numpy(), 90, horizon_days=730, rng=SEED, **FORECAST
     )
     assert projection.first_touch_low < projection.crossing_low < projection.crossing_median
     assert projection.crossing_low - projection.first_touch_low > 14  # weeks, not days

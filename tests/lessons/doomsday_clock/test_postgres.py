@@ -7,10 +7,14 @@ check arguments, and start nothing.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import json
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,7 +25,7 @@ import pytest
 
 from infralab import growth
 from infralab.cli import main
-from infralab.growth import postgres
+from infralab.growth import postgres, server_limits
 from infralab.paths import data_dir
 
 from .helpers import bad
@@ -47,8 +51,39 @@ def measured() -> pd.DataFrame:
     return growth.measure_postgres_bytes_per_row(3_000, 200, rng=1)
 
 
+#: Transaction IDs the fixture spends after creating the old database.
+SPENT_XIDS = 20
+
+
+def _in_database(url: str, name: str) -> str:
+    """``url`` with its database replaced by ``name``."""
+    return re.sub(r"^(postgresql://[^/]*/)[^?]*", rf"\g<1>{name}", url)
+
+
 @pytest.fixture(scope="module")
-def limits(server_url) -> growth.PostgresLimits:
+def oldest_database(server_url) -> str:
+    """Make "ledger" the server's oldest database, through writable sessions of their own.
+
+    A new database inherits the frozen ID of its template; the transactions spent
+    afterwards age it, and VACUUM FREEZE makes every other database young again
+    (template0 refuses connections, so it is opened for the vacuum and closed again).
+    """
+    postgres._run_psql(
+        server_url,
+        "CREATE DATABASE ledger;\n" + "SELECT txid_current();\n" * SPENT_XIDS
+        + "ALTER DATABASE template0 ALLOW_CONNECTIONS true;\n",
+        read_only=False,
+    )
+    for name in ("postgres", "template1", "template0"):
+        postgres._run_psql(_in_database(server_url, name), "VACUUM FREEZE;", read_only=False)
+    postgres._run_psql(
+        server_url, "ALTER DATABASE template0 ALLOW_CONNECTIONS false;", read_only=False
+    )
+    return "ledger"
+
+
+@pytest.fixture(scope="module")
+def limits(server_url, oldest_database) -> growth.PostgresLimits:
     return growth.postgres_limits(server_url)
 
 
@@ -208,52 +243,249 @@ def test_the_report_prints_every_limit_and_the_tables(limits):
     for resource in limits.limits["resource"]:
         assert resource in text
     assert limits.tables["table"].iloc[0] in text
-    assert "Nothing holds VACUUM back" in text
+    assert 'Oldest unfrozen tables in database "postgres"' in text
+    assert (
+        "Nothing holds VACUUM back: no open or idle-in-transaction session, no prepared "
+        "transaction, no replication slot with an xmin or catalog_xmin, no standby feedback."
+    ) in text
     assert repr(limits).startswith("PostgresLimits(") and "\n" not in repr(limits)
 
 
 @pytest.mark.postgres
-def test_an_open_transaction_and_a_replication_slot_are_named_as_blockers(server_url):
+def test_the_oldest_database_of_the_server_decides(limits, oldest_database):
+    databases = limits.databases
+    assert list(databases.columns) == ["database", "xid_age", "mxid_age"]
+    assert {"postgres", "template0", "template1", oldest_database} == set(databases["database"])
+    assert databases["xid_age"].is_monotonic_decreasing and (databases["mxid_age"] >= 0).all()
+    ages = databases.set_index("database")["xid_age"]
+    assert databases["database"].iloc[0] == oldest_database
+    # connected to "postgres", which VACUUM FREEZE made young: the old one is elsewhere
+    assert ages[oldest_database] >= ages.drop(oldest_database).max() + SPENT_XIDS
+    table = limits.limits.set_index("resource")
+    for limit in ("autovacuum_freeze_max_age", "vacuum_failsafe_age", "wraparound"):
+        row = table.loc["transaction ID age vs " + limit]
+        assert row["current"] == ages[oldest_database]
+        assert row["note"].startswith(f'oldest database "{oldest_database}": ')
+    for limit in ("autovacuum_multixact_freeze_max_age", "wraparound"):
+        assert table.loc["multixact ID age vs " + limit, "current"] == databases["mxid_age"].max()
+    # the per-table list stays the database connected to, younger than the oldest database
+    assert limits.tables["xid_age"].max() < ages[oldest_database]
+    text = str(limits)
+    assert f'oldest database "{oldest_database}"' in text
+    assert "the oldest database decides" in text and f"\n{oldest_database} " in text
+
+
+def _wait_for(url: str, condition: str) -> None:
+    """Wait until ``SELECT count(*) FROM pg_stat_activity WHERE condition`` is 1."""
+    deadline = time.monotonic() + 10
+    while postgres._run_psql(
+        url, f"SELECT count(*) FROM pg_stat_activity WHERE {condition}"
+    ).strip() != "1":
+        assert time.monotonic() < deadline, f"never seen: {condition}"
+        time.sleep(0.05)
+
+
+@pytest.mark.postgres
+def test_open_and_idle_transactions_and_a_replication_slot_are_named_as_blockers(server_url):
     postgres._run_psql(
         server_url, "SELECT pg_create_physical_replication_slot('standby_slot');", read_only=False
     )
+    client = [str(postgres._bundled_psql()), "-X", "-q", "-w", "-d", server_url]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     sleeper = subprocess.Popen(
-        [str(postgres._bundled_psql()), "-X", "-q", "-w", "-d", server_url, "-c",
-         "BEGIN; SELECT txid_current(); SELECT pg_sleep(60); COMMIT;"],
-        env={**os.environ, "PGAPPNAME": "long-report"},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        [*client, "-c", "BEGIN; SELECT txid_current(); SELECT pg_sleep(60); COMMIT;"],
+        env={**os.environ, "PGAPPNAME": "long-report"}, stdin=subprocess.DEVNULL, **quiet
     )
-    waiting = (
-        "SELECT count(*) FROM pg_stat_activity "
-        "WHERE application_name = 'long-report' AND backend_xid IS NOT NULL"
+    # a session that took a snapshot and then waits for its client: idle in transaction,
+    # holding a backend_xmin but no transaction ID of its own
+    reader = subprocess.Popen(
+        client, env={**os.environ, "PGAPPNAME": "idle-reader"}, stdin=subprocess.PIPE,
+        text=True, **quiet
     )
     try:
-        deadline = time.monotonic() + 10
-        while postgres._run_psql(server_url, waiting).strip() != "1":
-            assert time.monotonic() < deadline, "the open transaction never showed"
-            time.sleep(0.05)
+        reader.stdin.write(
+            "BEGIN ISOLATION LEVEL REPEATABLE READ;\nSELECT count(*) FROM pg_class;\n"
+        )
+        reader.stdin.flush()
+        _wait_for(server_url, "application_name = 'long-report' AND backend_xid IS NOT NULL")
+        _wait_for(
+            server_url,
+            "application_name = 'idle-reader' AND state = 'idle in transaction' "
+            "AND backend_xmin IS NOT NULL AND backend_xid IS NULL",
+        )
         found = growth.postgres_limits(server_url)
     finally:
         postgres._run_psql(
             server_url,
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE application_name = 'long-report';"
+            "WHERE application_name IN ('long-report', 'idle-reader');"
             "SELECT pg_drop_replication_slot('standby_slot');",
             read_only=False,
         )
+        for process in (sleeper, reader):
+            if process.stdin:
+                process.stdin.close()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+    blockers = found.blockers
+    assert blockers["xid_age"].dropna().is_monotonic_decreasing
+    sessions = blockers[blockers["kind"] == "open transaction"].set_index("name")
+    assert len(sessions) == 2
+    long_report = sessions.loc[sessions.index.str.contains("long-report")].iloc[0]
+    idle_reader = sessions.loc[sessions.index.str.contains("idle-reader")].iloc[0]
+    assert long_report["xid_age"] >= 0 and long_report["detail"].startswith("active, open ")
+    assert idle_reader["xid_age"] >= 0
+    assert idle_reader["detail"].startswith("idle in transaction, open ")
+    slot = blockers[blockers["kind"] == "replication slot"].iloc[0]
+    assert slot["name"] == "standby_slot" and "inactive" in slot["detail"]
+    assert pd.isna(slot["xid_age"])  # a physical slot no standby uses holds no xmin
+    # every session holding a snapshot, of any kind, oldest first
+    assert {"long-report", "idle-reader"} <= set(found.sessions["application_name"])
+    assert found.sessions["xmin_age"].is_monotonic_decreasing
+    assert found.sessions["xmin_age"].iloc[0] == blockers["xid_age"].max()
+    text = str(found)
+    assert "Holding VACUUM back, oldest first:" in text and "Nothing holds" not in text
+    assert "idle in transaction" in text and "long-report" in text
+    assert "Replication slots with no xmin keep WAL, not VACUUM, back: standby_slot " in text
+    oldest = found.sessions["xmin_age"].iloc[0]
+    assert f"Oldest snapshot of any other session: xmin age {oldest:,}, pid " in text
+
+
+@contextlib.contextmanager
+def _standby(url: str, name: str):
+    """A streaming standby of ``url`` with ``hot_standby_feedback`` and no slot.
+
+    It is copied with ``pg_basebackup`` into a new temporary folder (which a server run as
+    root's system user can reach, as :func:`growth.embedded_postgres` makes its own), and
+    listens on a Unix socket in that folder only; both are gone afterwards.
+    """
+    bin_folder = postgres._bundled_psql().parent
+    user = "embedded_postgres" if os.name == "posix" and os.geteuid() == 0 else None
+    folder = Path(tempfile.mkdtemp(prefix="infralab-standby-")).resolve()
+    data = folder / "standby"
+    socket_folder = re.search(r"[?&]host=([^&]+)", url)[1]
+
+    def run(*command: str) -> None:
+        done = subprocess.run(command, user=user, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, f"{Path(command[0]).name} failed: {done.stderr.strip()}"
+
+    try:
+        if user:
+            shutil.chown(folder, user)
+        run(str(bin_folder / "pg_basebackup"), "-D", str(data), "-R", "-X", "stream", "-c", "fast",
+            "-h", socket_folder, "-U", "postgres", "-w")
+        settings = (f"-c listen_addresses='' -c unix_socket_directories={folder} "
+                    f"-c hot_standby_feedback=on -c cluster_name={name} "
+                    "-c wal_receiver_status_interval=1")
+        run(str(bin_folder / "pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "log"),
+            "-o", settings, "start")
         try:
-            sleeper.wait(10)
-        except subprocess.TimeoutExpired:
-            sleeper.kill()
-            sleeper.wait(10)
-    blockers = found.blockers.set_index("kind")
-    assert "long-report" in blockers.loc["open transaction", "name"]
-    assert blockers.loc["open transaction", "xid_age"] >= 0
-    assert blockers.loc["replication slot", "name"] == "standby_slot"
-    assert "inactive" in blockers.loc["replication slot", "detail"]
-    assert "Holding VACUUM back" in str(found) and "standby_slot" in str(found)
+            yield
+        finally:
+            run(str(bin_folder / "pg_ctl"), "-D", str(data), "-w", "-m", "immediate", "stop")
+            deadline = time.monotonic() + 10
+            gone = "SELECT count(*) FROM pg_stat_replication"
+            while postgres._run_psql(url, gone).strip() != "0":
+                assert time.monotonic() < deadline, "the standby's walsender never left"
+                time.sleep(0.05)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.postgres
+def test_a_standby_with_hot_standby_feedback_is_a_blocker(server_url):
+    with _standby(server_url, "replica-one"):
+        deadline = time.monotonic() + 20
+        feedback = (
+            "SELECT count(*) FROM pg_stat_replication "
+            "WHERE application_name = 'replica-one' AND backend_xmin IS NOT NULL"
+        )
+        while postgres._run_psql(server_url, feedback).strip() != "1":
+            assert time.monotonic() < deadline, "the standby never sent its feedback"
+            time.sleep(0.1)
+        found = growth.postgres_limits(server_url)
+    standby = found.blockers[found.blockers["kind"] == "standby feedback"]
+    assert standby["name"].tolist() == ["replica-one"]
+    assert standby["xid_age"].iloc[0] >= 0
+    assert standby["detail"].iloc[0] == (
+        "client on a local socket, streaming, async, hot_standby_feedback without a slot"
+    )
+    walsender = found.sessions[found.sessions["backend_type"] == "walsender"]
+    assert walsender["application_name"].tolist() == ["replica-one"]
+    text = str(found)
+    assert "Holding VACUUM back, oldest first:" in text and "standby feedback  replica-one" in text
+
+
+def _with(extra: dict[str, list[dict]], replace: bool = False):
+    """A ``_run_psql`` that answers the real query with ``extra`` rows added (or instead)."""
+    real = server_limits._run_psql
+
+    def run(*args, **kwargs) -> str:
+        found = json.loads(real(*args, **kwargs))
+        for key, rows in extra.items():
+            found[key] = rows if replace else rows + found[key]
+        return json.dumps(found)
+
+    return run
+
+
+STANDBY = {
+    "kind": "standby feedback",
+    "name": "replica-1",
+    "xid_age": 1234,
+    "detail": "client 127.0.0.1, streaming, async, hot_standby_feedback without a slot",
+}
+WALSENDER = {
+    "pid": 4242,
+    "backend_type": "walsender",
+    "application_name": "replica-1",
+    "state": "active",
+    "xmin_age": 1234,
+}
+
+
+@pytest.mark.postgres
+def test_a_standby_feedback_and_a_logical_slot_are_blockers(server_url, monkeypatch):
+    logical = {
+        "kind": "replication slot",
+        "name": "cdc",
+        "xid_age": 99,
+        "detail": "logical, active, xmin age -, catalog_xmin age 99",
+    }
+    monkeypatch.setattr(
+        server_limits, "_run_psql", _with({"blockers": [logical, STANDBY], "sessions": [WALSENDER]})
+    )
+    found = growth.postgres_limits(server_url)  # the real query runs, then rows are added
+    standby = found.blockers.set_index("kind").loc["standby feedback"]
+    assert standby["name"] == "replica-1" and standby["xid_age"] == 1234
+    assert found.blockers["xid_age"].dtype == "Int64"
+    assert found.sessions.loc[0, "backend_type"] == "walsender"
+    text = str(found)
+    assert "Holding VACUUM back, oldest first:" in text
+    assert "hot_standby_feedback without a slot" in text and "cdc" in text
+    assert text.index("replica-1") < text.index("cdc")  # the oldest first
+    assert "Oldest snapshot of any other session: xmin age 1,234, pid 4242 " in text
+    assert "(walsender, replica-1, active)" in text
+
+
+@pytest.mark.postgres
+def test_a_slot_that_holds_no_xmin_holds_nothing_back(server_url, monkeypatch):
+    slot = {
+        "kind": "replication slot",
+        "name": "spare",
+        "xid_age": None,
+        "detail": "physical, inactive, xmin age -, catalog_xmin age -",
+    }
+    monkeypatch.setattr(
+        server_limits, "_run_psql", _with({"blockers": [slot], "sessions": []}, replace=True)
+    )
+    text = str(growth.postgres_limits(server_url))
+    assert "Nothing holds VACUUM back" in text and "Holding VACUUM back" not in text
+    assert "keep WAL, not VACUUM, back: spare (physical, inactive)." in text
+    assert "No other session holds a snapshot (backend_xmin)." in text
 
 
 # ---------------------------------------------------------------------------
