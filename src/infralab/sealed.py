@@ -3,7 +3,9 @@
 ``make test`` and ``make test-fast`` run pytest this way, and ``infralab execute``
 starts each notebook kernel this way. On Linux the command runs in a new network
 namespace that holds only the loopback interface (``unshare -n`` as root,
-``unshare -rn`` — a user namespace in which the caller is root — otherwise).
+``unshare -rn`` — a user namespace in which the caller is root — otherwise; once
+loopback is up, a nested user namespace gives the caller back their own user and
+group ids, so programs that refuse to run as root, such as PostgreSQL, still run).
 Loopback is brought up inside, so Jupyter kernels still talk to their client over
 127.0.0.1 and a notebook may run a server for itself; anything else fails in the
 operating system with "Network is unreachable", whatever the process, whatever
@@ -76,6 +78,46 @@ def _bring_loopback_up() -> None:
         fcntl.ioctl(control, _SIOCSIFFLAGS, struct.pack(_IFREQ, b"lo", flags | _IFF_UP))
 
 
+def _outer_id(kind: str) -> int | None:
+    """The caller's own user (``"uid"``) or group id when ``unshare -r`` mapped it to root here.
+
+    None when this user namespace is not such a one-line map of root (real root, say).
+    """
+    try:
+        with open(f"/proc/self/{kind}_map", encoding="ascii") as lines:
+            rows = [line.split() for line in lines if line.strip()]
+    except OSError:
+        return None
+    if len(rows) == 1 and rows[0][0] == "0" and rows[0][2] == "1" and rows[0][1] != "0":
+        return int(rows[0][1])
+    return None
+
+
+def _become_the_caller_again() -> None:
+    """Leave the root that ``unshare -rn`` made, for the caller's own ids, in the same network.
+
+    Root inside a user namespace is the caller outside it, with none of root's powers
+    on the machine; but programs that refuse to run as root (PostgreSQL's ``initdb``
+    and server) or that try root's chores would fail. A nested user namespace maps the
+    caller's own ids back, after loopback is up; the network namespace stays.
+    """
+    uid, gid = _outer_id("uid"), _outer_id("gid")
+    if uid is None or gid is None or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    clone_newuser = 0x10000000
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(clone_newuser) != 0:
+        error = ctypes.get_errno()
+        print(f"infralab.sealed: staying root in the namespace: {os.strerror(error)}",
+              file=sys.stderr)
+        return
+    for file, text in (("setgroups", "deny"), ("uid_map", f"{uid} 0 1"), ("gid_map", f"{gid} 0 1")):
+        with open(f"/proc/self/{file}", "w", encoding="ascii") as handle:
+            handle.write(text)
+
+
 def _inside(command: Sequence[str]) -> int:
     """First step inside a new namespace: loopback up, nothing else there, then ``command``."""
     try:
@@ -85,6 +127,11 @@ def _inside(command: Sequence[str]) -> int:
         return 3
     if not _only_loopback():
         print("infralab.sealed: the namespace has interfaces besides loopback", file=sys.stderr)
+        return 3
+    try:
+        _become_the_caller_again()
+    except OSError as error:
+        print(f"infralab.sealed: cannot map the caller's ids back: {error}", file=sys.stderr)
         return 3
     os.environ[SEALED] = "1"
     if not command:
