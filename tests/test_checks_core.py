@@ -380,6 +380,10 @@ def test_array_comparison():
     assert not arrays([1.0, 2.0], "12") and not arrays([1.0, 2.0], [[1.0, 2.0]])
     assert not arrays([1.0, 2.0], ["a", "b"])
     assert arrays.format(np.arange(6.0)) == "[0, 1, 2, 3, ...] (6 values)"
+    # As Number, item by item: an infinity matches only itself, and NaN only NaN.
+    assert arrays([1.0, math.inf], (1.0, float("inf")))
+    assert not arrays([1.0, math.inf], [1.0, 1e308]) and not arrays([math.inf], [-math.inf])
+    assert arrays([1.0, math.nan], [1.0, float("nan")]) and not arrays([1.0], [math.nan])
 
 
 def test_day_comparison_and_conversion():
@@ -435,6 +439,49 @@ def test_mistake_matching_an_exception_by_type():
     verdict = evaluate(lambda x: {}[x] if x == 0 else 1 / x, cases, [no_guard], task="inverse")
     assert verdict.status == "error"
     assert "raised KeyError: 0.0" in verdict.message
+
+
+def test_an_error_shared_with_a_mistake_wrong_elsewhere_is_not_blamed_on_it():
+    # 2 / x raises at 0 as the learner's 1 / x does, but is wrong where the learner is right.
+    cases = [Case((2.0,), {}, 0.5), Case((0.0,), {}, math.inf, hidden=True)]
+    doubled = Mistake("you doubled", lambda x: 2 / x)
+    verdict = evaluate(lambda x: 1 / x, cases, [doubled], task="inverse")
+    assert verdict.status == "error"
+    assert verdict.message.startswith(
+        "Error (inverse): inverse(0.0) (a hidden case) raised ZeroDivisionError"
+    )
+    # The same mistake is recognised once one value is shared, whatever the errors do.
+    assert evaluate(lambda x: 2 / x, cases, [doubled], task="inverse").message == (
+        "Not quite (inverse): you doubled"
+    )
+
+
+def test_a_mistake_recognised_by_its_errors_alone_must_be_right_elsewhere():
+    cases = [Case((2.0,), {}, 0.5), Case((4.0,), {}, 0.25), Case((0.0,), {}, math.inf)]
+    no_guard = Mistake("guard against zero", lambda x: 1 / x)
+    # Right on 2 and 4, a ZeroDivisionError on 0, as the mistake: recognised.
+    assert evaluate(lambda x: 1.0 / x, cases, [no_guard]).message == (
+        "Not quite (your function): guard against zero"
+    )
+    # A mistake that also raises on 0 but is wrong on 4, where the learner is right: not
+    # recognised, and the error is reported as it is.
+    wrong_on_four = Mistake("wrong on four", lambda x: 1 / x if x != 4 else 1.0)
+    verdict = evaluate(lambda x: 1.0 / x, cases, [wrong_on_four])
+    assert verdict.status == "error"
+    assert verdict.message.startswith(
+        "Error (your function): your function(0.0) raised ZeroDivisionError"
+    )
+
+
+def test_a_none_shared_with_a_mistake_is_a_value_in_common():
+    cases = [Case((1,), {}, (1, 1)), Case((0,), {}, (None, None), hidden=True)]
+    bare = Mistake("return the pair (None, None)", lambda x: (x, x) if x else None)
+    pair = TupleOf((Number(), Number()))
+    verdict = evaluate(lambda x: (x, x) if x else None, cases, [bare], pair, task="pair")
+    assert verdict.message == "Not quite (pair): return the pair (None, None)"
+    # Without that mistake, an answer that is None only there is not "a forgotten return".
+    verdict = evaluate(lambda x: (x, x) if x else None, cases, [], pair, task="pair")
+    assert "forget the `return` line" in verdict.message
 
 
 def test_partly_written_function_still_raising_is_an_error_not_unattempted():

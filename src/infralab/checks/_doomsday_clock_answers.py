@@ -3,9 +3,10 @@
 The private functions here work out, from the closed-form formula of each task
 of lesson 03, the expected answer (``_storage_growth``, ``_doubling_time``,
 ``_start_by``, ``_days_until_limit``, ``_days_until_total_limit``,
-``_trailing_growth``, ``_band_coverage``, ``_share_moved_modulo``,
-``_most_urgent_reference``) and what each known mistake produces; they also
-build the inputs of the hidden cases (``_growth_history``, ``_resources``).
+``_trailing_growth``, ``_crossing_band``, ``_band_coverage``,
+``_share_moved_modulo``, ``_most_urgent_reference``) and what each known
+mistake produces; they also build the inputs of the hidden cases
+(``_growth_history``, ``_resources``).
 They are independent of the course's own :mod:`infralab.growth`. The check
 messages, cases and hints themselves stay in :mod:`infralab.checks.doomsday_clock`.
 """
@@ -25,6 +26,15 @@ BYTES_PER_GIB = 1024**3
 
 def _storage_growth(rows_per_day, bytes_per_row):
     return rows_per_day * bytes_per_row / BYTES_PER_GIB
+
+
+def _rounded(reference, digits):
+    """``reference`` with its answer rounded to ``digits`` decimals, as ``round`` does."""
+
+    def answer(*args):
+        return round(float(reference(*args)), digits)
+
+    return answer
 
 
 # --------------------------------------------------------------------------- 2. doubling time
@@ -72,6 +82,15 @@ def _days_without_over_limit_guard(current, limit, daily_growth_rate):
 def _days_without_rate_guard(current, limit, daily_growth_rate):
     if current >= limit:
         return 0.0
+    return math.log(limit / current) / math.log1p(daily_growth_rate)
+
+
+def _days_rate_guard_without_zero(current, limit, daily_growth_rate):
+    """``daily_growth_rate < 0`` where ``<= 0`` is meant: a rate of 0 divides by ln 1 = 0."""
+    if current >= limit:
+        return 0.0
+    if daily_growth_rate < 0:
+        return math.inf
     return math.log(limit / current) / math.log1p(daily_growth_rate)
 
 
@@ -174,6 +193,13 @@ def _total_day_by_day(total, limit, added_per_day, daily_growth_rate):
     return days
 
 
+def _total_shrinking_never(total, limit, added_per_day, daily_growth_rate):
+    """Every shrinking rate taken as "never": shrinking additions may still get there."""
+    if total < limit and added_per_day > 0 and daily_growth_rate < 0:
+        return math.inf
+    return _days_until_total_limit(total, limit, added_per_day, daily_growth_rate)
+
+
 def _total_as_compound(total, limit, added_per_day, daily_growth_rate):
     """Task 4's answer with the additions' rate applied to the whole total."""
     return _days_until_limit(total, limit, daily_growth_rate)
@@ -255,6 +281,33 @@ def _growth_one_day_too_many(dates, values, window_days):
     return math.expm1(_slope(_day_numbers(dates[keep]), np.log(values[keep])))
 
 
+def _growth_from_endpoints(dates, values, window_days):
+    """The rate from the window's first and last values alone, over the days between them."""
+    keep = dates > dates.max() - pd.Timedelta(days=window_days)
+    kept_dates, kept_values = dates[keep], values[keep]
+    days = (kept_dates.iloc[-1] - kept_dates.iloc[0]) / pd.Timedelta(days=1)
+    return (kept_values.iloc[-1] / kept_values.iloc[0]) ** (1 / days) - 1
+
+
+def _growth_from_endpoints_per_row(dates, values, window_days):
+    """The rate from the window's first and last values alone, over the rows between them."""
+    keep = dates > dates.max() - pd.Timedelta(days=window_days)
+    kept = values[keep]
+    return (kept.iloc[-1] / kept.iloc[0]) ** (1 / (len(kept) - 1)) - 1
+
+
+def _growth_mean_pct_change(dates, values, window_days):
+    """The mean of ``pct_change()`` over the window: day-to-day changes averaged."""
+    keep = dates > dates.max() - pd.Timedelta(days=window_days)
+    return float(values[keep].pct_change().mean())
+
+
+def _growth_mean_pct_change_of_all(dates, values, window_days):
+    """``values.pct_change()`` of the whole series, then its mean over the window."""
+    keep = dates > dates.max() - pd.Timedelta(days=window_days)
+    return float(values.pct_change()[keep].mean())
+
+
 def _growth_history(start, days, regimes, first_value, wobble=0.0, weekdays_only=False):
     """Daily values growing at ``regimes`` [(from_day, daily rate), ...], with a fixed wobble.
 
@@ -275,7 +328,103 @@ def _growth_history(start, days, regimes, first_value, wobble=0.0, weekdays_only
     )
 
 
-# --------------------------------------------------------------------------- 7. band coverage
+# ------------------------------------------------------------------------ 7. the crossing band
+
+
+def _levels(band):
+    """The quantile levels of a band: (1 - band) / 2, 0.5 and (1 + band) / 2."""
+    return ((1 - band) / 2, 0.5, (1 + band) / 2)
+
+
+def _quantile(ordered, level):
+    """numpy's default (linear) quantile of ``ordered``; inf wherever it touches an inf."""
+    position = level * (len(ordered) - 1)
+    below = math.floor(position)
+    fraction = position - below
+    low = ordered[below]
+    if fraction == 0:
+        return low
+    high = ordered[below + 1]
+    if math.isinf(low) or math.isinf(high):
+        return math.inf
+    return low + fraction * (high - low)
+
+
+def _crossing_band(crossing_days, band):
+    ordered = sorted(float(day) for day in crossing_days)
+    return tuple(_quantile(ordered, level) for level in _levels(band))
+
+
+def _band_from(crossing_days, levels, *, numpy=False, order=sorted):
+    """The values at ``levels``: read from ``order(days)``, or by numpy (NaN next to an inf)."""
+    days = [float(day) for day in crossing_days]
+    if numpy:
+        with np.errstate(invalid="ignore"):
+            return tuple(float(value) for value in np.quantile(np.array(days), list(levels)))
+    ordered = order(days)
+    return tuple(_quantile(ordered, level) for level in levels)
+
+
+def _crossing_edges_only(crossing_days, band):
+    """(earliest, latest): the median left out."""
+    earliest, _, latest = _crossing_band(crossing_days, band)
+    return (earliest, latest)
+
+
+def _crossing_reversed(crossing_days, band):
+    """Sorted from the latest down: (latest, median, earliest)."""
+    return _band_from(crossing_days, _levels(band), order=lambda days: sorted(days, reverse=True))
+
+
+def _crossing_unsorted(crossing_days, band):
+    """The positions read from the simulations in the order they came."""
+    return _band_from(crossing_days, _levels(band), order=list)
+
+
+def _crossing_numpy(crossing_days, band):
+    """``np.quantile`` as it is: NaN where it interpolates next to an inf."""
+    return _band_from(crossing_days, _levels(band), numpy=True)
+
+
+def _crossing_finite_only(crossing_days, band):
+    """The quantiles of the finite days alone: the simulations that never reach left out."""
+    days = np.array([float(day) for day in crossing_days])
+    return tuple(float(value) for value in np.quantile(days[np.isfinite(days)], _levels(band)))
+
+
+def _crossing_rounded(digits):
+    """The band with each finite edge rounded to ``digits`` decimals."""
+
+    def answer(crossing_days, band):
+        return tuple(
+            round(edge, digits) if math.isfinite(edge) else edge
+            for edge in _crossing_band(crossing_days, band)
+        )
+
+    return answer
+
+
+def _crossing_fractions_as_percents(*, numpy):
+    """``np.percentile`` given the fractions 0.1, 0.5, 0.9: percentiles 0.1, 0.5 and 0.9."""
+
+    def answer(crossing_days, band):
+        levels = tuple(level / 100 for level in _levels(band))
+        return _band_from(crossing_days, levels, numpy=numpy)
+
+    return answer
+
+
+def _crossing_band_as_percent(*, numpy):
+    """``band`` read as a percent (80): percentiles (100 - band) / 2, 50 and (100 + band) / 2."""
+
+    def answer(crossing_days, band):
+        levels = ((100 - band) / 200, 0.5, (100 + band) / 200)
+        return _band_from(crossing_days, levels, numpy=numpy)
+
+    return answer
+
+
+# --------------------------------------------------------------------------- 8. band coverage
 
 
 def _inside(low, high, truth, *, low_inclusive=True, high_inclusive=True, edges="both"):
@@ -324,7 +473,7 @@ def _band(rows):
     return low, high, truth
 
 
-# --------------------------------------------------------------------------- 8. modulo re-sharding
+# --------------------------------------------------------------------------- 9. modulo re-sharding
 
 
 def _hosts(n_keys, hosts):
@@ -343,6 +492,11 @@ def _share_moved_logical(n_keys, old_hosts, new_hosts):
     return 1 - old_hosts / new_hosts
 
 
+def _share_moved_closed_form(n_keys, old_hosts, new_hosts):
+    """``1 - gcd / max``: right for keys spread over whole multiples of the hosts' lcm."""
+    return 1 - math.gcd(old_hosts, new_hosts) / max(old_hosts, new_hosts)
+
+
 def _share_kept_modulo(n_keys, old_hosts, new_hosts):
     return 1 - _share_moved_modulo(n_keys, old_hosts, new_hosts)
 
@@ -352,7 +506,7 @@ def _share_moved_keys_from_one(n_keys, old_hosts, new_hosts):
     return float(np.mean(keys % old_hosts != keys % new_hosts))
 
 
-# --------------------------------------------------------------------------- 9. most urgent fix
+# -------------------------------------------------------------------------- 10. most urgent fix
 
 
 _COLUMNS = ["resource", "current", "limit", "daily_growth_rate", "lead_time_days"]
@@ -371,7 +525,7 @@ def _days_each(resources, *, over_limit_guard=True, rate_guard=True):
     return days
 
 
-def _plan(resources, as_of, *, rounding=math.floor, **guards):
+def _plan(resources, as_of, *, rounding=math.floor, buffer_days=0, **guards):
     """(days until each limit, doomsday dates, start-by dates); NaT where never."""
     days = _days_each(resources, **guards)
     lead = resources["lead_time_days"].to_numpy(dtype=float)
@@ -383,7 +537,7 @@ def _plan(resources, as_of, *, rounding=math.floor, **guards):
             continue
         doomsday = pd.Timestamp(as_of) + pd.Timedelta(days=rounding(left))
         doomsdays.append(doomsday)
-        starts.append(doomsday - pd.Timedelta(days=lead_days))
+        starts.append(doomsday - pd.Timedelta(days=lead_days + buffer_days))
     return days, doomsdays, starts
 
 
@@ -393,8 +547,8 @@ def _first(dates):
     return min(known)[1] if known else None
 
 
-def _most_urgent(resources, as_of, *, rounding=math.floor, **guards):
-    _, _, starts = _plan(resources, as_of, rounding=rounding, **guards)
+def _most_urgent(resources, as_of, *, rounding=math.floor, buffer_days=0, **guards):
+    _, _, starts = _plan(resources, as_of, rounding=rounding, buffer_days=buffer_days, **guards)
     index = _first(starts)
     if index is None:
         return (None, None)
@@ -403,6 +557,12 @@ def _most_urgent(resources, as_of, *, rounding=math.floor, **guards):
 
 def _most_urgent_reference(resources, as_of):
     return _most_urgent(resources, as_of)
+
+
+def _most_urgent_bare_none(resources, as_of):
+    """``None`` where the pair ``(None, None)`` is asked for."""
+    answer = _most_urgent_reference(resources, as_of)
+    return None if answer == (None, None) else answer
 
 
 def _earliest_doomsday(resources, as_of):

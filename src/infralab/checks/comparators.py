@@ -197,12 +197,17 @@ class Number(Comparator):
 class NumberArray(Comparator):
     """A one-dimensional array of numbers (list, tuple, numpy array, Series).
 
+    Item by item as :class:`Number`: an infinity matches only the same
+    infinity, and NaN only NaN.
+
     Examples
     --------
     >>> NumberArray()([1.0, 2.0], (1, 2))
     True
     >>> NumberArray()([1.0, 2.0], [1.0])
     False
+    >>> NumberArray()([1.0, float("inf")], np.array([1.0, np.inf]))
+    True
     """
 
     rel_tol: float = 1e-6
@@ -228,7 +233,9 @@ class NumberArray(Comparator):
         wanted, answer = self._as_array(expected), self._as_array(got)
         if wanted is None or answer is None or wanted.shape != answer.shape:
             return False
-        return bool(np.allclose(answer, wanted, rtol=self.rel_tol, atol=self.abs_tol))
+        return bool(
+            np.allclose(answer, wanted, rtol=self.rel_tol, atol=self.abs_tol, equal_nan=True)
+        )
 
     def _format(self, value: object) -> str:
         array = self._as_array(value)

@@ -27,6 +27,9 @@ days_until_total_limit         ``0`` at or over the limit; ``inf`` when nothing 
                                argument is ``<= 0`` (shrinking additions level off)
 trailing_growth_rate           ``exp(slope) - 1``, slope of ``ln(values)`` on day
                                number, fitted on dates after ``last - window_days``
+crossing_band                  the ``(1 - band) / 2``, ``0.5`` and ``(1 + band) / 2``
+                               quantiles of the crossing days (linear, as numpy's
+                               default); ``inf`` wherever a quantile touches an ``inf``
 band_coverage                  the share of back-tests with ``low <= truth <= high``
 share_moved_modulo             the share of keys ``0 .. n_keys - 1`` with
                                ``key % old_hosts != key % new_hosts``
@@ -44,6 +47,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -52,9 +56,11 @@ import pandas as pd
 from infralab.checks.core import (
     Anything,
     Case,
+    Comparator,
     Day,
     Mistake,
     Number,
+    NumberArray,
     Task,
     Text,
     TupleOf,
@@ -71,8 +77,18 @@ from ._doomsday_clock_answers import (
     _band_share,
     _band_whole_lists,
     _count_moved_modulo,
+    _crossing_band,
+    _crossing_band_as_percent,
+    _crossing_edges_only,
+    _crossing_finite_only,
+    _crossing_fractions_as_percents,
+    _crossing_numpy,
+    _crossing_reversed,
+    _crossing_rounded,
+    _crossing_unsorted,
     _days_guards_in_the_wrong_order,
     _days_not_date,
+    _days_rate_guard_without_zero,
     _days_until_limit,
     _days_until_total_limit,
     _days_without_guards_numpy,
@@ -83,16 +99,23 @@ from ._doomsday_clock_answers import (
     _doubling_time,
     _earliest_doomsday,
     _floor_of_every_row,
+    _growth_from_endpoints,
+    _growth_from_endpoints_per_row,
     _growth_history,
+    _growth_mean_pct_change,
+    _growth_mean_pct_change_of_all,
     _growth_on_row_positions,
     _growth_one_day_too_many,
     _growth_over_all_rows,
     _growth_over_last_rows,
     _in_whole_days,
     _most_urgent,
+    _most_urgent_bare_none,
     _most_urgent_reference,
     _resources,
+    _rounded,
     _share_kept_modulo,
+    _share_moved_closed_form,
     _share_moved_keys_from_one,
     _share_moved_logical,
     _share_moved_modulo,
@@ -107,6 +130,7 @@ from ._doomsday_clock_answers import (
     _total_discrete_sum,
     _total_linear,
     _total_rate_as_continuous,
+    _total_shrinking_never,
     _total_without,
     _trailing_growth,
     _trailing_linear_slope,
@@ -117,6 +141,7 @@ __all__ = [
     "EXAMPLES",
     "TASKS",
     "band_coverage",
+    "crossing_band",
     "days_until_limit",
     "days_until_total_limit",
     "doubling_time_days",
@@ -130,6 +155,18 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- 1. storage growth
+
+
+def _rounding_hint(wrong: str, right: str) -> str:
+    return (
+        f"you rounded the answer ({wrong} where {right} is right). Return the full value, "
+        "unrounded: round only when you show it."
+    )
+
+
+def _rounding_mistakes(reference, hint: str) -> tuple[Mistake, ...]:
+    """The same hint for an answer rounded to 2, 3 or 1 decimals."""
+    return tuple(Mistake(hint, _rounded(reference, digits)) for digits in (2, 3, 1))
 
 
 STORAGE_GROWTH = Task(
@@ -158,11 +195,22 @@ STORAGE_GROWTH = Task(
             "it looks like you returned bytes per day. Divide by 1024**3 to get GiB per day.",
             lambda rows_per_day, bytes_per_row: rows_per_day * bytes_per_row,
         ),
+        *_rounding_mistakes(_storage_growth, _rounding_hint("1.86", "1.86265")),
     ),
 )
 
 # --------------------------------------------------------------------------- 2. doubling time
 
+
+def _whole_days_hint(example: str, wrong: str) -> str:
+    return (
+        f"your answer is a whole number of days ({wrong} where {example} is right), as a "
+        "day-by-day loop or a rounded result gives. Solve it in closed form with logarithms "
+        "and round only at the end, when the days become a date."
+    )
+
+
+_WHOLE_DAYS_2 = _whole_days_hint("14.21", "15 or 14")
 
 _PERCENT_HINT = (
     "daily_growth_rate is a fraction: 0.01 means 1% a day. "
@@ -207,6 +255,10 @@ DOUBLING_TIME = Task(
         Mistake(_RULE_OF_70_HINT, lambda r: 0.7 / r),
         Mistake(_RULE_OF_70_HINT, lambda r: math.log(2) / r),
         Mistake(_RULE_OF_70_HINT, lambda r: 0.72 / r),
+        # At 1% a day a loop's 70 days is within the tolerance; at 5% its 15 is not.
+        Mistake(_WHOLE_DAYS_2, _in_whole_days(_doubling_time, math.ceil)),
+        Mistake(_WHOLE_DAYS_2, _in_whole_days(_doubling_time, math.floor)),
+        Mistake(_WHOLE_DAYS_2, _in_whole_days(_doubling_time, round)),
     ),
 )
 
@@ -260,17 +312,7 @@ START_BY_DATE = Task(
 
 
 _MONTHS_HINT = "your answer looks like months. Return the number of days."
-
-
-def _whole_days_hint(example: str, wrong: str) -> str:
-    return (
-        f"your answer is a whole number of days ({wrong} where {example} is right), as a "
-        "day-by-day loop or a rounded result gives. Solve it in closed form with logarithms "
-        "and round only at the end, when the days become a date."
-    )
-
-
-_WHOLE_DAYS_4 = _whole_days_hint("420.35", "421 or 420")
+_WHOLE_DAYS_4 = _whole_days_hint("278.19", "279 or 278")
 
 DAYS_UNTIL_LIMIT = Task(
     name="days_until_limit",
@@ -278,14 +320,16 @@ DAYS_UNTIL_LIMIT = Task(
     summary="Days until a value growing by a fixed fraction a day reaches a limit; "
     "0 at or over the limit, infinite when not growing.",
     compare=Number(rel_tol=1e-4, abs_tol=1e-9),
+    # Resources that grow by a rate: peak connections (the lesson's RDS limit of 5,000)
+    # and peak CPU (its 90% ceiling).
     cases=(
-        Case.from_reference(_days_until_limit, 1000.0, 65536.0, 0.01),
-        Case.from_reference(_days_until_limit, 30_000.0, 64_000.0, 0.05, hidden=True),
-        Case.from_reference(_days_until_limit, 70.0, 64.0, 0.01, hidden=True),
+        Case.from_reference(_days_until_limit, 2_173.0, 5_000.0, 0.003),
+        Case.from_reference(_days_until_limit, 55.0, 90.0, 0.02, hidden=True),
+        Case.from_reference(_days_until_limit, 95.0, 90.0, 0.01, hidden=True),
         # At the limit and not growing: 0, which only the limit test, made first, gives.
-        Case.from_reference(_days_until_limit, 64.0, 64.0, 0.0, hidden=True),
-        Case.from_reference(_days_until_limit, 10.0, 64.0, 0.0, hidden=True),
-        Case.from_reference(_days_until_limit, 10.0, 64.0, -0.01, hidden=True),
+        Case.from_reference(_days_until_limit, 90.0, 90.0, 0.0, hidden=True),
+        Case.from_reference(_days_until_limit, 40.0, 90.0, 0.0, hidden=True),
+        Case.from_reference(_days_until_limit, 40.0, 90.0, -0.01, hidden=True),
     ),
     mistakes=(
         Mistake(
@@ -318,6 +362,12 @@ DAYS_UNTIL_LIMIT = Task(
             "a resource that is flat or shrinking never reaches its limit: "
             "return math.inf when daily_growth_rate <= 0 (and current is below the limit).",
             _days_without_rate_guard,
+        ),
+        Mistake(
+            "at daily_growth_rate = 0 your function divides by ln(1 + 0) = 0: you wrote "
+            "`r < 0` instead of `r <= 0`. A flat resource never reaches its limit either: "
+            "return math.inf when daily_growth_rate <= 0.",
+            _days_rate_guard_without_zero,
         ),
         Mistake(
             "handle the two special cases first: current already at or over the limit "
@@ -355,6 +405,12 @@ _NO_LEVEL_OFF = (
     "shrinking additions (daily_growth_rate < 0) level off: the total tends to total + "
     "added_per_day / -ln(1 + r). When that is not above the limit, the total never gets there "
     "and the logarithm's argument is <= 0: return math.inf."
+)
+_SHRINKING_NEVER = (
+    "you treated shrinking additions (daily_growth_rate < 0) as never reaching the limit. "
+    "Their total tends to total + added_per_day / -ln(1 + r), which may still be above the "
+    "limit: then the total gets there, and the usual formula says when. Return math.inf "
+    "only when the logarithm's argument is <= 0."
 )
 _FLAT_ADDITIONS = (
     "when daily_growth_rate is 0 the additions stay the same and the total grows in a "
@@ -398,6 +454,7 @@ DAYS_UNTIL_TOTAL_LIMIT = Task(
             "added_per_day * exp(r * s). Use ln(1 + daily_growth_rate) in both places.",
             _total_rate_as_continuous,
         ),
+        Mistake(_SHRINKING_NEVER, _total_shrinking_never),
         Mistake(
             "that is task 4's answer with the additions' growth rate applied to the whole "
             "total, as if what is already stored grew too. Only what is added each day grows: "
@@ -441,6 +498,19 @@ def _trailing_case(history, window_days, label, hidden=True):
         _trailing_growth, dates, values, window_days, label=label, hidden=hidden
     )
 
+
+_FIT_EVERY_ROW = (
+    "Fit a straight line to ln(values) on day number through every row of the window, then "
+    "return exp(slope) - 1."
+)
+_ENDPOINTS_HINT = (
+    "you used only the window's first and last values, so one noisy day moves the answer. "
+    + _FIT_EVERY_ROW
+)
+_PCT_CHANGE_HINT = (
+    "the mean of pct_change() averages day-to-day changes: it follows the noise, and a "
+    "missing day makes one change span two or three days. " + _FIT_EVERY_ROW
+)
 
 TRAILING_GROWTH_RATE = Task(
     name="trailing_growth_rate",
@@ -510,10 +580,152 @@ TRAILING_GROWTH_RATE = Task(
             "last date minus window_days.",
             _growth_one_day_too_many,
         ),
+        Mistake(_ENDPOINTS_HINT, _growth_from_endpoints),
+        Mistake(_ENDPOINTS_HINT, _growth_from_endpoints_per_row),
+        Mistake(_PCT_CHANGE_HINT, _growth_mean_pct_change),
+        Mistake(_PCT_CHANGE_HINT, _growth_mean_pct_change_of_all),
     ),
 )
 
-# --------------------------------------------------------------------------- 7. band coverage
+# ------------------------------------------------------------------------ 7. the crossing band
+
+#: Days from each forecast date until each simulated trend reaches the limit, from the
+#: lesson's projections (``project_to_limit``, 90-day window, weekly cycle, single-day
+#: resampling, seed 2020), rounded to 0.1
+#: day; ``math.inf`` where a simulation does not reach it within the horizon.
+_CPU_CROSSINGS = [
+    158.5, 177.8, 177.9, 179.2, 188.4, 167.0, 168.7, 183.9, 168.9, 179.5,
+    191.6, 196.8, 169.2, 175.0, 183.4, 192.0, 168.6, 190.2, 174.9, 157.4,
+]
+_CONNECTIONS_CROSSINGS = np.array([
+    272.4, 285.6, 263.6, 295.5, 280.2, 246.6, 289.7, 286.4, 262.0, 289.4,
+    323.8, 274.4, 277.7, 256.5, 293.8,
+])
+_CPU_CROSSINGS_MARCH = [
+    math.inf, math.inf, 627.7, math.inf, 680.6, math.inf, 702.0, 590.2, math.inf, 621.5,
+    math.inf, 713.4, 727.9, math.inf, 497.5, 644.3, math.inf, math.inf, math.inf, math.inf,
+]
+_CPU_CROSSINGS_FEBRUARY = np.array([
+    math.inf, 1375.5, 1973.8, math.inf, 1678.4, math.inf, 1760.4, 1401.8, math.inf, math.inf,
+])
+_NEVER = [math.inf] * 5
+
+@dataclass(frozen=True)
+class _RoundedDays(Comparator):
+    """Days rounded to ``digits`` decimals, however a tie was rounded.
+
+    Each finite day is a round number at ``digits`` decimals and within one
+    last digit of the expected rounded day (Python's ``round`` and numpy's
+    may differ by one at a tie); infinities must match.
+    """
+
+    digits: int = 1
+
+    def _same(self, expected: object, got: object) -> bool:
+        wanted = np.asarray(expected, dtype=float)
+        answer = np.asarray(got, dtype=float)
+        if answer.ndim != 1 or answer.shape != wanted.shape:
+            return False
+        finite = np.isfinite(wanted)
+        if not np.array_equal(np.isfinite(answer), finite):
+            return False
+        if not np.array_equal(answer[~finite], wanted[~finite]):
+            return False
+        unit = 10.0**-self.digits
+        scaled = answer[finite] / unit
+        is_round = np.abs(scaled - np.rint(scaled)) < 1e-6
+        near = np.abs(answer[finite] - wanted[finite]) <= 1.001 * unit
+        return bool(is_round.all() and near.all())
+
+
+_QUANTILE_LEVELS_HINT = (
+    "band is a fraction (0.8 for an 80% band), and so are quantile levels: "
+    "np.quantile(days, 0.1) is np.percentile(days, 10). The band runs from the "
+    "(1 - band) / 2 quantile to the (1 + band) / 2 quantile (0.1 and 0.9 for band=0.8), "
+    "with the median, 0.5, between."
+)
+
+CROSSING_BAND = Task(
+    name="crossing_band",
+    parameters=("crossing_days", "band"),
+    summary="(earliest, median, latest): the (1 - band) / 2, 0.5 and (1 + band) / 2 quantiles "
+    "of the simulated crossing days, interpolated as numpy's default; inf wherever a quantile "
+    "touches an inf.",
+    compare=NumberArray(rel_tol=1e-6, abs_tol=1e-9),
+    cases=(
+        Case.from_reference(
+            _crossing_band, _CPU_CROSSINGS, 0.8,
+            label="20 simulated crossing days of CPU as of 31 Dec 2020, band=0.8",
+        ),
+        Case.from_reference(
+            _crossing_band, _CONNECTIONS_CROSSINGS, 0.5,
+            label="15 simulated crossing days of connections in a numpy array, band=0.5",
+            hidden=True,
+        ),
+        Case.from_reference(
+            _crossing_band, _CPU_CROSSINGS_MARCH, 0.8,
+            label="20 crossing days of CPU as of 31 Mar 2020, 11 of them inf, band=0.8",
+            hidden=True,
+        ),
+        Case.from_reference(
+            _crossing_band, _CPU_CROSSINGS_FEBRUARY, 0.9,
+            label="10 crossing days of CPU as of 29 Feb 2020, half of them inf, band=0.9",
+            hidden=True,
+        ),
+        Case.from_reference(
+            _crossing_band, _NEVER, 0.8,
+            label="5 simulations that never reach the limit (all inf), band=0.8", hidden=True,
+        ),
+        Case.from_reference(
+            _crossing_band, [169.3], 0.8, label="a single simulation, band=0.8", hidden=True,
+        ),
+    ),
+    mistakes=(
+        Mistake(
+            "return three values, (earliest, median, latest): the median belongs between the "
+            "band's two edges.",
+            _crossing_edges_only,
+            compare=NumberArray(rel_tol=1e-6, abs_tol=1e-9),
+        ),
+        Mistake(
+            "np.quantile gives nan, not inf, when it interpolates next to math.inf (inf - inf "
+            "is nan). A quantile that touches an inf is inf: that edge of the band lies "
+            "beyond the horizon. Sort the days and interpolate yourself, or turn those nan "
+            "into math.inf.",
+            _crossing_numpy,
+        ),
+        Mistake(
+            "you left out the simulations that never reach the limit. They are part of the "
+            "spread: keep their math.inf, so that the latest edge (and even the median) can "
+            "be inf.",
+            _crossing_finite_only,
+        ),
+        Mistake(
+            "your earliest and latest are swapped: sort the days in increasing order, so that "
+            "the (1 - band) / 2 quantile is the earliest.",
+            _crossing_reversed,
+        ),
+        Mistake(
+            "sort the crossing days first (sorted(...) or np.sort): the simulations come in no "
+            "particular order, and a quantile is read from the sorted values.",
+            _crossing_unsorted,
+        ),
+        Mistake(_QUANTILE_LEVELS_HINT, _crossing_fractions_as_percents(numpy=True)),
+        Mistake(_QUANTILE_LEVELS_HINT, _crossing_fractions_as_percents(numpy=False)),
+        Mistake(_QUANTILE_LEVELS_HINT, _crossing_band_as_percent(numpy=True)),
+        Mistake(_QUANTILE_LEVELS_HINT, _crossing_band_as_percent(numpy=False)),
+        *(
+            Mistake(
+                _rounding_hint("191.6", "191.64"),
+                _crossing_rounded(digits),
+                compare=_RoundedDays(digits),
+            )
+            for digits in (1, 0)  # the days have two decimals at most
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- 8. band coverage
 
 
 def _days(*texts: str) -> list[pd.Timestamp]:
@@ -632,10 +844,11 @@ BAND_COVERAGE = Task(
         Mistake(_EDGE_HINT, _band_share(high_inclusive=False)),
         Mistake(_ONE_EDGE_HINT, _band_share(edges="high")),
         Mistake(_ONE_EDGE_HINT, _band_share(edges="low")),
+        *_rounding_mistakes(_band_coverage, _rounding_hint("0.62", "0.625")),
     ),
 )
 
-# ----------------------------------------------------------------------- 8. modulo re-sharding
+# ----------------------------------------------------------------------- 9. modulo re-sharding
 
 
 SHARE_MOVED_MODULO = Task(
@@ -679,10 +892,17 @@ SHARE_MOVED_MODULO = Task(
             "1 to n_keys.",
             _share_moved_keys_from_one,
         ),
+        Mistake(
+            "that formula, 1 - gcd(old_hosts, new_hosts) / max(old_hosts, new_hosts), is right "
+            "only when n_keys is a multiple of the hosts' least common multiple (1,000 keys on "
+            "3 -> 4 hosts move 0.748, not 0.75): count the keys instead.",
+            _share_moved_closed_form,
+        ),
+        *_rounding_mistakes(_share_moved_modulo, _rounding_hint("0.75", "0.748")),
     ),
 )
 
-# --------------------------------------------------------------------------- 9. most urgent fix
+# -------------------------------------------------------------------------- 10. most urgent fix
 
 
 _ROUNDING_HINT = (
@@ -696,6 +916,10 @@ _NEVER_HINT = (
 )
 _NAME_ONLY = TupleOf((Text(), Anything()))
 
+# Resources that grow by a rate, with illustrative limits: peak CPU (the lesson's 90%
+# ceiling), peak connections (RDS's default maximum of 5,000), provisioned write IOPS
+# (40,000) and network throughput (10,000 Mbit/s).
+
 MOST_URGENT_FIX = Task(
     name="most_urgent_fix",
     parameters=("resources", "as_of"),
@@ -707,9 +931,9 @@ MOST_URGENT_FIX = Task(
         Case.from_reference(
             _most_urgent_reference,
             _resources(
-                ("connections", 320.0, 500.0, 0.0045, 30),
-                ("cpu_percent", 48.0, 80.0, 0.0017, 270),
-                ("storage_tib", 52.0, 64.0, 0.0006, 45),
+                ("connections", 3_200.0, 5_000.0, 0.0045, 30),
+                ("cpu_percent", 54.0, 90.0, 0.0017, 270),
+                ("write_iops", 32_500.0, 40_000.0, 0.0006, 45),
             ),
             pd.Timestamp("2024-01-01"),
             label="the example table, where connections run out first but CPU's fix must "
@@ -718,9 +942,9 @@ MOST_URGENT_FIX = Task(
         Case.from_reference(
             _most_urgent_reference,
             _resources(
-                ("storage_tib", 20.0, 64.0, 0.002, 60),
-                ("connections", 520.0, 500.0, 0.01, 14),
-                ("cpu_percent", 40.0, 80.0, 0.0025, 270),
+                ("write_iops", 12_500.0, 40_000.0, 0.002, 60),
+                ("connections", 5_200.0, 5_000.0, 0.01, 14),
+                ("cpu_percent", 45.0, 90.0, 0.0025, 270),
             ),
             pd.Timestamp("2024-06-01"),
             label="the table where connections are already over their limit",
@@ -729,32 +953,33 @@ MOST_URGENT_FIX = Task(
         Case.from_reference(
             _most_urgent_reference,
             _resources(
-                ("storage_tib", 30.0, 64.0, 0.0, 60),
-                ("cpu_percent", 40.0, 80.0, -0.002, 270),
-                ("connections", 450.0, 500.0, -0.001, 30),
+                ("write_iops", 18_750.0, 40_000.0, 0.0, 60),
+                ("cpu_percent", 45.0, 90.0, -0.002, 270),
+                ("connections", 4_500.0, 5_000.0, -0.001, 30),
             ),
             pd.Timestamp("2024-06-01"),
-            label="the table where nothing grows (flat storage, shrinking CPU and connections)",
+            label="the table where nothing grows (flat write IOPS, shrinking CPU and "
+            "connections)",
             hidden=True,
         ),
         Case.from_reference(
             _most_urgent_reference,
             _resources(
-                ("cpu_percent", 70.0, 80.0, -0.01, 270),
-                ("connections", 200.0, 500.0, 0.0, 30),
-                ("storage_tib", 40.0, 64.0, 0.004, 60),
+                ("cpu_percent", 78.75, 90.0, -0.01, 270),
+                ("connections", 2_000.0, 5_000.0, 0.0, 30),
+                ("write_iops", 25_000.0, 40_000.0, 0.004, 60),
             ),
             pd.Timestamp("2023-02-15"),
-            label="the table with shrinking CPU, flat connections and growing storage",
+            label="the table with shrinking CPU, flat connections and growing write IOPS",
             hidden=True,
         ),
         Case.from_reference(
             _most_urgent_reference,
             _resources(
-                ("storage_tib", 45.0, 64.0, 0.002, 60),
-                ("transaction_ids", 1.2e9, 2.0e9, 0.006, 120),
-                ("connections", 350.0, 500.0, 0.004, 21),
-                ("cpu_percent", 52.0, 75.0, 0.003, 240),
+                ("write_iops", 28_125.0, 40_000.0, 0.002, 60),
+                ("network_mbps", 6_000.0, 10_000.0, 0.006, 120),
+                ("connections", 3_500.0, 5_000.0, 0.004, 21),
+                ("cpu_percent", 62.4, 90.0, 0.003, 240),
             ),
             pd.Timestamp("2022-11-20"),
             label="the table of four resources where CPU's fix is already late",
@@ -762,7 +987,7 @@ MOST_URGENT_FIX = Task(
         ),
         Case.from_reference(
             _most_urgent_reference,
-            _resources(("transaction_ids", 1.5e9, 2.0e9, 0.0035, 60)),
+            _resources(("network_mbps", 7_500.0, 10_000.0, 0.0035, 60)),
             pd.Timestamp("2025-01-01"),
             label="a table of a single resource",
             hidden=True,
@@ -781,6 +1006,11 @@ MOST_URGENT_FIX = Task(
             "minus its lead_time_days.",
             _doomsday_not_start,
         ),
+        Mistake(
+            "you subtracted the lesson's 60-day buffer too. Here the start-by date is the "
+            "doomsday minus the resource's own lead_time_days, and nothing more.",
+            partial(_most_urgent, buffer_days=60),
+        ),
         Mistake(_ROUNDING_HINT, partial(_most_urgent, rounding=math.ceil)),
         Mistake(_ROUNDING_HINT, partial(_most_urgent, rounding=round)),
         Mistake(
@@ -793,6 +1023,11 @@ MOST_URGENT_FIX = Task(
             "its doomsday is as_of (a 0 is not \"no doomsday\"), and its start-by date as_of "
             "minus its lead time.",
             _skipping_zero_days,
+        ),
+        Mistake(
+            "when no resource ever reaches its limit, return the pair (None, None), not a "
+            "bare None: whoever calls your function unpacks two values.",
+            _most_urgent_bare_none,
         ),
         Mistake(_NEVER_HINT, _floor_of_every_row),
         Mistake(_NEVER_HINT, _timedelta_of_every_row),
@@ -817,6 +1052,7 @@ TASKS = {
         DAYS_UNTIL_LIMIT,
         DAYS_UNTIL_TOTAL_LIMIT,
         TRAILING_GROWTH_RATE,
+        CROSSING_BAND,
         BAND_COVERAGE,
         SHARE_MOVED_MODULO,
         MOST_URGENT_FIX,
@@ -869,7 +1105,8 @@ def storage_growth_gib_per_day(function: object = None) -> None:
 
     The answer must be in GiB per day: ``rows_per_day * bytes_per_row / 1024**3``
     (relative tolerance 0.01%). Four cases, three hidden, including zero rows.
-    Recognises: dividing by 1e9 (GB), by 1024**2 (MiB), or not at all (bytes).
+    Recognises: dividing by 1e9 (GB), by 1024**2 (MiB), or not at all (bytes), a
+    rounded answer.
 
     Examples
     --------
@@ -887,7 +1124,7 @@ def doubling_time_days(function: object = None) -> None:
     0.5%), and ``math.inf`` when the rate is 0 or negative. Six cases, five
     hidden, from -0.5% to 25% a day. Recognises: a rate taken as a percentage,
     ``1 / rate``, the rule of 70 (or 72, or ``ln 2 / rate``), no special case for
-    rates <= 0.
+    rates <= 0, whole days (a day-by-day loop, or rounding).
 
     Examples
     --------
@@ -923,7 +1160,7 @@ def days_until_limit(function: object = None) -> None:
     growing. Recognises: a straight-line projection, dividing by the rate
     instead of ``ln(1 + rate)``, whole days (a day-by-day loop, or rounding), the
     rate tested before the limit, a missing special case (over the limit, not
-    growing, or both), months or years.
+    growing, or both), ``rate < 0`` where ``rate <= 0`` is meant, months or years.
     """
     DAYS_UNTIL_LIMIT.check(function)
 
@@ -941,7 +1178,7 @@ def days_until_total_limit(function: object = None) -> None:
     or below the limit. Six cases, five hidden. Recognises: task 4's answer (the
     rate applied to the whole total, or the total's own rate today kept fixed),
     the discrete sum (``r`` in place of ``ln(1 + r)``), a straight line, whole
-    days, and each missing special case.
+    days, every shrinking rate taken as "never", and each missing special case.
     """
     DAYS_UNTIL_TOTAL_LIMIT.check(function)
 
@@ -957,9 +1194,30 @@ def trailing_growth_rate(function: object = None) -> None:
     hidden: regime changes, noise, missing weekend rows, shrinking values.
     Recognises: fitting all the data, returning the log slope, a straight-line
     slope, the last ``window_days`` rows instead of days, row positions instead
-    of day numbers, one day too many.
+    of day numbers, one day too many, the window's first and last values alone,
+    the mean of ``pct_change()``.
     """
     TRAILING_GROWTH_RATE.check(function)
+
+
+@with_check_sections
+def crossing_band(function: object = None) -> None:
+    """Check ``crossing_band(crossing_days, band)``.
+
+    ``crossing_days`` is a list or a numpy array of days until each simulated
+    trend reaches the limit, ``math.inf`` for a simulation that does not within
+    the horizon; ``band`` a fraction (0.8). The answer is ``(earliest, median,
+    latest)``: the ``(1 - band) / 2``, ``0.5`` and ``(1 + band) / 2`` quantiles,
+    interpolated linearly between the sorted days as ``np.quantile`` does by
+    default, and ``math.inf`` wherever a quantile touches an inf (a tuple, a
+    list or a numpy array; relative tolerance 1e-6). Six cases, five hidden:
+    a numpy array, another band, infinities at the top and in the middle, every
+    simulation inf, a single simulation. Recognises: two values instead of
+    three, the nan that ``np.quantile`` gives next to an inf, the infinite days
+    left out, the days not sorted or sorted the wrong way, fractions given to
+    ``np.percentile``, ``band`` read as a percent, rounded days.
+    """
+    CROSSING_BAND.check(function)
 
 
 @with_check_sections
@@ -972,7 +1230,7 @@ def band_coverage(function: object = None) -> None:
     (an int or a numpy number is fine). Six cases, five hidden: truths on an
     edge, dates, a band that holds no truth, a single back-test. Recognises: a
     count, a percentage, the share outside, Python lists compared as a whole,
-    strict inequalities, one edge only.
+    strict inequalities, one edge only, a rounded share.
     """
     BAND_COVERAGE.check(function)
 
@@ -986,7 +1244,9 @@ def share_moved_modulo(function: object = None) -> None:
     tolerance 1e-9). Six cases, four hidden, of up to a million keys (a plain
     Python loop passes well within the time limit; numpy is several times faster).
     Recognises: a count, ``1 - old_hosts / new_hosts`` (what logical shards move),
-    the share that stays, a percentage, keys counted from 1.
+    the share that stays, a percentage, keys counted from 1, the closed form
+    ``1 - gcd / max`` (right only for whole multiples of the hosts' least common
+    multiple of keys), a rounded share.
     """
     SHARE_MOVED_MODULO.check(function)
 
@@ -1003,8 +1263,9 @@ def most_urgent_fix(function: object = None) -> None:
     start-by date, or ``(None, None)`` when no resource ever reaches its limit.
     Names are compared ignoring case, dates to the day. Six cases, five
     hidden. Recognises: the earliest doomsday picked instead, the doomsday
-    date returned, days instead of a date, rounding up, a resource already over
-    its limit (negative days, or 0 taken as "no doomsday"), rows that never
-    reach their limit turned into dates.
+    date returned, days instead of a date, the lesson's 60-day buffer
+    subtracted too, rounding up, a resource already over its limit (negative
+    days, or 0 taken as "no doomsday"), a bare ``None`` for ``(None, None)``,
+    rows that never reach their limit turned into dates.
     """
     MOST_URGENT_FIX.check(function)

@@ -226,7 +226,14 @@ class Mistake:
 
     A learner's function is recognised as making this mistake when, on every
     case where it differs from the expected answer, it agrees with
-    ``wrong_answer`` (same value, or the same exception type).
+    ``wrong_answer`` (the same value, or the same exception type), and the
+    agreement is not a coincidence of errors: on at least one of those cases
+    ``wrong_answer`` *returns* the learner's value. A mistake that only ever
+    differs by raising (a missing special case that divides by zero) is
+    recognised by its errors alone, but then it must be right wherever the
+    learner is right: a function that raises a ``ZeroDivisionError`` at a rate
+    of 0 and is right everywhere else is not blamed for a wrong formula that
+    happens to raise there too.
 
     Parameters
     ----------
@@ -591,14 +598,29 @@ def _matches(
     failing: Sequence[int],
     compare: Comparator,
 ) -> bool:
+    """True if the learner's answers are those of ``mistake`` (see :class:`Mistake`)."""
     comparator = mistake.compare or compare
+    same_value = False
     for index in failing:
         wrong = _call(mistake.wrong_answer, cases[index], None)
         got = outcomes[index]
         if wrong.error_type is not None or got.error_type is not None:
             if wrong.error_type is not got.error_type:
                 return False
-        elif not comparator(wrong.value, got.value):
+        elif comparator(wrong.value, got.value):
+            same_value = True
+        else:
+            return False
+    if same_value:
+        return True
+    # Only errors agree: the mistake must then be the learner's function exactly,
+    # right on every case where the learner is right.
+    wrong_somewhere = set(failing)
+    for index, case in enumerate(cases):
+        if index in wrong_somewhere:
+            continue
+        wrong = _call(mistake.wrong_answer, case, None)
+        if wrong.error_type is not None or not compare(case.expected, wrong.value):
             return False
     return True
 

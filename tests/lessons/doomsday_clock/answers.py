@@ -56,6 +56,22 @@ def trailing_growth_rate(dates, values, window_days):
     return np.exp(slope) - 1
 
 
+def crossing_band(crossing_days, band=0.8):
+    days = sorted(crossing_days)
+    edges = []
+    for q in ((1 - band) / 2, 0.5, (1 + band) / 2):
+        position = q * (len(days) - 1)
+        below = int(position)
+        fraction = position - below
+        if fraction == 0:
+            edges.append(days[below])
+        elif math.isinf(days[below + 1]):
+            edges.append(math.inf)
+        else:
+            edges.append(days[below] + fraction * (days[below + 1] - days[below]))
+    return tuple(edges)
+
+
 def band_coverage(low, high, truth):
     inside = [lo <= true <= hi for lo, hi, true in zip(low, high, truth, strict=True)]
     return sum(inside) / len(inside)
@@ -86,6 +102,7 @@ RIGHT_ANSWERS = {
     "days_until_limit": days_until_limit,
     "days_until_total_limit": days_until_total_limit,
     "trailing_growth_rate": trailing_growth_rate,
+    "crossing_band": crossing_band,
     "band_coverage": band_coverage,
     "share_moved_modulo": share_moved_modulo,
     "most_urgent_fix": most_urgent_fix,

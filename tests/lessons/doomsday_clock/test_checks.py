@@ -24,6 +24,7 @@ from infralab.checks import doomsday_clock as check
 from tests.check_runner import printed_line
 from tests.lessons.doomsday_clock.answers import (
     band_coverage,
+    crossing_band,
     days_until_limit,
     days_until_total_limit,
     doubling_time_days,
@@ -46,7 +47,7 @@ def _expected(name):
 # --------------------------------------------------------------------------- reference answers
 
 
-def test_the_sheet_has_nine_tasks_in_order():
+def test_the_sheet_has_ten_tasks_in_order():
     assert list(check.TASKS) == [
         "storage_growth_gib_per_day",
         "doubling_time_days",
@@ -54,6 +55,7 @@ def test_the_sheet_has_nine_tasks_in_order():
         "days_until_limit",
         "days_until_total_limit",
         "trailing_growth_rate",
+        "crossing_band",
         "band_coverage",
         "share_moved_modulo",
         "most_urgent_fix",
@@ -69,10 +71,10 @@ def test_reference_answers_match_hand_computed_values():
     # 2021-09-15 minus 300 days.
     assert _expected("start_by_date")[0] == pd.Timestamp("2020-11-19")
     assert _expected("start_by_date")[2] == pd.Timestamp("2023-11-27")  # across 29 Feb 2024
-    # 1,000 GiB growing 1% a day reaches 64 TiB after ln(65.536) / ln(1.01) days; at the
-    # limit and not growing is 0 days.
+    # 2,173 peak connections growing 0.3% a day reach 5,000 after ln(5000 / 2173) /
+    # ln(1.003) days; at the limit and not growing is 0 days.
     assert _expected("days_until_limit") == pytest.approx(
-        [math.log(65.536) / math.log(1.01), math.log(64 / 30) / math.log(1.05), 0, 0,
+        [math.log(5000 / 2173) / math.log(1.003), math.log(90 / 55) / math.log(1.02), 0, 0,
          math.inf, math.inf]
     )
     # The running total: ln(1 + 53,056 ln(1.0045) / 47) / ln(1.0045).
@@ -84,6 +86,15 @@ def test_reference_answers_match_hand_computed_values():
     # The first trailing case is noise-free at 3% a day in its window.
     assert _expected("trailing_growth_rate")[0] == pytest.approx(0.03, rel=1e-12)
     assert _expected("trailing_growth_rate")[3] == pytest.approx(0.002, rel=0.01)
+    # Of 20 sorted days the 0.1 quantile sits at 1.9, the median at 9.5, the 0.9 at 17.1.
+    assert _expected("crossing_band") == [
+        pytest.approx((158.5 + 0.9 * 8.5, (177.8 + 177.9) / 2, 191.6 + 0.1 * 0.4)),
+        pytest.approx((268.0, 280.2, 289.55)),  # quartiles of 15 days: positions 3.5, 7, 10.5
+        pytest.approx((590.2 + 0.9 * 31.3, math.inf, math.inf)),  # 11 of 20 inf: so is the median
+        pytest.approx((1375.5 + 0.45 * 26.3, math.inf, math.inf)),  # half of them inf
+        (math.inf, math.inf, math.inf),
+        (169.3, 169.3, 169.3),
+    ]
     assert _expected("band_coverage") == pytest.approx([0.7, 5 / 8, 4 / 6, 3 / 4, 0.0, 1.0])
     # 32 -> 40 hosts: a key stays only when key % 160 < 32.
     assert _expected("share_moved_modulo") == pytest.approx(
@@ -93,10 +104,17 @@ def test_reference_answers_match_hand_computed_values():
         ("cpu_percent", pd.Timestamp("2024-01-31")),
         ("connections", pd.Timestamp("2024-05-18")),  # over its limit: as_of minus 14 days
         (None, None),
-        ("storage_tib", pd.Timestamp("2023-04-13")),
+        ("write_iops", pd.Timestamp("2023-04-13")),
         ("cpu_percent", pd.Timestamp("2022-07-25")),  # before as_of: already late
-        ("transaction_ids", pd.Timestamp("2025-01-23")),
+        ("network_mbps", pd.Timestamp("2025-01-23")),
     ]
+
+
+def test_every_resource_of_the_decision_grows_by_a_rate():
+    # Storage is a running total (task 5), which a fixed rate must not model.
+    for case in check.TASKS["most_urgent_fix"].cases:
+        names = set(case.args[0]["resource"])
+        assert names <= {"connections", "cpu_percent", "write_iops", "network_mbps"}, names
 
 
 def _sheet_text():
@@ -108,8 +126,23 @@ def _sheet_text():
 
 def test_the_numbers_the_sheet_states_are_what_the_answers_compute():
     text = " ".join(_sheet_text().split())
-    # Task 4.
-    assert f"in about {days_until_limit(1000, 65536, 0.01):.2f} days" in text
+    # Task 1: the full value, and the rounded one the check refuses.
+    gib = 10_000_000 * 200 / 1024**3
+    assert f"→ {gib:.5f} GiB a day, about {gib:.2f}. Return the full value: do not round." in text
+    assert check.TASKS["storage_growth_gib_per_day"].examples[0].expected == pytest.approx(gib)
+    # Task 4: peak connections, which grow by a rate, and the whole days a loop gives.
+    example = check.TASKS["days_until_limit"].examples[0].args
+    assert example == (2_173.0, 5_000.0, 0.003)
+    days = days_until_limit(*example)
+    assert "peak connections at 2,173" in text and "growing 0.3% a day" in text
+    assert f"reach RDS's limit of 5,000 in about {days:.2f} days." in text
+    assert f"A loop that grows the value one day at a time answers {math.ceil(days)}" in text
+    assert f"the example's {days:.0f} days" in text
+    straight = (5_000 - 2_173) / (2_173 * 0.003)
+    assert f"`(limit − current) / (current · r)`, {straight:.0f} days here" in text
+    # The hint for whole days names the same numbers.
+    whole = _hint_of("days_until_limit", "whole number of days")
+    assert f"{math.ceil(days)} or {math.floor(days)} where {days:.2f} is right" in whole
     # Task 5: the running total, task 4's fixed rate at the total's rate today, and 0.45% on
     # the whole total.
     running = days_until_total_limit(12_480, 65_536, 47, 0.0045)
@@ -120,14 +153,20 @@ def test_the_numbers_the_sheet_states_are_what_the_answers_compute():
     assert f"47 / 12,480 ≈ {47 / 12_480:.2%} a day" in text
     assert f"in **{fixed:.1f} days**, about {fixed - running:.0f} days later" in text
     assert f"the other way, {too_fast:.1f} days" in text
-    # Task 7: ten back-tests give 0.7; seven or fewer of ten, when each holds with
-    # probability 0.8, is about a third.
+    # Task 7: the band of the example's 20 crossing days.
+    earliest, median, latest = crossing_band(*check.EXAMPLES["crossing_band"][0].args)
+    assert f"`band=0.8` → `({earliest:g}, {median:g}, {latest:.2f})`" in text
+    assert f"between about day {earliest:.0f} and day {latest:.0f}" in text
+    assert f"around day {median:.0f}" in text
+    # Task 8: ten back-tests give 0.7; seven or fewer of ten, when each holds with
+    # probability 0.8, is about a third. Five of eight is 0.625, rounded 0.62.
+    assert f"five of eight is {5 / 8}, not {round(5 / 8, 2)}" in text
     assert band_coverage(*check.EXAMPLES["band_coverage"][0].args) == pytest.approx(0.7)
     assert "→ `0.7`: seven truths inside" in text
     seven_or_fewer = sum(math.comb(10, k) * 0.8**k * 0.2 ** (10 - k) for k in range(8))
     assert seven_or_fewer == pytest.approx(1 / 3, abs=0.02)
     assert "about a third of the time" in text
-    # Task 8, and the comparison with logical shards.
+    # Task 9, and the comparison with logical shards.
     assert share_moved_modulo(1_000_000, 32, 40) == pytest.approx(0.8)
     assert share_moved_modulo(1_000_000, 32, 64) == pytest.approx(0.5)
     assert "32 → 40 hosts → `0.8`; 32 → 64 hosts → `0.5`" in text
@@ -139,16 +178,20 @@ def test_the_decision_example_is_the_one_the_sheet_describes():
     text = " ".join(_sheet_text().split())
     table, as_of = check.EXAMPLES["most_urgent_fix"][0].args
     assert most_urgent_fix(table, as_of) == ("cpu_percent", pd.Timestamp("2024-01-31"))
+    for row in table.itertuples():  # the sheet's table is the check's
+        assert (f"| {row.resource} | {row.current:,g} | {row.limit:,g} | "
+                f"{row.daily_growth_rate:g} | {row.lead_time_days} |") in text
     rows = table.set_index("resource")
     days = {name: days_until_limit(row.current, row.limit, row.daily_growth_rate)
             for name, row in rows.iterrows()}
     doomsday = {name: as_of + pd.Timedelta(days=math.floor(d)) for name, d in days.items()}
     start = {name: doomsday[name] - pd.Timedelta(days=rows.lead_time_days[name]) for name in days}
-    # Connections run out first, but CPU's fix must start first; storage is closest and last.
+    # Connections run out first, but CPU's fix must start first; write IOPS are closest to
+    # their limit, and last.
     assert min(doomsday, key=doomsday.get) == "connections"
     assert min(start, key=start.get) == "cpu_percent"
-    assert (rows.current / rows.limit).idxmax() == "storage_tib"
-    assert max(doomsday, key=doomsday.get) == max(start, key=start.get) == "storage_tib"
+    assert (rows.current / rows.limit).idxmax() == "write_iops"
+    assert max(doomsday, key=doomsday.get) == max(start, key=start.get) == "write_iops"
     assert f"Connections run out first, in {days['connections']:.1f} days" in text
     assert "(doomsday 9 April 2024)" in text and "as late as 10 March" in text
     assert doomsday["connections"] == pd.Timestamp("2024-04-09")
@@ -156,9 +199,11 @@ def test_the_decision_example_is_the_one_the_sheet_describes():
     assert f"CPU runs out only in {days['cpu_percent']:.1f} days (27 October 2024)" in text
     assert doomsday["cpu_percent"] == pd.Timestamp("2024-10-27")
     assert (start["cpu_percent"] - as_of).days == 30 and "in 30 days" in text
-    assert f"closest to its limit ({rows.current['storage_tib'] / 64:.0%})" in text
-    assert doomsday["storage_tib"] == pd.Timestamp("2024-12-12")
-    assert start["storage_tib"] == pd.Timestamp("2024-10-28")
+    share = rows.current["write_iops"] / rows.limit["write_iops"]
+    assert f"Write IOPS, the closest to its limit ({share:.0%}), is the last to run out" in text
+    assert doomsday["write_iops"] == pd.Timestamp("2024-12-12") and "(12 December)" in text
+    assert start["write_iops"] == pd.Timestamp("2024-10-28") and "(28 October)" in text
+    assert rows.lead_time_days["write_iops"] == 45 and "in 45 days" in text
     assert "more than six months before CPU" in text
     assert (doomsday["cpu_percent"] - doomsday["connections"]).days > 183
     # The discussion: the pooler can wait 69 days; it would come first with a lead time of
@@ -509,6 +554,171 @@ NATURAL_MISTAKES += [
 ]
 
 
+def _doubling_loop(r):
+    """Day by day until the value has doubled: a whole number of days."""
+    if r <= 0:
+        return math.inf
+    value, days = 1.0, 0
+    while value < 2:
+        value *= 1 + r
+        days += 1
+    return days
+
+
+def _limit_without_zero_guard(c, limit, r):
+    if c >= limit:
+        return 0
+    if r < 0:  # `< 0` where `<= 0` is meant: a rate of 0 divides by zero
+        return math.inf
+    return math.log(limit / c) / math.log(1 + r)
+
+
+def _total_shrinking_never(total, limit, added_per_day, r):
+    if total >= limit:
+        return 0
+    if added_per_day <= 0 or r < 0:  # every shrinking rate taken as "never"
+        return math.inf
+    if r == 0:
+        return (limit - total) / added_per_day
+    return _continuous(limit - total, added_per_day, r)
+
+
+def _trailing_window(dates, values, window_days):
+    recent = dates > dates.max() - pd.Timedelta(days=window_days)
+    return dates[recent], values[recent]
+
+
+def _trailing_endpoints(dates, values, window_days):
+    dates, values = _trailing_window(dates, values, window_days)
+    days = (dates.iloc[-1] - dates.iloc[0]).days
+    return (values.iloc[-1] / values.iloc[0]) ** (1 / days) - 1
+
+
+def _trailing_endpoints_per_row(dates, values, window_days):
+    _, values = _trailing_window(dates, values, window_days)
+    return (values.iloc[-1] / values.iloc[0]) ** (1 / (len(values) - 1)) - 1
+
+
+def _trailing_pct_change(dates, values, window_days):
+    _, values = _trailing_window(dates, values, window_days)
+    return values.pct_change().mean()
+
+
+def _trailing_pct_change_of_all(dates, values, window_days):
+    recent = dates > dates.max() - pd.Timedelta(days=window_days)
+    return values.pct_change()[recent].mean()
+
+
+NATURAL_MISTAKES += [
+    ("storage_growth_gib_per_day", lambda rows, size: round(rows * size / 1024**3, 2),
+     "you rounded"),
+    ("storage_growth_gib_per_day", lambda rows, size: float(f"{rows * size / 2**30:.3f}"),
+     "you rounded"),
+    ("doubling_time_days", _doubling_loop, "whole number of days"),
+    ("doubling_time_days",
+     lambda r: round(math.log(2) / math.log(1 + r)) if r > 0 else math.inf,
+     "whole number of days"),
+    ("days_until_limit", _limit_without_zero_guard, "`r < 0` instead of `r <= 0`"),
+    ("days_until_total_limit", _total_shrinking_never, "never reaching the limit"),
+    ("trailing_growth_rate", _trailing_endpoints, "first and last values"),
+    ("trailing_growth_rate", _trailing_endpoints_per_row, "first and last values"),
+    ("trailing_growth_rate", _trailing_pct_change, "pct_change()"),
+    ("trailing_growth_rate", _trailing_pct_change_of_all, "pct_change()"),
+]
+
+_LEVELS = (0.1, 0.5, 0.9)
+
+
+def _band_levels(band):
+    return [(1 - band) / 2, 0.5, (1 + band) / 2]
+
+
+def _band_by_hand(days, band, *, reverse=False):
+    """Interpolated by hand, from ``days`` as given (or sorted the other way)."""
+    days = sorted(days, reverse=True) if reverse else list(days)
+    edges = []
+    for q in _band_levels(band):
+        position = q * (len(days) - 1)
+        below = math.floor(position)
+        step = position - below
+        if step == 0:
+            edges.append(days[below])
+        elif math.isinf(days[below]) or math.isinf(days[below + 1]):
+            edges.append(math.inf)
+        else:
+            edges.append(days[below] + step * (days[below + 1] - days[below]))
+    return tuple(edges)
+
+
+def _band_finite(days, band):
+    days = np.asarray(days, dtype=float)
+    return tuple(np.quantile(days[np.isfinite(days)], _band_levels(band)))
+
+
+NATURAL_MISTAKES += [
+    ("crossing_band", lambda days, band: tuple(np.quantile(days, _band_levels(band))),
+     "np.quantile gives nan"),
+    ("crossing_band",
+     lambda days, band: np.percentile(days, [100 * q for q in _band_levels(band)]),
+     "np.quantile gives nan"),
+    ("crossing_band", lambda days, band: tuple(np.nanquantile(days, _band_levels(band))),
+     "np.quantile gives nan"),
+    ("crossing_band",
+     lambda days, band: (crossing_band(days, band)[0], crossing_band(days, band)[2]),
+     "return three values"),
+    ("crossing_band", lambda days, band: crossing_band(days, band)[::-1], "swapped"),
+    ("crossing_band", partial(_band_by_hand, reverse=True), "swapped"),
+    ("crossing_band", _band_by_hand, "sort the crossing days first"),
+    ("crossing_band", _band_finite, "never reach the limit"),
+    ("crossing_band",
+     lambda days, band: list(np.percentile(days, _band_levels(band))), "quantile levels"),
+    ("crossing_band",
+     lambda days, band: tuple(np.percentile(days, [(100 - band) / 2, 50, (100 + band) / 2])),
+     "quantile levels"),
+    ("crossing_band",
+     lambda days, band: [round(edge, 1) for edge in crossing_band(days, band)], "you rounded"),
+    ("crossing_band", lambda days, band: np.round(crossing_band(days, band), 1), "you rounded"),
+    ("crossing_band",
+     lambda days, band: tuple(round(edge) if math.isfinite(edge) else edge
+                              for edge in crossing_band(days, band)),
+     "you rounded"),
+    ("band_coverage", lambda low, high, truth: round(band_coverage(low, high, truth), 2),
+     "you rounded"),
+    ("band_coverage",
+     lambda low, high, truth: np.round(np.mean([lo <= t <= hi for lo, hi, t in
+                                                zip(low, high, truth, strict=True)]), 2),
+     "you rounded"),
+    ("share_moved_modulo", lambda n_keys, old, new: 1 - math.gcd(old, new) / max(old, new),
+     "least common multiple"),
+    ("share_moved_modulo", lambda n_keys, old, new: 1 - min(old, new) / math.lcm(old, new),
+     "least common multiple"),
+    ("share_moved_modulo",
+     lambda n_keys, old, new: round(float(share_moved_modulo(n_keys, old, new)), 2),
+     "you rounded"),
+    ("share_moved_modulo",
+     lambda n_keys, old, new: round(float(share_moved_modulo(n_keys, old, new)), 3),
+     "you rounded"),
+]
+
+
+def _urgent_bare_none(resources, as_of):
+    name, start = most_urgent_fix(resources, as_of)
+    if name is None:
+        return None
+    return name, start
+
+
+def _urgent_with_buffer(resources, as_of):
+    name, start = most_urgent_fix(resources, as_of)
+    return (name, None if start is None else start - pd.Timedelta(days=60))
+
+
+NATURAL_MISTAKES += [
+    ("most_urgent_fix", _urgent_bare_none, "not a bare None"),
+    ("most_urgent_fix", _urgent_with_buffer, "60-day buffer"),
+]
+
+
 @pytest.mark.parametrize(
     ("name", "function", "fragment"),
     [pytest.param(*row, id=f"{row[0]}-{i}") for i, row in enumerate(NATURAL_MISTAKES)],
@@ -518,14 +728,32 @@ def test_mistakes_written_as_a_learner_would_get_their_hint(name, function, frag
     assert printed(name, function) == f"Not quite ({name}): {hint}"
 
 
-def test_the_hints_the_review_asked_for_say_what_to_do():
+def test_the_targeted_hints_say_what_to_do():
     assert "a few nanoseconds" in _hint_of("start_by_date", "nanoseconds")
     assert "pd.Timedelta(days=n)" in _hint_of("start_by_date", "nanoseconds")
     order = _hint_of("days_until_limit", "test the limit first")
     assert "before you test daily_growth_rate <= 0" in order
     whole = _hint_of("days_until_limit", "whole number of days")
-    assert "421 or 420 where 420.35 is right" in whole
+    assert "279 or 278 where 278.19 is right" in whole
     assert "closed form" in whole and "round only at the end" in whole
+    assert "15 or 14 where 14.21 is right" in _hint_of("doubling_time_days", "whole number")
+    assert "return math.inf when daily_growth_rate <= 0" in _hint_of(
+        "days_until_limit", "`r < 0` instead of `r <= 0`"
+    )
+    for name, shown in (
+        ("storage_growth_gib_per_day", "1.86 where 1.86265 is right"),
+        ("crossing_band", "191.6 where 191.64 is right"),
+        ("band_coverage", "0.62 where 0.625 is right"),
+        ("share_moved_modulo", "0.75 where 0.748 is right"),
+    ):
+        assert shown in _hint_of(name, "you rounded")
+        assert "Return the full value, unrounded" in _hint_of(name, "you rounded")
+    closed_form = _hint_of("share_moved_modulo", "least common multiple")
+    assert "multiple of the hosts' least common multiple" in closed_form
+    assert "count the keys instead" in closed_form
+    assert "(None, None)" in _hint_of("most_urgent_fix", "not a bare None")
+    assert "(1 - band) / 2" in _hint_of("crossing_band", "quantile levels")
+    assert "math.inf" in _hint_of("crossing_band", "np.quantile gives nan")
     assert "discrete model" in _hint_of("days_until_total_limit", "discrete model")
     assert "continuous" in _hint_of("days_until_total_limit", "discrete model")
 
@@ -703,3 +931,89 @@ def test_ready_finds_a_task_by_name_and_skips_until_it_is_correct(capsys):
     share_moved_modulo_wrong.__name__ = "share_moved_modulo"
     assert check.ready(share_moved_modulo_wrong) is False
     assert capsys.readouterr().out.startswith("Skipped until share_moved_modulo is correct")
+
+
+# --------------------------------------------------------------------------- the lesson's world
+
+
+def _cpu_projection(as_of, horizon_days, resource="cpu_peak_pct", limit=90):
+    from infralab import datasets, growth
+
+    metrics = datasets.load_postgres_metrics()
+    day = (metrics.date - metrics.date.iloc[0]).dt.days.to_numpy()
+    seen = (metrics.date <= as_of).to_numpy()
+    return growth.project_to_limit(
+        day[seen], metrics[resource].to_numpy()[seen], limit, window_days=90, cycle_days=7,
+        block_days=1, horizon_days=horizon_days, rng=2020,
+    )
+
+
+def test_the_crossing_days_of_the_cases_are_the_lessons_simulations():
+    # Each case holds the first simulations of a projection the lesson makes, to 0.1 day.
+    cases = [case.args for case in check.TASKS["crossing_band"].cases]
+    for (days, _), (as_of, horizon, resource, limit) in zip(cases, [
+        ("2020-12-31", 730, "cpu_peak_pct", 90),
+        ("2020-12-31", 730, "connections_peak", 5_000),
+        ("2020-03-31", 730, "cpu_peak_pct", 90),
+        ("2020-02-29", 6 * 365, "cpu_peak_pct", 90),
+        ("2020-02-29", 730, "cpu_peak_pct", 90),
+    ], strict=False):
+        simulated = _cpu_projection(as_of, horizon, resource, limit).crossing_days[:len(days)]
+        np.testing.assert_array_equal(np.round(simulated, 1), np.asarray(days, dtype=float))
+
+
+def test_the_band_the_sheet_builds_is_the_lessons():
+    # The sheet's last line, from all 2,000 simulations, is the band the lesson prints.
+    projection = _cpu_projection("2020-12-31", 730)
+    assert crossing_band(projection.crossing_days, 0.8) == pytest.approx(
+        (projection.crossing_low, projection.crossing_median, projection.crossing_high)
+    )
+    march = _cpu_projection("2020-03-31", 730)
+    earliest, _, latest = crossing_band(march.crossing_days, 0.8)
+    assert math.isfinite(earliest) and latest == math.inf  # "the latest edge is `inf`"
+    text = " ".join(_sheet_text().split())
+    assert "On 31 March 2020 the latest edge is `inf`" in text
+
+
+def test_task_4_starts_from_the_lessons_connections():
+    from infralab import datasets
+
+    last = datasets.load_postgres_metrics().connections_peak.iloc[-1]
+    assert round(last) == check.TASKS["days_until_limit"].examples[0].args[0]
+
+
+def test_every_correct_form_of_the_band_is_accepted():
+    def as_array(days, band):
+        return np.array(crossing_band(days, band))
+
+    def as_list(days, band):
+        return list(crossing_band(days, band))
+
+    def as_series(days, band):
+        return pd.Series(crossing_band(days, band))
+
+    def numpy_with_nan_as_inf(days, band):
+        with np.errstate(invalid="ignore"):
+            edges = np.quantile(np.asarray(days, dtype=float), _band_levels(band))
+        return tuple(np.where(np.isnan(edges), np.inf, edges))
+
+    for function in (as_array, as_list, as_series, numpy_with_nan_as_inf):
+        verdict = check.TASKS["crossing_band"].evaluate(function)
+        assert verdict.status == "correct", verdict.message
+
+
+def test_a_shared_error_alone_does_not_blame_a_wrong_formula():
+    # `r < 0` divides by zero at a rate of 0, and so does a straight line: only the first
+    # is the learner's mistake, for the straight line is wrong where the learner is right.
+    message = printed("days_until_limit", _limit_without_zero_guard)
+    assert "straight-line" not in message and "`r < 0` instead of `r <= 0`" in message
+    # A function right everywhere but at a rate of 0, where it raises something else.
+    def other_error(c, limit, r):
+        if r == 0 and c < limit:
+            raise ValueError("no rate")
+        return days_until_limit(c, limit, r)
+
+    assert printed("days_until_limit", other_error).startswith(
+        "Error (days_until_limit): days_until_limit(40.0, 90.0, 0.0) (a hidden case) raised "
+        "ValueError: no rate."
+    )
