@@ -400,7 +400,7 @@ def run_all_cells(page, notebook: NotebookRun, course: Path) -> None:
 
 
 def try_the_panel(page, session: LabSession, index: int) -> None:
-    """Move the panel's model dropdown, then its window slider, one step each."""
+    """Move the panel's resource dropdown, then its window slider, one step each."""
     session.panel_before = page.evaluate(_PANEL_STATE, [CELLS, index])
     cell = page.locator(CELLS).nth(index)
     cell.scroll_into_view_if_needed()
@@ -409,7 +409,9 @@ def try_the_panel(page, session: LabSession, index: int) -> None:
     def redrawn() -> str:
         return page.wait_for_function(_NEW_IMAGE, arg=[CELLS, index, image]).json_value()
 
-    cell.locator(".widget-dropdown select").first.select_option("linear")
+    cell.locator(".widget-dropdown", has_text="resource").locator("select").select_option(
+        label="storage"
+    )
     image = redrawn()
     session.images.append(image)
     cell.locator(".widget-slider", has_text="window").locator(".noUi-handle").focus()
