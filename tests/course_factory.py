@@ -35,7 +35,9 @@ def notebook(*cells, **metadata) -> nbformat.NotebookNode:
 def instructor_cell() -> nbformat.NotebookNode:
     """A markdown cell tagged ``instructor``: a facilitation note."""
     return new_markdown_cell(
-        FACILITATION, metadata={"tags": ["instructor"], "jupyter": {"source_hidden": True}}
+        "<details><summary>Facilitation notes (instructor only)</summary>\n\n"
+        f"{FACILITATION}\n\n</details>",
+        metadata={"tags": ["instructor"]},
     )
 
 

@@ -8,8 +8,8 @@ lesson is held to the whole contract by adding nothing to the tests:
   ``exercises/`` exist, and the sheet is what ``make exercises`` would write;
 - at least :data:`MIN_TASKS` checked tasks, each with a check cell in the exercise
   source, and every check prints one friendly line for hostile answers;
-- facilitation notes (cells tagged ``instructor``, stored collapsed so they do not greet
-  learners in JupyterLab) and a Sources section;
+- facilitation notes (cells tagged ``instructor``, each one folded ``<details>`` block so
+  it does not greet learners in JupyterLab, before or after Run All) and a Sources section;
 - every try-it panel's stored output reads as the plain instruction, not a widget's repr;
 - the minutes of its ``**Time:**`` line agree with the README's table and the
   instructor guide's;
@@ -35,6 +35,9 @@ from infralab.handouts import INSTRUCTOR_EDITION
 from infralab.lessons import Lesson
 from infralab.tryit import INSTRUCTION
 from tests.course_factory import WIDGET_VIEW
+
+#: How a facilitation note begins: a folded block, one line until an instructor opens it.
+FOLDED_NOTE = "<details><summary>Facilitation notes (instructor only)</summary>"
 
 #: Fewest checked tasks a lesson's exercise sheet may have.
 MIN_TASKS = 4
@@ -137,12 +140,13 @@ def contract_problems(root: Path, lesson: Lesson, handouts: Path | None = None) 
     for folder in ("notebooks", "solutions"):
         cells = nbformat.read(paths[folder], as_version=4).cells
         for number, cell in enumerate(cells, start=1):
-            if INSTRUCTOR_TAG in cell.metadata.get("tags", []) and not cell.metadata.get(
-                "jupyter", {}
-            ).get("source_hidden"):
+            text = cell.source.strip()
+            if INSTRUCTOR_TAG in cell.metadata.get("tags", []) and not (
+                text.startswith(FOLDED_NOTE) and text.endswith("</details>")
+            ):
                 problems.append(
-                    f"{folder}/{lesson.notebook} cell {number} (instructor) is not collapsed: "
-                    "set its metadata jupyter.source_hidden"
+                    f"{folder}/{lesson.notebook} cell {number} (instructor) is not folded: "
+                    f"begin it with {FOLDED_NOTE} and end it with </details>"
                 )
             for output in cell.get("outputs", []):
                 data = output.get("data", {})

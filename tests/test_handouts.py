@@ -234,6 +234,7 @@ def test_instructor_edition_frames_each_facilitation_note_and_holds_the_solution
         box = re.search(r'<aside[^>]*class="infralab-facilitation".*?</aside>', page, re.DOTALL)
         assert box is not None, name
         assert "Facilitation note</p>" in box[0] and FACILITATION in box[0], name
+        assert re.search(r"<details open(=\"\")?>", box[0]), name  # folded in Lab, open here
         assert page.count(FACILITATION) == 1, name
         assert "Instructor edition: facilitation notes and solutions included" in page
     solutions = (instructor / "solutions/01_invisible.html").read_text(encoding="utf-8")
@@ -586,6 +587,9 @@ def test_what_a_hostile_notebook_shows_legitimately_stays(course):
     assert "<td>rows</td>" in page and "<td>42</td>" in page  # the markdown table
     assert "<details><summary>Show the answer</summary>" in page
     assert "The answer is <strong>42</strong>." in page
+    # the answer stays inside its <details>: folded until the reader opens it
+    folded = re.search(r"<details><summary>Show the answer</summary>(.*?)</details>", page, re.S)
+    assert folded is not None and "The answer is <strong>42</strong>." in folded[1]
     assert f'src="data:image/png;base64,{PNG}"' in page and 'alt="a dot"' in page
     assert "01_invisible.html" in shown.links and f"https://{HOSTILE_HOST}/report" in shown.links
     assert '<script>document.title = "code, shown as text"</script>' in shown.code_lines
@@ -944,3 +948,14 @@ def test_a_page_that_would_still_fetch_is_refused_not_written(course, monkeypatc
     with pytest.raises(ValueError, match=r"04_images\.ipynb would fetch http://"):
         handouts_of(course)
     assert not (course / "handouts/04_images.html").exists()
+
+
+def test_every_folded_answer_of_the_course_stays_folded():
+    # An answer, hint or discussion in a <details> block must be inside it in the handout,
+    # not after an empty block where every reader sees it.
+    output, pages = course_handouts()
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert html.count("<details") == html.count("</details>"), page
+        empty = re.findall(r"<details>\s*<summary>([^<]*)</summary>\s*</details>", html)
+        assert empty == [], (page, empty)

@@ -125,12 +125,31 @@ _NEW_IMAGE = """
 """
 
 # Markdown cells at these indices whose rendered text a learner sees.
+# A facilitation note a learner sees: its cell shows more than one closed <details> line.
 _SHOWN_MARKDOWN = """
 ([cells, indices]) => {
   const all = document.querySelectorAll(cells);
   return indices.filter((index) => {
-    const shown = all[index] && all[index].querySelector(".jp-RenderedMarkdown");
-    return Boolean(shown && shown.checkVisibility() && shown.textContent.trim());
+    const cell = all[index];
+    if (!cell) return false;
+    const input = cell.querySelector(".jp-Cell-inputArea");
+    if (input && !input.checkVisibility()) return false;  // collapsed
+    const shown = cell.querySelector(".jp-RenderedMarkdown");
+    const folded = shown && shown.querySelector("details");
+    if (shown && folded) return folded.open;
+    const editor = cell.querySelector(".jp-InputArea-editor");
+    return Boolean((shown && shown.checkVisibility() && shown.textContent.trim())
+                   || (editor && editor.checkVisibility()));
+  });
+}
+"""
+
+_NOTE_SUMMARIES = """
+([cells, indices]) => {
+  const all = document.querySelectorAll(cells);
+  return indices.map((index) => {
+    const summary = all[index] && all[index].querySelector(".jp-RenderedMarkdown summary");
+    return summary ? summary.textContent.trim() : "";
   });
 }
 """
@@ -154,7 +173,8 @@ class NotebookRun:
     prompts: list[str] = field(default_factory=list)
     stderr: list[str] = field(default_factory=list)
     notes_shown: list[int] = field(default_factory=list)  # facilitation notes a learner sees
-    summaries: list[str] = field(default_factory=list)  # what collapsed cells say of themselves
+    notes_shown_after: list[int] = field(default_factory=list)  # the same, after Run All
+    summaries: list[str] = field(default_factory=list)  # the one line each note shows
     outputs_before: list[str] = field(default_factory=list)  # stored outputs, before Run All
 
 
@@ -383,7 +403,7 @@ def run_all_cells(page, notebook: NotebookRun, course: Path) -> None:
         cell.scroll_into_view_if_needed()
         cell.locator(".jp-Cell-inputWrapper").wait_for()
         notebook.notes_shown += page.evaluate(_SHOWN_MARKDOWN, [CELLS, [index]])
-        notebook.summaries += cell.locator(".jp-PlaceholderText").all_inner_texts()
+        notebook.summaries += page.evaluate(_NOTE_SUMMARIES, [CELLS, [index]])
     for index, cell_source in enumerate(source.cells):
         if "try_it(" in cell_source.source and cell_source.get("outputs"):
             cell = page.locator(CELLS).nth(index)
@@ -397,6 +417,10 @@ def run_all_cells(page, notebook: NotebookRun, course: Path) -> None:
     page.wait_for_function(_RUN_ALL_OVER, arg=[CELLS, code_cells])
     notebook.prompts = page.evaluate(_PROMPTS, CELLS)
     notebook.stderr = page.evaluate(_STDERR, CELLS)
+    # Run All renders every markdown cell again: the notes must stay folded.
+    for index in instructor_cells(course / notebook.path):
+        page.locator(CELLS).nth(index).scroll_into_view_if_needed()
+        notebook.notes_shown_after += page.evaluate(_SHOWN_MARKDOWN, [CELLS, [index]])
 
 
 def try_the_panel(page, session: LabSession, index: int) -> None:
@@ -590,6 +614,7 @@ def test_no_facilitation_note_is_expanded(lab_session, path):
     session = held(lab_session)
     notebook = session.notebooks[path]
     assert notebook.notes_shown == [], "facilitation notes a learner sees, by cell index"
+    assert notebook.notes_shown_after == [], "notes Run All opened, by cell index"
     # each is one line that says what it is, to click open
     summaries = [text for text in notebook.summaries if "Facilitation notes" in text]
     assert len(summaries) == len(instructor_cells(session.course / path))

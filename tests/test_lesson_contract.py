@@ -88,7 +88,7 @@ def test_the_contract_names_what_a_lesson_lacks(stub_course):
     notebook.write_text(
         text.replace("## Sources", "## Reading")
         .replace("about 30 minutes", "about 35 minutes")
-        .replace('"source_hidden": true', '"source_hidden": false')
+        .replace("<details><summary>Facilitation notes", "<p>Facilitation notes")
         .replace(INSTRUCTION, "VBox(children=(IntSlider(value=3),))"),
         encoding="utf-8",
     )
@@ -106,7 +106,7 @@ def test_the_contract_names_what_a_lesson_lacks(stub_course):
         "test_findings.py is missing",
         "has no check cell for halve",
         "differs from its solutions",
-        "(instructor) is not collapsed",
+        "(instructor) is not folded",
         "not the try-it instruction",
     ):
         assert expected in problems, problems

@@ -473,3 +473,22 @@ def test_text_written_to_stderr_is_shown_under_the_picture_and_old_text_cleared(
     shown = captured.out.replace("\x1b[2K\r", "")
     assert shown == "UserWarning: n is one\nn is two\n" and not captured.err
     assert cleared == [1, 3, 2, 5]  # 4: nothing to show, nothing left to clear
+
+
+def test_each_returned_figure_keeps_its_own_layout():
+    # A panel that switches between two kept charts (one per resource, say) lays each out
+    # for its own labels: the second is not forced into the first one's margins.
+    narrow, wide = KeptFigure(), KeptFigure()
+    for chart in (narrow, wide):
+        chart.figure.set_layout_engine("constrained")
+    wide.axes.set_ylabel("a long label\nover two lines")
+    wide.axes.set_yticks([0, 80_000], ["0", "80000"])
+
+    def draw(which="narrow"):
+        return (narrow if which == "narrow" else wide)(rate=1.0)
+
+    chooser = widgets.Dropdown(options=["narrow", "wide"], value="narrow")
+    try_it(draw, which=chooser)
+    chooser.value = "wide"
+    chooser.value = "narrow"
+    assert wide.axes.get_position().x0 > narrow.axes.get_position().x0

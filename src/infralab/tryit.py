@@ -181,6 +181,7 @@ class _Picture:
     def __init__(self) -> None:
         self.positions: list | None = None
         self.size: tuple[float, float] | None = None
+        self.kept: dict[int, tuple] = {}  # a returned figure's own first layout, by figure
         self.pictures: OrderedDict[Hashable, _Drawn] = OrderedDict()
 
     def render(self, figure: Figure, *, keep_canvas: bool = False) -> bytes:
@@ -188,17 +189,20 @@ class _Picture:
 
         With ``keep_canvas`` (a figure the drawing function returned and will draw
         on again) an Agg canvas it already has is drawn on, so its renderer, and
-        the text layouts matplotlib remembers per renderer, serve every redraw.
+        the text layouts matplotlib remembers per renderer, serve every redraw;
+        such a figure keeps its own first layout (a panel may switch between
+        several, each laid out for its own labels).
         """
         size = tuple(figure.get_size_inches())
-        if (
-            self.positions is not None
-            and size == self.size
-            and len(figure.axes) == len(self.positions)
-        ):
-            figure.set_layout_engine("none")
-            for axes, position in zip(figure.axes, self.positions, strict=True):
-                axes.set_position(position)
+        size_and_positions = (
+            self.kept.get(id(figure)) if keep_canvas else (self.size, self.positions)
+        )
+        if size_and_positions is not None and size_and_positions[1] is not None:
+            first_size, positions = size_and_positions
+            if size == first_size and len(figure.axes) == len(positions):
+                figure.set_layout_engine("none")
+                for axes, position in zip(figure.axes, positions, strict=True):
+                    axes.set_position(position)
         own = figure.canvas
         if keep_canvas and isinstance(own, FigureCanvasAgg):
             canvas = own
@@ -211,9 +215,11 @@ class _Picture:
             if keep_canvas and canvas is not own and getattr(own, "manager", None) is not None:
                 figure.set_canvas(own)  # a figure in a window of its own keeps its window
         png = _png(pixels)
-        if self.positions is None:
-            self.positions = [axes.get_position() for axes in figure.axes]
-            self.size = size
+        layout = [axes.get_position() for axes in figure.axes]
+        if keep_canvas:
+            self.kept.setdefault(id(figure), (size, layout))
+        elif self.positions is None:
+            self.positions, self.size = layout, size
         return png
 
     def draw(self, draw: Callable[..., object], values: Mapping[str, object]) -> _Drawn:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import html
 import json
 import logging
+import mimetypes
 import os
 import re
 from pathlib import Path
@@ -88,7 +90,7 @@ def _plain_image_metadata(metadata: dict) -> None:
 
 
 class _StaticOutputs(Preprocessor):
-    """Keep only outputs that show without a kernel or a script.
+    """Keep only outputs that show without a kernel or a script; open facilitation notes.
 
     A widget view needs a live kernel (or a widget manager fetched from the
     network), so it becomes a one-line note; the lesson's static figure below it
@@ -101,6 +103,16 @@ class _StaticOutputs(Preprocessor):
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type == "markdown":
+            folder = Path(resources.get("metadata", {}).get("path") or ".")
+            cell.source = _embed_local_images(cell.source, folder)
+            # A facilitation note is folded for learners in JupyterLab; a handout that
+            # shows it at all (the instructor edition) shows it open.
+            if INSTRUCTOR_TAG in cell.metadata.get("tags", []) and cell.source.startswith(
+                "<details>"
+            ):
+                cell.source = "<details open>" + cell.source[len("<details>"):]
+            return cell, resources
         if cell.cell_type != "code":
             return cell, resources
         kept = []
@@ -141,11 +153,14 @@ def _handout_exporter(*, notes_shown: bool, prompts: bool) -> HTMLExporter:
 
     ``sanitize_html`` sends the HTML of every cell and output through the
     ``clean_html`` filter, which is the course's allow-list (``inert.py``).
+    Markdown images are embedded by :class:`_StaticOutputs`, not by the exporter's
+    ``embed_images``: that parses each HTML fragment of a cell on its own, which
+    closes a ``<details>`` block at its summary and shows the answer it hides.
     """
     exporter = HTMLExporter(
         template_name=_HANDOUT_TEMPLATE,
         extra_template_basedirs=[str(_TEMPLATES)],
-        embed_images=True,
+        embed_images=False,
         sanitize_html=True,
         filters={"clean_html": _clean_html},
         theme="light",
@@ -190,6 +205,27 @@ def _link_map(edition: _Edition) -> str:
 _MARKDOWN_IMAGE = re.compile(
     r"""!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)"""
 )
+
+
+def _embed_local_images(source: str, folder: Path) -> str:
+    """``source`` with each image file next to the notebook written in as a ``data:`` URI.
+
+    Done here, on the markdown, rather than by nbconvert's ``embed_images``, which
+    parses every HTML fragment of a cell on its own and so breaks ``<details>``.
+    """
+
+    def embedded(match: re.Match) -> str:
+        address = match.group(1) or match.group(2)
+        if _is_external(address) or address.startswith(("attachment:", "data:")):
+            return match.group(0)
+        path = folder / unquote(address.split("#")[0].split("?")[0])
+        kind = mimetypes.guess_type(path.name)[0]
+        if kind is None or not kind.startswith("image/") or not path.is_file():
+            return match.group(0)
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return match.group(0).replace(address, f"data:{kind};base64,{data}")
+
+    return _MARKDOWN_IMAGE.sub(embedded, source)
 
 
 def _local_images(notebook: nbformat.NotebookNode, folder: Path) -> list[Path]:
