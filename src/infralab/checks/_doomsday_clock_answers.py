@@ -467,6 +467,11 @@ def _band_whole_lists(low, high, truth):
     return float(np.mean((low <= truth) & (truth <= high)))
 
 
+def _band_chained(low, high, truth):
+    """``np.mean(low <= truth <= high)``: Python's chained comparison asks arrays for one truth."""
+    return float(np.mean(low <= truth <= high))
+
+
 def _band(rows):
     """(low, high, truth) lists from rows of (low, high, truth)."""
     low, high, truth = (list(column) for column in zip(*rows, strict=True))

@@ -70,6 +70,7 @@ from infralab.checks.core import (
 from ._doomsday_clock_answers import (
     BYTES_PER_GIB,  # noqa: F401 (still importable from here)
     _band,
+    _band_chained,
     _band_count,
     _band_coverage,
     _band_outside,
@@ -216,6 +217,10 @@ _PERCENT_HINT = (
     "daily_growth_rate is a fraction: 0.01 means 1% a day. "
     "Use it as it is, without multiplying or dividing by 100."
 )
+_CONTINUOUS_DOUBLING_HINT = (
+    "ln 2 / r is the doubling time of growth that compounds continuously at rate r. A rate of "
+    "r a day compounds once a day: solve (1 + r)**t = 2, so t = ln 2 / ln(1 + r)."
+)
 _RULE_OF_70_HINT = (
     "close, but the rule of 70 is an approximation that drifts as the rate grows "
     "(a few percent off at 5% a day). Use logarithms: ln 2 / ln(1 + daily_growth_rate)."
@@ -253,7 +258,7 @@ DOUBLING_TIME = Task(
             lambda r: 1 / r,
         ),
         Mistake(_RULE_OF_70_HINT, lambda r: 0.7 / r),
-        Mistake(_RULE_OF_70_HINT, lambda r: math.log(2) / r),
+        Mistake(_CONTINUOUS_DOUBLING_HINT, lambda r: math.log(2) / r),
         Mistake(_RULE_OF_70_HINT, lambda r: 0.72 / r),
         # At 1% a day a loop's 70 days is within the tolerance; at 5% its 15 is not.
         Mistake(_WHOLE_DAYS_2, _in_whole_days(_doubling_time, math.ceil)),
@@ -299,6 +304,11 @@ START_BY_DATE = Task(
             "you added the days. The start-by date comes before doomsday: "
             "subtract the lead time and the buffer.",
             lambda doomsday, lead, buffer: _start_by(doomsday, -lead, -buffer),
+        ),
+        Mistake(
+            "you added the buffer. It is slack before doomsday, like the lead time: both come "
+            "off the doomsday date, start by = doomsday - lead time - buffer.",
+            lambda doomsday, lead, buffer: _start_by(doomsday, lead, -buffer),
         ),
         Mistake(
             "your function fails when doomsday_date is a text like '2022-06-30'. "
@@ -838,6 +848,13 @@ BAND_COVERAGE = Task(
             "sorted), not item by item. Turn them into arrays first (np.asarray), or loop "
             "over zip(low, high, truth).",
             _band_whole_lists,
+        ),
+        Mistake(
+            "low <= truth <= high does not compare item by item: Python runs it as "
+            "(low <= truth) and (truth <= high), and 'and' needs one True or False, which an "
+            "array or a Series cannot give (lists give one, comparing each list at once). Compare "
+            "twice and combine with &: (low <= truth) & (truth <= high), on numpy arrays.",
+            _band_chained,
         ),
         Mistake(_EDGE_HINT, _band_share(low_inclusive=False, high_inclusive=False)),
         Mistake(_EDGE_HINT, _band_share(low_inclusive=False)),
