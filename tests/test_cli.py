@@ -292,7 +292,7 @@ def test_lab_serves_the_course_folder_on_loopback_and_opens_the_start_page(
     [(command, folder)] = launches
     root = course.resolve()
     assert folder == root
-    assert command[:3] == [sys.executable, "-m", "jupyterlab"]
+    assert command[:3] == [sys.executable, "-m", "infralab._jupyterlab"]
     assert option(command, "ServerApp.root_dir") == str(root)
     assert option(command, "ServerApp.ip") == "127.0.0.1"
     # The start page opens with the file browser at the top of the course folder.
@@ -388,3 +388,11 @@ def test_lab_runs_jupyter_in_place_of_itself(tmp_path):
     )
     assert result.returncode == 3, result.stderr
     assert result.stdout == f"{tmp_path}\n"
+
+
+def test_the_addresses_jupyterlab_prints_have_one_query_string():
+    from infralab._jupyterlab import _one_query
+
+    start = "http://127.0.0.1:8888/lab/tree/notebooks/00_start_here.ipynb?file-browser-path=/"
+    assert _one_query(f"{start}?token=abc") == f"{start}&token=abc"
+    assert _one_query("http://127.0.0.1:8888/?token=abc") == "http://127.0.0.1:8888/?token=abc"

@@ -189,7 +189,7 @@ def lab_command(
     --------
     >>> command = lab_command("/course", port=9000, open_browser=False)
     >>> command[1:3], "--ServerApp.port=9000" in command
-    (['-m', 'jupyterlab'], True)
+    (['-m', 'infralab._jupyterlab'], True)
     >>> [option for option in command if "00_start_here" in option]
     ['--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb?file-browser-path=/']
     >>> "--ServerApp.ip=127.0.0.1" in command and "--no-browser" in command
@@ -201,7 +201,7 @@ def lab_command(
     command = [
         sys.executable,
         "-m",
-        "jupyterlab",
+        "infralab._jupyterlab",  # jupyterlab, printing its addresses whole
         f"--ServerApp.root_dir={folder}",
         f"--ServerApp.ip={ip}",
         f"--ServerApp.port={port}",
@@ -209,8 +209,8 @@ def lab_command(
         # The start page, with the file browser at the top of the course folder (opening a
         # file by name would show the file's own folder, notebooks/, and hide my-work/).
         f"--LabApp.default_url=/lab/tree/{START_PAGE}?file-browser-path=/",
-        # The address printed for copying: the server's top, which leads to the start page
-        # (the start page's own address would be printed with its query string mangled).
+        # The address printed first for copying: the server's top, which leads to the start
+        # page (infralab._jupyterlab keeps the start page's own address, printed second, whole).
         f"--ServerApp.custom_display_url=http://{host}:{port}/",
         *OFFLINE_SERVER_OPTIONS,
     ]
