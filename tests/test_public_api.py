@@ -719,6 +719,14 @@ CHECKS = {
         },
         call=_quiet,
     ),
+    "infralab.checks.tasks.ready_for": Spec(
+        kwargs(tasks=st.just({}), function=st.just("no such task")),
+        unchecked={
+            "tasks": "a check module's own TASKS, never a learner's value",
+            "function": "any object at all answers one line: fuzzed in tests/test_check_cells.py",
+        },
+        call=_quiet,
+    ),
     "infralab.checks.core.is_nothing": Spec(
         kwargs(value=st.none() | st.floats() | st.text()),
         unchecked={"value": "answers True or False for any value"},

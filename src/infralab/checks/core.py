@@ -61,6 +61,7 @@ from .tasks import (
     Task,
     Verdict,
     evaluate,
+    ready_for,
     run_check,
     with_check_sections,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "Verdict",
     "evaluate",
     "is_nothing",
+    "ready_for",
     "run_check",
     "short_repr",
     "to_timestamp",

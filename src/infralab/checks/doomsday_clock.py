@@ -64,6 +64,7 @@ from infralab.checks.core import (
     Task,
     Text,
     TupleOf,
+    ready_for,
     with_check_sections,
 )
 
@@ -1102,18 +1103,7 @@ def ready(function: object) -> bool:
     Skipped: this cell needs one of your exercise functions, by its name.
     False
     """
-    if isinstance(function, str):
-        task, function = TASKS.get(function), None
-    else:
-        try:  # a hostile object's name may raise anything, or not be text
-            name = getattr(function, "__name__", "")
-        except BaseException:  # noqa: BLE001 - one calm line, whatever the object does
-            name = ""
-        task = TASKS.get(name) if isinstance(name, str) else None
-    if task is None:
-        print("Skipped: this cell needs one of your exercise functions, by its name.")
-        return False
-    return task.ready(function)
+    return ready_for(TASKS, function)
 
 
 @with_check_sections

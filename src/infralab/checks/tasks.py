@@ -92,6 +92,7 @@ __all__ = [
     "Task",
     "Verdict",
     "evaluate",
+    "ready_for",
     "run_check",
     "with_check_sections",
 ]
@@ -1070,3 +1071,22 @@ def with_check_sections(check: Callable[..., None]) -> Callable[..., None]:
         parts.append("Examples\n" + examples)
     check.__doc__ = "\n\n".join(parts)
     return check
+
+
+def ready_for(tasks: Mapping[str, Task], function: object) -> bool:
+    """A check module's ``ready``: find the task by name (or by the function's name), ask it.
+
+    Prints one line and returns False when no task of ``tasks`` goes by that name.
+    """
+    if isinstance(function, str):
+        task, function = tasks.get(function), None
+    else:
+        try:  # a hostile object's name may raise anything, or not be text
+            name = getattr(function, "__name__", "")
+        except BaseException:  # noqa: BLE001 - one calm line, whatever the object does
+            name = ""
+        task = tasks.get(name) if isinstance(name, str) else None
+    if task is None:
+        print("Skipped: this cell needs one of your exercise functions, by its name.")
+        return False
+    return task.ready(function)

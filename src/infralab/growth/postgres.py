@@ -49,7 +49,8 @@ from urllib.parse import unquote
 import numpy as np
 import pandas as pd
 
-from ..validation import check_count, check_seed, short_repr
+from ..validation import check_seed, short_repr
+from .storage import _check_table_size
 
 __all__ = [
     "POSTGRES_MEASUREMENT_FILE",
@@ -78,9 +79,6 @@ _COLUMNS = (
     "postgres_version",
 )
 #: The same bounds as the SQLite measurement (:mod:`infralab.growth.storage`).
-_MAX_ROWS = 1_000_000
-_MAX_PAYLOAD_BYTES = 1_000_000
-_MAX_PAYLOAD_TOTAL = 50_000_000
 _QUERY_SECONDS = 30
 _MEASURE_SECONDS = 600
 
@@ -341,13 +339,7 @@ def measure_postgres_bytes_per_row(
     after VACUUM FULL                289.0
     Name: bytes_per_row, dtype: float64
     """
-    rows = check_count("n_rows", n_rows, high=_MAX_ROWS)
-    payload = check_count("payload_bytes", payload_bytes, low=0, high=_MAX_PAYLOAD_BYTES)
-    if rows * payload > _MAX_PAYLOAD_TOTAL:
-        raise ValueError(
-            f"n_rows * payload_bytes must be at most {_MAX_PAYLOAD_TOTAL:,} (payload characters "
-            f"held in memory), got {rows:,} * {payload:,} = {rows * payload:,}"
-        )
+    rows, payload = _check_table_size(n_rows, payload_bytes)
     generator = check_seed("rng", rng)
 
     workspace_ids = generator.integers(1, 1_001, size=rows)

@@ -28,6 +28,18 @@ _MAX_PAYLOAD_TOTAL = 50_000_000
 _BLOCK_TYPES = np.array(["text", "page", "to_do", "header", "bulleted_list", "image"])
 
 
+def _check_table_size(n_rows: object, payload_bytes: object) -> tuple[int, int]:
+    """``n_rows`` and ``payload_bytes`` of a measured table, checked (SQLite and PostgreSQL)."""
+    rows = check_count("n_rows", n_rows, high=_MAX_ROWS)
+    payload = check_count("payload_bytes", payload_bytes, low=0, high=_MAX_PAYLOAD_BYTES)
+    if rows * payload > _MAX_PAYLOAD_TOTAL:
+        raise ValueError(
+            f"n_rows * payload_bytes must be at most {_MAX_PAYLOAD_TOTAL:,} (payload characters "
+            f"held in memory), got {rows:,} * {payload:,} = {rows * payload:,}"
+        )
+    return rows, payload
+
+
 def measure_bytes_per_row(
     n_rows: int = 20_000,
     *,
@@ -73,13 +85,7 @@ def measure_bytes_per_row(
     >>> 150 < large - small < 250
     True
     """
-    rows = check_count("n_rows", n_rows, high=_MAX_ROWS)
-    payload = check_count("payload_bytes", payload_bytes, low=0, high=_MAX_PAYLOAD_BYTES)
-    if rows * payload > _MAX_PAYLOAD_TOTAL:
-        raise ValueError(
-            f"n_rows * payload_bytes must be at most {_MAX_PAYLOAD_TOTAL:,} (payload characters "
-            f"held in memory), got {rows:,} * {payload:,} = {rows * payload:,}"
-        )
+    rows, payload = _check_table_size(n_rows, payload_bytes)
     index = check_flag("with_index", with_index)
     generator = check_seed("rng", rng)
 
