@@ -1082,23 +1082,10 @@ EXAMPLES = {name: task.examples for name, task in TASKS.items()}
 def ready(function: object) -> bool:
     """True if your function passes its task's check; otherwise say so and return False.
 
-    Cells that use your function after its check start with
-    ``if check.ready("share_moved_modulo"):``, so the notebook runs top to bottom
-    before you have written anything. Give the task's name as a string (the
-    function is then found by that name, so a cell run before the function's
-    cell skips rather than fails), or the function itself.
+    For cells that use your function after its check: ``if check.ready("share_moved_modulo"):``.
+    Give the task's name (a cell run before your function's cell then skips) or the
+    function itself; see :func:`infralab.checks.tasks.ready_for`.
 
-    Parameters
-    ----------
-    function : str or callable
-        The task's name, or your function (its name, without brackets).
-
-    Returns
-    -------
-    bool
-
-    Examples
-    --------
     >>> ready(lambda: None)
     Skipped: this cell needs one of your exercise functions, by its name.
     False

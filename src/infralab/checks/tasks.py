@@ -1074,9 +1074,25 @@ def with_check_sections(check: Callable[..., None]) -> Callable[..., None]:
 
 
 def ready_for(tasks: Mapping[str, Task], function: object) -> bool:
-    """A check module's ``ready``: find the task by name (or by the function's name), ask it.
+    """A check module's ``ready``: whether a learner's function passes its task's check.
 
-    Prints one line and returns False when no task of ``tasks`` goes by that name.
+    Cells that use a learner's function after its check start with
+    ``if check.ready("task_name"):``, so a sheet runs top to bottom before anything
+    is written. ``function`` is the task's name (the function is then found by that
+    name, so a cell run before the function's cell skips rather than fails) or the
+    function itself (its name says the task). Prints one line and returns False when
+    no task of ``tasks`` goes by that name; otherwise :meth:`Task.ready`.
+
+    Parameters
+    ----------
+    tasks : mapping of str to Task
+        The check module's tasks, by name.
+    function : str or callable
+        The task's name, or the learner's function.
+
+    Returns
+    -------
+    bool
     """
     if isinstance(function, str):
         task, function = tasks.get(function), None
