@@ -202,7 +202,11 @@ def postgres_trends(end_date: object = "2025-12-31") -> pd.DataFrame:
 
 
 def trend_crossings(limits: Mapping[str, float], end_date: object = "2040-12-31") -> dict:
-    """The first day each column's trend reaches its limit (NaT if not by ``end_date``).
+    """The day during which each column's trend reaches its limit (NaT if not by ``end_date``).
+
+    That is the last day the daily trend is still below the limit (the trend crosses
+    before the next day's value): a forecast's crossing, a fraction of a day, is
+    counted to its date the same way, rounding down.
 
     Parameters
     ----------
@@ -219,7 +223,7 @@ def trend_crossings(limits: Mapping[str, float], end_date: object = "2040-12-31"
     Examples
     --------
     >>> trend_crossings({"storage_gib": 65536})["storage_gib"]
-    Timestamp('2021-10-29 00:00:00')
+    Timestamp('2021-10-28 00:00:00')
     """
     if not isinstance(limits, Mapping) or not limits:
         raise TypeError(f"limits must be a non-empty mapping of column to limit, got {limits!r}")
@@ -233,7 +237,7 @@ def trend_crossings(limits: Mapping[str, float], end_date: object = "2040-12-31"
     for name, limit in limits.items():
         limit = check_number(f"limits[{name!r}]", limit)
         reached = np.flatnonzero(trends[name].to_numpy() >= limit)
-        crossings[name] = trends.date.iloc[reached[0]] if reached.size else pd.NaT
+        crossings[name] = trends.date.iloc[max(reached[0] - 1, 0)] if reached.size else pd.NaT
     return crossings
 
 
@@ -287,7 +291,10 @@ def _series(dates: pd.DatetimeIndex, rng: np.random.Generator | None) -> dict[st
     # million the next tooth climbs back to 200 million: its top is 200 + U. From
     # U = 150 million on, the age never gets below 200 million again, so forced
     # vacuums run back to back, each starting at 50 + U: the top is 50 + 2U. A vacuum
-    # spans days, so it sees the weekly average rate of transaction IDs.
+    # spans days, so it sees the weekly average rate of transaction IDs. Two simplifications:
+    # a pass reads the whole database (updates touch old rows throughout, so the
+    # visibility map spares few pages), and the tooth climbs to the forced vacuum at
+    # 200 million (no earlier aggressive vacuum at vacuum_freeze_table_age, 150 million).
     xid_per_day_millions = rows_start_millions * np.exp(log_trend) / ROWS_PER_WRITE_TRANSACTION
     vacuum_days = storage_gib / VACUUM_THROUGHPUT_GIB_PER_DAY
     ids_per_pass = xid_per_day_millions * vacuum_days * noise("xid")
