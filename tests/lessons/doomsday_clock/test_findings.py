@@ -142,9 +142,9 @@ def test_the_surge_moves_the_start_by_date_years_earlier(metrics):
 
 def test_after_the_surge_the_start_by_date_falls_behind_the_calendar(metrics):
     for as_of in pd.date_range("2020-05-31", "2020-12-31", freq="ME"):
-        assert first_fix(metrics, as_of, n_simulations=500)[1] < as_of
+        assert first_fix(metrics, as_of, n_simulations=300)[1] < as_of
     for as_of in pd.date_range("2019-06-30", "2020-02-29", freq="ME"):
-        assert first_fix(metrics, as_of, n_simulations=500)[1] > as_of
+        assert first_fix(metrics, as_of, n_simulations=300)[1] > as_of
 
 
 def test_bands_cover_the_truth_as_the_lesson_says(truth):
