@@ -494,15 +494,9 @@ EXAMPLES = {name: task.examples for name, task in TASKS.items()}
 
 
 def ready(function: object) -> bool:
-    """True if your function passes its task's check; otherwise say so and return False.
+    """Whether your function passes its task's check (e.g. ``check.ready("loss_by_segment")``).
 
-    For cells that use your function after its check: ``if check.ready("loss_by_segment"):``.
-    Give the task's name (a cell run before your function's cell then skips) or the
-    function itself; see :func:`infralab.checks.tasks.ready_for`.
-
-    >>> ready(lambda: None)
-    Skipped: this cell needs one of your exercise functions, by its name.
-    False
+    See :func:`infralab.checks.tasks.ready_for`.
     """
     return ready_for(TASKS, function)
 

@@ -1093,6 +1093,12 @@ def ready_for(tasks: Mapping[str, Task], function: object) -> bool:
     Returns
     -------
     bool
+
+    Examples
+    --------
+    >>> ready_for({}, lambda: None)
+    Skipped: this cell needs one of your exercise functions, by its name.
+    False
     """
     if isinstance(function, str):
         task, function = tasks.get(function), None

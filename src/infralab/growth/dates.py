@@ -34,19 +34,17 @@ from ..validation import (
     check_choice,
     check_date,
     check_days,
-    check_integer,
     check_number,
     check_seed,
 )
 from ._shapes import (
-    _check_cycle,
     _check_cycle_points,
     _check_shape,
     _quantity_to_fit,
     _trend_values,
 )
 from .fitting import _LOG_MODELS, DAYS_PER_MONTH, MODELS
-from .projection import _bootstrap_trends, _check_run_size, _points_to_fit, _quantile
+from .projection import _bootstrap_trends, _check_run_options, _points_to_fit, _quantile
 from .sawtooth import (
     FREEZE_MAX_AGE_MILLIONS,
     FREEZE_MIN_AGE_MILLIONS,
@@ -252,12 +250,9 @@ def doomsday_table(
             f"limits names columns that frame does not have: {', '.join(map(repr, missing))}"
         )
     check_choice("model", model, MODELS)
-    horizon, simulations = _check_run_size(horizon_days, n_simulations)
-    band = check_number("band", band, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
-    window = None
-    if window_days is not None:
-        window = check_number("window_days", window_days, low=0.0, low_inclusive=False)
-    block = None if block_days is None else check_integer("block_days", block_days, low=1)
+    window, horizon, simulations, band, block, cycle = _check_run_options(
+        window_days, horizon_days, n_simulations, band, block_days, cycle_days
+    )
     sawtooths = {} if sawtooths is None else sawtooths
     if not isinstance(sawtooths, Mapping):
         raise TypeError(
@@ -283,7 +278,6 @@ def doomsday_table(
             raise ValueError(
                 f"{name} names resources that limits does not: {', '.join(map(repr, unknown))}"
             )
-    cycle = _check_cycle(cycle_days)
     entropy = int(check_seed("rng", rng).integers(2**63))
     try:
         dates = pd.to_datetime(frame[date_column])

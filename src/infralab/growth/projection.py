@@ -143,6 +143,35 @@ def _check_run_size(horizon_days: object, n_simulations: object) -> tuple[int, i
     return horizon, simulations
 
 
+class _RunOptions(NamedTuple):
+    """The options every projection shares, checked."""
+
+    window: float | None
+    horizon: int
+    simulations: int
+    band: float
+    block: int | None
+    cycle: int | None
+
+
+def _check_run_options(
+    window_days: object,
+    horizon_days: object,
+    n_simulations: object,
+    band: object,
+    block_days: object,
+    cycle_days: object,
+) -> _RunOptions:
+    """``window_days`` ... ``cycle_days`` of a projection or a table, checked by name."""
+    horizon, simulations = _check_run_size(horizon_days, n_simulations)
+    width = check_number("band", band, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    window = None
+    if window_days is not None:
+        window = check_number("window_days", window_days, low=0.0, low_inclusive=False)
+    block = None if block_days is None else check_integer("block_days", block_days, low=1)
+    return _RunOptions(window, horizon, simulations, width, block, _check_cycle(cycle_days))
+
+
 def _points_to_fit(
     days: np.ndarray,
     values: np.ndarray,
@@ -469,15 +498,11 @@ def project_to_limit(
         raise ValueError(
             f"limit must be above baseline = {baseline:g} for the {model} model, got {limit:g}"
         )
-    horizon, simulations = _check_run_size(horizon_days, n_simulations)
-    band = check_number("band", band, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    window, horizon, simulations, band, block, cycle = _check_run_options(
+        window_days, horizon_days, n_simulations, band, block_days, cycle_days
+    )
     generator = check_seed("rng", rng)
-    window = None
-    if window_days is not None:
-        window = check_number("window_days", window_days, low=0.0, low_inclusive=False)
     min_points = check_integer("min_regime_days", min_regime_days, low=3)
-    block = None if block_days is None else check_integer("block_days", block_days, low=1)
-    cycle = _check_cycle(cycle_days)
 
     # 1. The quantity that grows (values above the baseline, or the daily additions
     #    of a running total), then the points to fit: the current regime

@@ -34,15 +34,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..validation import check_array, check_integer, check_number, check_seed, read_only
+from ..validation import check_array, check_number, check_seed, read_only
 from ._least_squares import _cycle_positions
-from ._shapes import _check_cycle, _check_cycle_points, _quantity_to_fit, _Shape
+from ._shapes import _check_cycle_points, _quantity_to_fit, _Shape
 from .projection import (
     _DEFAULT_BLOCK_DAYS,
     Projection,
     _block_resample,
     _bootstrap_trends,
-    _check_run_size,
+    _check_run_options,
     _points_to_fit,
     _sorted_quantile,
     _Trends,
@@ -343,14 +343,10 @@ def project_sawtooth(
     limit = check_number("limit", limit)
     if limit <= high:
         raise ValueError(f"limit must be above freeze_max_age = {high:g}, got {limit:g}")
-    horizon, simulations = _check_run_size(horizon_days, n_simulations)
-    band = check_number("band", band, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    window, horizon, simulations, band, block, cycle = _check_run_options(
+        window_days, horizon_days, n_simulations, band, block_days, cycle_days
+    )
     generator = check_seed("rng", rng)
-    window = None
-    if window_days is not None:
-        window = check_number("window_days", window_days, low=0.0, low_inclusive=False)
-    block = None if block_days is None else check_integer("block_days", block_days, low=1)
-    cycle = _check_cycle(cycle_days)
 
     causes = _fit_causes(
         day_array, age_array, size_array, limit, window=window, block=block, cycle=cycle,

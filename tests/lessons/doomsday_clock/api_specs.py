@@ -136,6 +136,18 @@ def sawtooth_arguments(draw):
             "rng": draw(SEEDS)}
 
 
+#: What every projection and the doomsday table refuse of the options they share
+#: (checked by one function, growth.projection._check_run_options).
+BAD_RUN_OPTIONS = {
+    "window_days": bad_number(0.0, open_low=True, none=False),
+    "horizon_days": bad_integer(1, 36_500),
+    "n_simulations": bad_integer(1),
+    "band": bad_number(0.0, 1.0, open_low=True, open_high=True),
+    "block_days": (0, 2.5, "3", True, 10**6),
+    "rng": BAD_SEED,
+    "cycle_days": BAD_CYCLE,
+}
+
 DIVISORS_480 = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 16, 20, 24, 30, 32, 40, 48, 60, 80, 96, 120)
 
 BAD_DAYS = (*BAD_ARRAY, [3.0, 2.0, 1.0], np.array(["2020-01-01", "2020-01-02"], "datetime64[D]"))
@@ -186,17 +198,11 @@ GROWTH = {
             ),
             "date_column": ("no such column", None, 3),
             "as_of": ("not a date", "today", 3, pd.Timestamp("2020-01-01", tz="UTC"), "1900-01-01"),
-            "window_days": bad_number(0.0, open_low=True, none=False),
             "model": bad_choice("linear"),
-            "horizon_days": bad_integer(1, 36_500),
-            "n_simulations": bad_integer(1),
-            "band": bad_number(0.0, 1.0, open_low=True, open_high=True),
-            "block_days": (0, 2.5, "3", True, 10**6),
-            "rng": BAD_SEED,
+            **BAD_RUN_OPTIONS,
             "baselines": ("storage_gb", [("storage_gb", 1.0)], {"missing": 1.0},
                           {"storage_gb": "1"}, {"storage_gb": math.nan}),
             "running_totals": ("storage_gb", 3, ["missing"], None),
-            "cycle_days": BAD_CYCLE,
             "sawtooths": ("storage_gb", [("storage_gb", "cpu_pct")], {"missing": "cpu_pct"},
                           {"storage_gb": "missing"}, {"storage_gb": 3}),
         },
@@ -269,16 +275,10 @@ GROWTH = {
             "values": (*BAD_ARRAY, [1.0, 2.0]),
             "limit": (None, "1", True, [1.0], math.nan, math.inf),
             "model": bad_choice("linear"),
-            "window_days": bad_number(0.0, open_low=True, none=False),
-            "horizon_days": bad_integer(1, 36_500),
-            "n_simulations": bad_integer(1),
-            "band": bad_number(0.0, 1.0, open_low=True, open_high=True),
-            "block_days": (0, 2.5, "3", True, 10**6),
-            "rng": BAD_SEED,
+            **BAD_RUN_OPTIONS,
             "min_regime_days": bad_integer(3),
             "baseline": bad_number(),
             "running_total": BAD_FLAG,
-            "cycle_days": BAD_CYCLE,
         },
         non_finite="crossing_days and first_touch_days are inf for simulations that do not "
         "reach the limit within the horizon; band values too large for a float are inf",
@@ -386,13 +386,7 @@ SPECS = GROWTH | CHECKS | {
             "ages": (*BAD_ARRAY, [300.0, 400.0]),
             "sizes": (*BAD_ARRAY, [10.0, 20.0]),
             "limit": (None, "1", True, math.nan, math.inf, 150.0),
-            "window_days": bad_number(0.0, open_low=True, none=False),
-            "horizon_days": bad_integer(1, 36_500),
-            "n_simulations": bad_integer(1),
-            "band": bad_number(0.0, 1.0, open_low=True, open_high=True),
-            "block_days": (0, 2.5, "3", True, 10**6),
-            "rng": BAD_SEED,
-            "cycle_days": BAD_CYCLE,
+            **BAD_RUN_OPTIONS,
             "freeze_max_age": (*bad_number(0.0, open_low=True), 5_000.0),
             "freeze_min_age": (*bad_number(0.0), 500.0),
         },
