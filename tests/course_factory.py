@@ -114,7 +114,7 @@ def stub_lesson(root: Path) -> Lesson:
         root / "notebooks" / lesson.notebook,
     )
     cells = [new_markdown_cell(f"# {lesson.number} · Exercises")]
-    cells.append(new_code_cell(f"from infralab.checks import {lesson.slug} as check"))
+    cells.append(new_code_cell(f"from infralab.checks import {lesson.name} as check"))
     for task in STUB_TASKS:
         cells.append(
             new_code_cell(

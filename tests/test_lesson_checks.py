@@ -28,7 +28,7 @@ from tests.check_runner import (
     printed_line,
 )
 
-MODULES = {lesson.slug: importlib.import_module(lesson.checks) for lesson in LESSONS}
+MODULES = {lesson.name: importlib.import_module(lesson.checks) for lesson in LESSONS}
 
 
 def _right_answers(slug):
@@ -41,7 +41,7 @@ def _right_answers(slug):
         return {}
 
 
-RIGHT_ANSWERS = {lesson.slug: _right_answers(lesson.slug) for lesson in LESSONS}
+RIGHT_ANSWERS = {lesson.name: _right_answers(lesson.name) for lesson in LESSONS}
 
 #: ``"<slug>.<task>"`` for every task of every lesson, in course order.
 TASK_IDS = [f"{slug}.{name}" for slug, module in MODULES.items() for name in module.TASKS]

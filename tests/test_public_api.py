@@ -839,6 +839,7 @@ REGISTRY = {
             "slug": (None, 3, "", "Doomsday", "doomsday clock", "03_doomsday"),
             "models": (None, "growth", ["growth"], ("Growth",), (3,)),
             "datasets": (None, "postgres_metrics", ["postgres_metrics"], ("a b",)),
+            "module": (None, 3, "Doomsday", "a b", "100x"),
         },
     ),
     "infralab.lessons.lesson": Spec(
@@ -853,7 +854,7 @@ def _lesson_specs() -> tuple[dict[str, Spec], dict[str, str]]:
     """Every lesson's ``SPECS`` and ``RECORDS`` from ``tests/lessons/<slug>/api_specs.py``."""
     specs, records = {}, {}
     for lesson in LESSONS:
-        module = importlib.import_module(f"tests.lessons.{lesson.slug}.api_specs")
+        module = importlib.import_module(f"tests.lessons.{lesson.name}.api_specs")
         specs |= module.SPECS
         records |= module.RECORDS
     return specs, records
