@@ -119,7 +119,11 @@ def test_postbuild_installs_the_course_without_unpinned_dependencies(postbuild_c
     assert "--no-deps" in installs[0] and installs[0][-2:] == ["-e", "."]
 
 
-def test_postbuild_hides_exactly_the_nbgrader_extensions_nbgrader_installs(postbuild_calls):
+def test_setup_dev_hides_exactly_the_nbgrader_extensions_nbgrader_installs():
+    makefile = MAKEFILE.read_text("utf-8")
+    parts = re.search(r"for part in ([a-z_ ]+); do", makefile)
+    lab = re.search(r"labextension disable --level=sys_prefix (\S+)", makefile)
+    assert parts and lab, "the Makefile's setup-dev no longer disables nbgrader's extensions"
     nbgrader = metadata.distribution("nbgrader")
     files = {str(path).replace("\\", "/"): path for path in nbgrader.files or ()}
     config = next(
@@ -129,31 +133,17 @@ def test_postbuild_hides_exactly_the_nbgrader_extensions_nbgrader_installs(postb
     )
     enabled = json.loads(Path(nbgrader.locate_file(config)).read_text("utf-8"))
     server_extensions = set(enabled["ServerApp"]["jpserver_extensions"])
-    disabled = {
-        call[-1]
-        for call in postbuild_calls
-        if call[:5] == ["jupyter", "server", "extension", "disable", "--sys-prefix"]
-    }
-    assert disabled == server_extensions
-
-    lab = [
-        call[-1]
-        for call in postbuild_calls
-        if call[:4] == ["jupyter", "labextension", "disable", "--level=sys_prefix"]
-    ]
-    assert lab == ["@jupyter/nbgrader"]
-    assert any(name.endswith(f"labextensions/{lab[0]}/package.json") for name in files)
+    assert {f"nbgrader.server_extensions.{part}" for part in parts[1].split()} == server_extensions
+    assert any(name.endswith(f"labextensions/{lab[1]}/package.json") for name in files)
 
 
-def test_postbuild_and_make_setup_hide_the_same_extensions(postbuild_calls):
-    makefile = MAKEFILE.read_text("utf-8")
-    parts = re.search(r"for part in ([a-z_ ]+); do", makefile)
-    lab = re.search(r"labextension disable --level=sys_prefix (\S+)", makefile)
-    assert parts and lab, "the Makefile's setup target no longer disables nbgrader's extensions"
-    in_makefile = {f"nbgrader.server_extensions.{part}" for part in parts.group(1).split()}
-    in_postbuild = {call[-1] for call in postbuild_calls if call[1:3] == ["server", "extension"]}
-    assert in_postbuild == in_makefile
-    assert [call[-1] for call in postbuild_calls if call[1] == "labextension"] == [lab.group(1)]
+def test_binder_installs_no_maintainers_tool(postbuild_calls):
+    # environment.yml is the learners' runtime (tests/test_packaging.py checks it lists no
+    # dev package), so there are no nbgrader menus to hide and nothing to disable.
+    text = ENVIRONMENT.read_text("utf-8") + POSTBUILD.read_text("utf-8")
+    for tool in ("nbgrader", "pytest-xdist", "hypothesis", "playwright", "ruff"):
+        assert not re.search(rf"^\s*-\s*{tool}\b", text, re.M), tool
+    assert not [call for call in postbuild_calls if "disable" in call]
 
 
 def test_postbuild_gives_every_learner_a_workspace_with_a_real_command(postbuild_calls, capsys):
@@ -163,10 +153,10 @@ def test_postbuild_gives_every_learner_a_workspace_with_a_real_command(postbuild
 
 
 def test_postbuild_calls_only_the_environment_s_own_programs(postbuild_calls):
-    # python, jupyter and infralab all come from environment.yml (infralab from "-e .").
-    assert {call[0] for call in postbuild_calls} == {"python", "jupyter", "infralab"}
+    # python and infralab both come from environment.yml (infralab from "-e .").
+    assert {call[0] for call in postbuild_calls} == {"python", "infralab"}
     bin_folder = Path(sys.executable).parent
-    for program in ("jupyter-labextension", "jupyter-server", "infralab"):
+    for program in ("infralab",):
         assert shutil.which(program, path=str(bin_folder)), f"{program} is not installed"
 
 

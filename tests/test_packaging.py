@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+needs_make_now = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = ROOT / "pyproject.toml"
 CONSTRAINTS = ROOT / "constraints.txt"
@@ -26,7 +28,8 @@ CI_SCRIPT = ROOT / ".ci" / "run"
 
 #: The targets the README and the course notes send people to.
 DOCUMENTED_TARGETS = [
-    "setup", "start", "lab", "handouts", "test", "exercises", "execute", "data", "bench", "canary"
+    "setup", "setup-dev", "start", "lab", "handouts", "test", "exercises", "execute", "data",
+    "bench", "canary",
 ]
 
 
@@ -54,11 +57,16 @@ def at_least(version: str, minimum: str) -> bool:
     return have + (0,) * (width - len(have)) >= need + (0,) * (width - len(need))
 
 
-def pyproject_requirements() -> dict[str, str]:
-    """{normalised name: minimum version} for the runtime dependencies and the dev extra."""
+def pyproject_requirements(part: str = "both") -> dict[str, str]:
+    """{normalised name: minimum version} for the runtime dependencies, the dev extra or both."""
     project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
     found = {}
-    for text in [*project["dependencies"], *project["optional-dependencies"]["dev"]]:
+    texts = {
+        "runtime": project["dependencies"],
+        "dev": project["optional-dependencies"]["dev"],
+    }
+    texts["both"] = [*texts["runtime"], *texts["dev"]]
+    for text in texts[part]:
         match = re.fullmatch(r"([A-Za-z0-9_.\-]+)\s*>=\s*([0-9][0-9.]*)", text.strip())
         assert match, f"pyproject requirement {text!r} is not 'name>=version'"
         found[normalise(match[1])] = match[2]
@@ -203,8 +211,9 @@ def test_constraints_do_not_pin_the_course_package_itself():
 # --------------------------------------------------------------------------- #
 
 
-def test_environment_lists_exactly_the_pyproject_packages_plus_python_and_pip():
-    expected = set(pyproject_requirements()) | {"python", "pip"}
+def test_environment_lists_exactly_the_runtime_packages_plus_python_and_pip():
+    # Learners (and Binder) install the runtime only; maintainers add the dev extra with pip.
+    expected = set(pyproject_requirements("runtime")) | {"python", "pip"}
     listed = set(conda_pins()) | set(pip_pins())
     assert listed == expected, (
         f"only in environment.yml: {sorted(listed - expected)}; "
@@ -216,7 +225,7 @@ def test_environment_lists_exactly_the_pyproject_packages_plus_python_and_pip():
     )
 
 
-@pytest.mark.parametrize("name", sorted(pyproject_requirements()))
+@pytest.mark.parametrize("name", sorted(pyproject_requirements("runtime")))
 def test_environment_pin_equals_the_constraints_pin(name):
     pins = conda_pins() | pip_pins()
     assert pins[name] == constraint_pins()[name], (
@@ -250,11 +259,67 @@ def test_environment_pip_section_installs_the_course_package():
 # --------------------------------------------------------------------------- #
 
 
-def test_setup_installs_with_the_pinned_versions_and_the_dev_extra():
-    install = [line for line in makefile_recipe("$(STAMP)") if "pip install" in line]
-    assert len(install) == 1
-    assert "-c constraints.txt" in install[0]
-    assert '-e ".[dev]"' in install[0]
+def test_setup_installs_the_runtime_and_setup_dev_adds_the_dev_extra_both_pinned():
+    runtime = [line for line in makefile_recipe("$(STAMP)") if "pip install" in line]
+    dev = [line for line in makefile_recipe("$(DEV_STAMP)") if "pip install" in line]
+    assert len(runtime) == len(dev) == 1
+    assert "-c constraints.txt" in runtime[0] and "-c constraints.txt" in dev[0]
+    assert runtime[0].endswith("-e .") and dev[0].endswith('-e ".[dev]"')
+
+
+def makefile_prerequisites(target: str) -> list[str]:
+    """What ``target`` depends on in the Makefile."""
+    text = MAKEFILE.read_text(encoding="utf-8")
+    line = re.search(rf"^{re.escape(target)}:([^#\n]*)", text, re.M)
+    assert line, f"the Makefile has no {target} target"
+    return line[1].split()
+
+
+@pytest.mark.parametrize("target", ["start", "lab", "handouts"])
+def test_what_learners_run_installs_only_the_runtime(target):
+    assert makefile_prerequisites(target) == ["setup"]
+
+
+@pytest.mark.parametrize("target", ["test", "test-fast", "lint", "exercises", "execute", "bench"])
+def test_what_maintainers_run_adds_the_dev_extra(target):
+    assert makefile_prerequisites(target) == ["setup-dev"]
+
+
+def test_the_makefile_asks_for_the_python_pyproject_requires():
+    project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+    minimum = re.fullmatch(r">=\s*([0-9.]+)", project["requires-python"])
+    made = re.search(r"^PYTHON_MIN\s*:=\s*(\S+)", MAKEFILE.read_text(encoding="utf-8"), re.M)
+    assert minimum and made and made[1] == minimum[1]
+
+
+@needs_make_now
+def test_make_setup_refuses_a_python_that_is_too_old_and_says_what_to_do(tmp_path):
+    old = tmp_path / "python-old"
+    old.write_text('#!/bin/sh\n[ "$1" = --version ] && echo "Python 3.9.2" && exit 0\nexit 1\n')
+    old.chmod(0o755)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "setup", f"VENV={tmp_path / 'venv'}", f"PYTHON={old}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=20, check=False,
+    )
+    assert result.returncode != 0
+    assert "Python 3.9.2" in result.stdout and "PYTHON=" in result.stdout
+    assert not (tmp_path / "venv").exists()
+
+
+@needs_make_now
+def test_make_setup_makes_again_a_venv_made_by_a_python_that_is_too_old(tmp_path):
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    old = venv / "bin" / "python"
+    old.write_text('#!/bin/sh\n[ "$1" = --version ] && echo "Python 3.9.2" && exit 0\nexit 1\n')
+    old.chmod(0o755)
+    # Here PYTHON is too old as well, so make stops after removing the old venv.
+    result = subprocess.run(
+        ["make", "--no-print-directory", "setup", f"VENV={venv}", f"PYTHON={old}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=20, check=False,
+    )
+    assert "made by Python 3.9.2, older than 3.11: making it again" in result.stdout
+    assert not venv.exists()
 
 
 def test_make_test_runs_lint_and_the_whole_pytest_suite():

@@ -76,6 +76,48 @@ def test_an_edited_copy_survives_a_second_run_and_a_course_update(course):
     assert "copied     05_tracking.ipynb" in summary
 
 
+def test_a_sheet_the_course_corrected_arrives_beside_the_copy_never_over_it(course):
+    start_workspace()
+    mine = course / WORKSPACE_FOLDER
+    learners_version = exercise("Exercises 03", "def answer():\n    return 42").encode("utf-8")
+    (mine / "03_doomsday.ipynb").write_bytes(learners_version)
+    corrected = exercise("Exercises 03, corrected")
+    (course / "exercises/03_doomsday.ipynb").write_text(corrected, "utf-8")
+
+    report = start_workspace()
+    assert report.updated == ("03_doomsday-updated.ipynb",)
+    assert (mine / "03_doomsday.ipynb").read_bytes() == learners_version
+    assert (mine / "03_doomsday-updated.ipynb").read_text("utf-8") == corrected
+    assert "corrected  03_doomsday-updated.ipynb" in report.summary()
+
+    # Once it is there it is the learner's too: a later correction does not replace it.
+    (mine / "03_doomsday-updated.ipynb").write_text("my notes", "utf-8")
+    (course / "exercises/03_doomsday.ipynb").write_text(exercise("Exercises 03, v3"), "utf-8")
+    again = start_workspace()
+    assert again.updated == () and again.copied == ()
+    assert (mine / "03_doomsday-updated.ipynb").read_text("utf-8") == "my notes"
+    assert (mine / "03_doomsday.ipynb").read_bytes() == learners_version
+
+
+def test_a_copy_made_before_the_record_is_taken_to_be_current(course):
+    mine = course / WORKSPACE_FOLDER
+    mine.mkdir()
+    (mine / "03_doomsday.ipynb").write_text("an older copy", "utf-8")
+    assert start_workspace().updated == ()
+    (course / "exercises/03_doomsday.ipynb").write_text(exercise("Exercises 03, v2"), "utf-8")
+    assert start_workspace().updated == ("03_doomsday-updated.ipynb",)
+
+
+@pytest.mark.parametrize("record", [b"", b"not json", b"[1, 2]"])
+def test_an_unreadable_record_is_made_again_and_nothing_is_lost(course, record):
+    mine = course / WORKSPACE_FOLDER
+    mine.mkdir()
+    (mine / ".infralab-copies.json").write_bytes(record)
+    report = start_workspace()
+    assert report.copied == ("01_invisible.ipynb", "03_doomsday.ipynb")
+    assert set(workspace._read_record(mine)) == set(report.copied)
+
+
 def test_a_second_run_touches_no_file(course):
     first = start_workspace()
     mine = first.folder
@@ -165,7 +207,8 @@ def test_only_notebooks_are_copied(course, tmp_path):
     (course / "exercises/old.ipynb").mkdir()  # a folder, not a notebook
     report = start_workspace(tmp_path / "elsewhere")
     assert report.copied == ("01_invisible.ipynb", "03_doomsday.ipynb")
-    assert sorted(path.name for path in report.folder.iterdir()) == list(report.copied)
+    shown = sorted(path.name for path in report.folder.iterdir() if not path.name.startswith("."))
+    assert shown == list(report.copied)
 
 
 def test_destination_and_exercises_folder_can_be_chosen(tmp_path):

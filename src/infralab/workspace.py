@@ -11,6 +11,13 @@ you left it.
 To start an exercise again, delete your copy and run it once more: the
 missing notebook is copied fresh.
 
+When the course corrects an exercise sheet you already have a copy of, the
+corrected sheet is put beside yours as ``<name>-updated.ipynb`` (never over
+it), so you can compare the two and carry your work across. The workspace
+remembers which version of each sheet your copy started from in
+``.infralab-copies.json``; a copy made before that file existed is assumed to
+be up to date.
+
 A notebook in ``my-work/`` still finds the course: :func:`infralab.paths.course_root`
 searches upwards from the notebook's folder, so the data sets and the
 ``infralab`` package work there exactly as in ``exercises/``.
@@ -18,10 +25,13 @@ searches upwards from the notebook's folder, so the data sets and the
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .files import write_if_changed
 from .paths import course_root
 
 __all__ = ["WORKSPACE_FOLDER", "WorkspaceReport", "start_workspace"]
@@ -30,6 +40,9 @@ __all__ = ["WORKSPACE_FOLDER", "WorkspaceReport", "start_workspace"]
 WORKSPACE_FOLDER = "my-work"
 
 _EXERCISES_FOLDER = "exercises"
+#: The workspace's record of the sheet each copy started from: {file name: sha256}.
+_COPIES_RECORD = ".infralab-copies.json"
+_UPDATED_SUFFIX = "-updated"
 
 
 @dataclass(frozen=True)
@@ -45,11 +58,15 @@ class WorkspaceReport:
     skipped : tuple of str
         File names that were already in the workspace and were left exactly as
         they were, sorted.
+    updated : tuple of str
+        File names of corrected sheets put beside a copy that started from an
+        older version (``<name>-updated.ipynb``), sorted.
     """
 
     folder: Path
     copied: tuple[str, ...]
     skipped: tuple[str, ...]
+    updated: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """Say what was copied and what was kept, and how to reset an exercise.
@@ -71,6 +88,11 @@ class WorkspaceReport:
         lines = [f"Your workspace: {folder} ({counts})"]
         lines += [f"  copied     {name}" for name in self.copied]
         lines += [f"  kept your copy of {name} (not overwritten)" for name in self.skipped]
+        lines += [
+            f"  corrected  {name}: the course updated this sheet after you copied it; "
+            "compare it with your copy and carry your work across"
+            for name in self.updated
+        ]
         lines.append(
             f"Open the notebooks in {folder} and work there: this command never overwrites them."
         )
@@ -131,6 +153,32 @@ def _copy_new(source: Path, target: Path) -> None:
     except BaseException:  # the file is ours and incomplete: remove it
         target.unlink(missing_ok=True)
         raise
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_record(folder: Path) -> dict[str, str]:
+    """The sheet each copy started from; empty when there is no readable record."""
+    try:
+        record = json.loads((folder / _COPIES_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(record, dict):
+        return {}
+    return {key: value for key, value in record.items() if isinstance(value, str)}
+
+
+def _write_record(folder: Path, record: dict[str, str]) -> None:
+    """Keep the record, written whole and only when it changed."""
+    text = json.dumps(record, indent=1, sort_keys=True) + "\n"
+    write_if_changed(folder / _COPIES_RECORD, text.encode("utf-8"))
+
+
+def _updated_name(name: str) -> str:
+    stem, _, suffix = name.rpartition(".")
+    return f"{stem}{_UPDATED_SUFFIX}.{suffix}"
 
 
 def start_workspace(
@@ -202,11 +250,22 @@ def start_workspace(
             "(`infralab start --to DIR`) or move the file away"
         )
     folder.mkdir(parents=True, exist_ok=True)
-    copied, skipped = [], []
+    record = _read_record(folder)
+    copied, skipped, updated = [], [], []
     for source in notebooks:
         target = folder / source.name
+        sheet = _digest(source.read_bytes())
         if os.path.lexists(target):
             skipped.append(source.name)
+            # A copy made before the record existed is taken to be of the current sheet.
+            started_from = record.setdefault(source.name, sheet)
+            beside = folder / _updated_name(source.name)
+            if started_from != sheet and not os.path.lexists(beside):
+                try:
+                    _copy_new(source, beside)
+                except FileExistsError:
+                    continue
+                updated.append(beside.name)
             continue
         try:
             _copy_new(source, target)
@@ -214,4 +273,8 @@ def start_workspace(
             skipped.append(source.name)
             continue
         copied.append(source.name)
-    return WorkspaceReport(folder=folder, copied=tuple(copied), skipped=tuple(skipped))
+        record[source.name] = sheet
+    _write_record(folder, record)
+    return WorkspaceReport(
+        folder=folder, copied=tuple(copied), skipped=tuple(skipped), updated=tuple(updated)
+    )
