@@ -282,3 +282,13 @@ def test_postbuild_installs_them_with_the_same_command(postbuild_calls):
     assert postbuild_calls.index(["infralab", "lab-settings"]) < postbuild_calls.index(
         ["infralab", "start"]
     )
+
+
+def test_the_hub_rehearsal_says_what_it_needs_before_starting_anything(tmp_path, capsys):
+    from tests import hub_rehearsal
+
+    with pytest.raises(SystemExit) as stopped:
+        hub_rehearsal.main(["--python", str(tmp_path / "bin" / "python"), "--proxy", "chp"])
+    assert stopped.value.code == 2
+    assert "has no jupyterhub" in capsys.readouterr().err
+    assert "tests.hub_rehearsal" in GUIDE.read_text("utf-8")

@@ -586,6 +586,23 @@ TOOLS = {
     "infralab.paths.data_dir": Spec(
         kwargs(start=st.none() | st.just(".")), invalid={"start": BAD_PATH}
     ),
+    "infralab.hub.nbgitpuller_link": Spec(
+        kwargs(
+            hub_url=st.sampled_from(("https://hub.example.org", "http://127.0.0.1:8000/")),
+            repo_url=st.sampled_from(
+                ("https://git.example.org/team/course.git", "git@git.example.org:team/c.git")
+            ),
+            branch=st.sampled_from((None, "main", "workshop/2027")),
+            folder=st.sampled_from((None, "course")),
+        ),
+        invalid={
+            "hub_url": (None, 3, "", "hub.example.org", "ftp://hub.example.org"),
+            "repo_url": (None, 3, "", "course", "file:///srv/course"),
+            "branch": (3, "", "HEAD", "a..b", "-x"),
+            "folder": (3, "", "../up", "a/b", ".hidden"),
+            "open_path": (None, 3, "", "/etc/passwd", "../x.ipynb"),
+        },
+    ),
     "infralab.workspace.start_workspace": Spec(
         kwargs(),
         invalid={"destination": BAD_PATH, "exercises_dir": BAD_PATH},
