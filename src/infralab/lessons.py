@@ -135,6 +135,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("04", "100x_problems", models=("scaling",), module="hundred_x_problems"),
     Lesson("05", "server_side_tracking", models=("tracking",), datasets=("tracking_events",)),
     Lesson("06", "crawlable_sites", models=("crawl",)),
+    Lesson("07", "capstone", models=("capstone",)),
 )
 
 

@@ -1,0 +1,3 @@
+"""Lesson 07's model (being written)."""
+
+__all__: list[str] = []

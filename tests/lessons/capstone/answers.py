@@ -1,0 +1,3 @@
+"""Right answers to lesson 07's tasks, written as a learner would (being written)."""
+
+RIGHT_ANSWERS: dict = {}
