@@ -69,6 +69,7 @@ def _funnel_loop(draws: Mapping[str, np.ndarray]) -> dict[str, list[list[int]]]:
     unload = [float(f32(segment.unload_loss)) for segment in segments]
     server_loss = float(f32(_SERVER_LOSS))
     unload_columns = [k for k, step in enumerate(steps) if step.fires_on_unload]
+    necessary = [step.strictly_necessary for step in steps]
     counts = {name: [[0] * len(steps) for _ in segments] for name in ("actual", "server", "client")}
     user_draws = draws["user"].tolist()
     for user, (where, moves, server, network_draws, beacons) in enumerate(
@@ -84,12 +85,13 @@ def _funnel_loop(draws: Mapping[str, np.ndarray]) -> dict[str, list[list[int]]]:
         s = 0
         while s < len(segments) - 1 and where >= cumulative[s]:
             s += 1
-        tracked = user_draws[0][user] >= blocking[s] and user_draws[1][user] >= declining[s]
+        consented = user_draws[1][user] >= declining[s]
+        tracked = user_draws[0][user] >= blocking[s] and consented
         for k in range(len(steps)):
             if k and moves[k - 1] >= rates[s][k - 1]:
                 break
             counts["actual"][s][k] += 1
-            if server[k] >= server_loss:
+            if server[k] >= server_loss and (consented or necessary[k]):  # consent binds it too
                 counts["server"][s][k] += 1
             seen = tracked and network_draws[k] >= network[s]
             if seen and k in unload_columns:

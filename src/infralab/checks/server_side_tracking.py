@@ -13,17 +13,21 @@ The expected answers are worked out here, independently of the course's own
 :mod:`infralab.tracking`, from the definition of each task:
 
 ==========================  ==========================================================
-task                        expected answer
+task (in the sheet's order) expected answer
 ==========================  ==========================================================
 client_side_loss            ``1 - client_count / server_count``
-loss_by_segment             per segment: ``1 - client events / distinct server
-                            event_ids`` (server retries repeat an event_id)
-corrected_funnel            per step: ``sum over segments of client / survival``
-events_to_move_server_side  the events whose client-side loss in *any* segment is
-                            greater than ``max_loss``
 ab_readout_error            measured lift minus true lift, where a lift is
                             ``variant / control - 1`` and a measured rate is the true
                             rate times its arm's survival
+loss_by_segment             per segment: ``1 - client events / distinct server
+                            event_ids`` (server retries repeat an event_id; a segment
+                            the client never reports lost everything)
+events_per_step             per step: the number of distinct ``event_id`` values over
+                            both sources (retries and an event both sources sent
+                            count once)
+corrected_funnel            per step: ``sum over segments of client / survival``
+events_to_move_server_side  the events whose client-side loss in *any* segment is
+                            greater than ``max_loss``
 anonymous_ids               ``0`` with no visits, else ``1 +`` the number of gaps of at
                             least ``cookie_cap_days`` between consecutive visits
 ==========================  ==========================================================
@@ -34,6 +38,8 @@ hidden.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 import pandas as pd
@@ -56,6 +62,7 @@ __all__ = [
     "anonymous_ids",
     "client_side_loss",
     "corrected_funnel",
+    "events_per_step",
     "events_to_move_server_side",
     "loss_by_segment",
     "ready",
@@ -117,8 +124,8 @@ def _events(counts: dict[str, tuple[int, int, int]], seed: int) -> pd.DataFrame:
         seen = server_rows.iloc[np.sort(rng.choice(server, size=client, replace=False))]
         frames += [
             pd.concat([server_rows.assign(attempt=1), repeated.assign(attempt=2)]),
-            # The browser makes its own event IDs.
-            seen.assign(event_id=[f"c-{i}" for i in seen["event_id"]], attempt=1, source="client"),
+            # One event, one ID: the browser reports it under the server's event_id.
+            seen.assign(attempt=1, source="client"),
         ]
         frames[-2]["source"] = "server"
     table = pd.concat(frames, ignore_index=True)
@@ -126,21 +133,42 @@ def _events(counts: dict[str, tuple[int, int, int]], seed: int) -> pd.DataFrame:
     return table.iloc[order].reset_index(drop=True)
 
 
-def _by_segment(events, *, unique=True, kept_share=False):
+def _by_segment(
+    events, *, unique=True, kept_share=False, users=False, percent=False, silent="fill"
+):
+    """The loss per segment, or a mistaken variant of it.
+
+    ``silent`` says what becomes of a segment the client never reports: ``"fill"``
+    (the right loss of 1), ``"nan"`` (a division left undone) or ``"drop"``.
+    """
     server = events[events["source"] == "server"]
     if unique:
         server = server.drop_duplicates("event_id")
     client = events[events["source"] == "client"]
-    server_counts = server.groupby("segment").size()
-    client_counts = client.groupby("segment").size().reindex(server_counts.index, fill_value=0)
-    share = client_counts / server_counts
-    return share if kept_share else 1 - share
+    if users:
+        server_counts = server.groupby("segment")["user_id"].nunique()
+        client_counts = client.groupby("segment")["user_id"].nunique()
+    else:
+        server_counts = server.groupby("segment").size()
+        client_counts = client.groupby("segment").size()
+    client_counts = client_counts.reindex(server_counts.index)
+    share = client_counts.fillna(0) / server_counts
+    answer = share if kept_share else 1 - share
+    if percent:
+        answer = 100 * answer
+    if silent == "nan":
+        return answer.mask(client_counts.isna())
+    if silent == "drop":
+        return answer[client_counts.notna()]
+    return answer
 
 
-def _by_segment_of_users(events):
-    server = events[events["source"] == "server"].groupby("segment")["user_id"].nunique()
-    client = events[events["source"] == "client"].groupby("segment")["user_id"].nunique()
-    return 1 - client.reindex(server.index, fill_value=0) / server
+def _by_segment_mistakes(hint, **mistake):
+    """One hint for a mistake, whatever the learner did with a segment the client never reports."""
+    return tuple(
+        Mistake(hint, functools.partial(_by_segment, silent=silent, **mistake))
+        for silent in ("fill", "nan", "drop")
+    )
 
 
 _THREE_SEGMENTS = {"Desktop": (120, 70, 15), "Mobile": (200, 180, 30), "In-app": (60, 33, 9)}
@@ -149,6 +177,11 @@ _WITH_A_VANISHING_SEGMENT = {
     "Android": (900, 810, 60),
     "iPhone": (500, 420, 25),
     "Desktop Safari": (150, 120, 0),
+}
+_WITH_A_SILENT_SEGMENT = {
+    "Desktop": (200, 150, 10),
+    "In-app": (40, 0, 6),  # the client never reports this segment: a loss of 1
+    "Mobile": (300, 270, 12),
 }
 
 LOSS_BY_SEGMENT = Task(
@@ -172,25 +205,150 @@ LOSS_BY_SEGMENT = Task(
             label="a log with one segment and no loss",
             hidden=True,
         ),
+        Case.from_reference(
+            _by_segment,
+            _events(_WITH_A_SILENT_SEGMENT, 8),
+            label="a log with a segment the client never reports",
+            hidden=True,
+        ),
+    ),
+    mistakes=(
+        *_by_segment_mistakes(
+            "count each server event once: a retried delivery repeats its event_id. "
+            "Drop duplicate event_ids before counting (events.drop_duplicates('event_id')).",
+            unique=False,
+        ),
+        *_by_segment_mistakes(
+            "you returned the share the client kept. The loss is 1 minus that share.",
+            kept_share=True,
+        ),
+        *_by_segment_mistakes(
+            "you returned the kept share and counted retries twice: drop duplicate "
+            "event_ids, then return 1 - client / server.",
+            unique=False,
+            kept_share=True,
+        ),
+        *_by_segment_mistakes(
+            "you counted users, not events. Count rows (distinct event_ids) per segment.",
+            users=True,
+        ),
+        *_by_segment_mistakes(
+            "you returned percentages. Return fractions between 0 and 1 (0.45, not 45).",
+            percent=True,
+        ),
+        Mistake(
+            "a segment the client never reports has no client rows, so its division gives "
+            "NaN: its loss is 1 (everything lost). Fill the missing client counts with 0 "
+            "before dividing (.reindex(..., fill_value=0) or .fillna(0)).",
+            functools.partial(_by_segment, silent="nan"),
+        ),
+        Mistake(
+            "a segment the client never reports is missing from your answer. Start from "
+            "the server's segments: its loss is 1 (everything lost).",
+            functools.partial(_by_segment, silent="drop"),
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- 4. count events once
+
+
+def _deliveries(
+    seed: int, events: int, *, client_share=0.7, server_lost=0.05, retry=0.2, repeat_buyers=0
+):
+    """What a collector receives from both sources: retries, and events sent by both.
+
+    Each event has one ID. The server logs it unless lost (``server_lost``), with
+    retries (``retry``); the browser reports ``client_share`` of them under the same
+    ID. ``repeat_buyers`` users buy twice (two purchase events of one user).
+    """
+    rng = np.random.default_rng(seed)
+    steps = rng.choice(
+        ["visit", "sign_up", "activate", "purchase"], size=events, p=[0.55, 0.25, 0.12, 0.08]
+    )
+    users = rng.integers(1, max(events // 2, 2), size=events)
+    table = pd.DataFrame(
+        {"event_id": [f"e{seed}-{n:04d}" for n in range(events)], "user_id": users, "step": steps}
+    )
+    if repeat_buyers:
+        buyers = table[table["step"] == "purchase"].head(repeat_buyers)
+        again = buyers.assign(event_id=[f"{i}-again" for i in buyers["event_id"]])
+        table = pd.concat([table, again], ignore_index=True)
+    logged = table[rng.random(len(table)) >= server_lost]
+    retried = logged[rng.random(len(logged)) < retry]
+    browser = table[rng.random(len(table)) < client_share]
+    rows = pd.concat(
+        [
+            logged.assign(source="server", attempt=1),
+            retried.assign(source="server", attempt=2),
+            browser.assign(source="client", attempt=1),
+        ],
+        ignore_index=True,
+    )
+    return rows.iloc[rng.permutation(len(rows))].reset_index(drop=True)
+
+
+def _per_step(deliveries, *, unique=("event_id",), users=False, sources=("server", "client")):
+    rows = deliveries[deliveries["source"].isin(sources)].drop_duplicates(list(unique))
+    if users:
+        return rows.groupby("step")["user_id"].nunique()
+    return rows.groupby("step").size()
+
+
+def _per_step_reference(deliveries):
+    return _per_step(deliveries)
+
+
+EVENTS_PER_STEP = Task(
+    name="events_per_step",
+    parameters=("deliveries",),
+    summary="Per funnel step, the number of distinct events over both sources: a retry, "
+    "or an event both the server and the browser sent, counts once.",
+    compare=NumberMap(rel_tol=0, abs_tol=1e-9),
+    cases=(
+        Case.from_reference(
+            _per_step_reference, _deliveries(1, 40), label="the example deliveries"
+        ),
+        Case.from_reference(
+            _per_step_reference,
+            _deliveries(2, 300, repeat_buyers=5),
+            label="deliveries where some users buy twice",
+            hidden=True,
+        ),
+        Case.from_reference(
+            _per_step_reference,
+            _deliveries(3, 60, client_share=0.0, server_lost=0.0, retry=0.5),
+            label="server deliveries only, many retries",
+            hidden=True,
+        ),
+        Case.from_reference(
+            _per_step_reference,
+            _deliveries(4, 1, client_share=1.0, server_lost=0.0, retry=0.0),
+            label="one event, sent by both sources",
+            hidden=True,
+        ),
     ),
     mistakes=(
         Mistake(
-            "count each server event once: a retried delivery repeats its event_id. "
-            "Drop duplicate event_ids before counting (events.drop_duplicates('event_id')).",
-            lambda events: _by_segment(events, unique=False),
+            "you counted every delivery. A retried delivery repeats its event_id, and so "
+            "does an event both sources sent: count distinct event_ids per step.",
+            lambda deliveries: _per_step(deliveries, unique=deliveries.columns),
         ),
         Mistake(
-            "you returned the share the client kept. The loss is 1 minus that share.",
-            lambda events: _by_segment(events, kept_share=True),
+            "you removed the retries within each source, but an event that arrived from "
+            "both the server and the browser still counts twice: drop duplicate event_ids "
+            "over both sources together.",
+            lambda deliveries: _per_step(deliveries, unique=("source", "event_id")),
         ),
         Mistake(
-            "you returned the kept share and counted retries twice: drop duplicate "
-            "event_ids, then return 1 - client / server.",
-            lambda events: _by_segment(events, unique=False, kept_share=True),
+            "you counted the server's events only. The browser also sent some events the "
+            "server lost; with one event_id per event, keep both sources and de-duplicate.",
+            lambda deliveries: _per_step(deliveries, sources=("server",)),
         ),
         Mistake(
-            "you counted users, not events. Count rows (distinct event_ids) per segment.",
-            _by_segment_of_users,
+            "you counted users, not events: a user can reach a step twice (two orders). "
+            "Count distinct event_ids.",
+            lambda deliveries: _per_step(deliveries, users=True),
         ),
     ),
 )
@@ -231,7 +389,9 @@ CORRECTED_FUNNEL = Task(
     name="corrected_funnel",
     parameters=("client_counts", "survival"),
     summary="Estimated true count per step: each segment's client count divided by its "
-    "survival, then summed over segments (rounding to whole events is fine).",
+    "survival (the share of its events that reach analytics: 1 - loss, measured on a "
+    "week when both sources ran), then summed over segments (rounding to whole events "
+    "is fine).",
     compare=NumberMap(rel_tol=5e-3),
     cases=(
         Case.from_reference(
@@ -279,11 +439,13 @@ def _counts_table(rows: list[tuple[str, str, int, int]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["event", "segment", "server_count", "client_count"])
 
 
-def _to_move(counts, max_loss, *, pooled=False, inclusive=False):
+def _to_move(counts, max_loss, *, pooled=False, inclusive=False, every_segment=False):
     if pooled:
         counts = counts.groupby("event", as_index=False)[["server_count", "client_count"]].sum()
     loss = 1 - counts["client_count"] / counts["server_count"]
     over = loss >= max_loss if inclusive else loss > max_loss
+    if every_segment:  # the least-lossy segment decides
+        return sorted(name for name, flags in over.groupby(counts["event"]) if flags.all())
     return sorted(set(counts.loc[over, "event"]))
 
 
@@ -336,6 +498,20 @@ EVENTS_TO_MOVE = Task(
             label="a table where nothing needs to move",
             hidden=True,
         ),
+        Case.from_reference(
+            _to_move,
+            _counts_table(
+                [
+                    ("page_view", "Mobile", 10_000, 7_000),
+                    ("page_view", "Desktop", 100, 95),
+                    ("checkout", "Mobile", 500, 480),
+                    ("checkout", "Desktop", 50, 30),
+                ]
+            ),
+            0.25,
+            label="a table where a big segment and a small one disagree, max_loss 25%",
+            hidden=True,
+        ),
     ),
     mistakes=(
         Mistake(
@@ -348,6 +524,12 @@ EVENTS_TO_MOVE = Task(
             "a loss exactly equal to max_loss is within the tolerance: move an event only "
             "when a loss is greater than max_loss.",
             lambda counts, max_loss: _to_move(counts, max_loss, inclusive=True),
+        ),
+        Mistake(
+            "you moved an event only when every segment loses more than max_loss. One "
+            "segment over the line is enough: take the worst (largest) loss of each event, "
+            "with .max(), not .min().",
+            lambda counts, max_loss: _to_move(counts, max_loss, every_segment=True),
         ),
         Mistake(
             "you returned the events that can stay client-side. Return the ones to move.",
@@ -398,10 +580,17 @@ AB_READOUT_ERROR = Task(
             _point_difference,
         ),
         Mistake(
+            "the sign is flipped: return the measured lift minus the true lift (negative "
+            "when the client-side readout understates the variant), not true minus measured.",
+            lambda control_rate, variant_rate, survival_control, survival_variant: (
+                -(_readout_error(control_rate, variant_rate, survival_control, survival_variant))
+            ),
+        ),
+        Mistake(
             "the survivals are the wrong way round (or you divided by them): the measured "
             "variant rate is variant_rate * survival_variant.",
-            lambda control_rate, variant_rate, survival_control, survival_variant: (
-                _readout_error(control_rate, variant_rate, survival_variant, survival_control)
+            lambda control_rate, variant_rate, survival_control, survival_variant: _readout_error(
+                control_rate, variant_rate, survival_variant, survival_control
             ),
         ),
     ),
@@ -481,12 +670,13 @@ ANONYMOUS_IDS = Task(
 
 TASKS = {
     task.name: task
-    for task in (
+    for task in (  # the sheet's order, by difficulty
         CLIENT_SIDE_LOSS,
+        AB_READOUT_ERROR,
         LOSS_BY_SEGMENT,
+        EVENTS_PER_STEP,
         CORRECTED_FUNNEL,
         EVENTS_TO_MOVE,
-        AB_READOUT_ERROR,
         ANONYMOUS_IDS,
     )
 }
@@ -523,12 +713,34 @@ def loss_by_segment(function: object = None) -> None:
 
     ``events`` has columns ``event_id``, ``user_id``, ``segment``, ``step`` and
     ``source`` (``"server"`` or ``"client"``); a retried server delivery repeats
-    its ``event_id``. The answer is a Series (or dict) by segment of
-    ``1 - client events / distinct server events``. Three cases, two hidden.
-    Recognises: retries counted twice, the kept share, users counted instead of
-    events.
+    its ``event_id``, and the browser reports an event under the same
+    ``event_id``. The answer is a Series (or dict) by segment of
+    ``1 - client events / distinct server events`` (1 for a segment the client
+    never reports). Four cases, three hidden. Recognises: retries counted twice,
+    the kept share, users counted instead of events, percentages, a silent
+    segment left NaN or dropped.
     """
     LOSS_BY_SEGMENT.check(function)
+
+
+@with_check_sections
+def events_per_step(function: object = None) -> None:
+    """Check ``events_per_step(deliveries)``.
+
+    ``deliveries`` has columns ``event_id``, ``user_id``, ``step``, ``source``
+    (``"server"`` or ``"client"``) and ``attempt``: what a collector receives
+    from both sources, retries included. Each event has one ``event_id`` in
+    both sources. The answer is a Series (or dict) by step of the number of
+    distinct ``event_id`` values. Four cases, three hidden. Recognises: every
+    delivery counted, de-duplicating within each source only, the server's
+    events only, users counted instead of events.
+
+    Examples
+    --------
+    >>> events_per_step(lambda d: d.drop_duplicates("event_id").groupby("step").size())
+    Correct (events_per_step): right on all 4 test cases (3 of them hidden).
+    """
+    EVENTS_PER_STEP.check(function)
 
 
 @with_check_sections
@@ -551,8 +763,9 @@ def events_to_move_server_side(function: object = None) -> None:
     ``counts`` has columns ``event``, ``segment``, ``server_count`` and
     ``client_count``. The answer is the names of the events whose loss
     ``1 - client / server`` is greater than ``max_loss`` in at least one segment,
-    in any order. Four cases, three hidden. Recognises: judging the pooled loss
-    over all segments, ``>=`` instead of ``>``, returning the events to keep.
+    in any order. Five cases, four hidden. Recognises: judging the pooled loss
+    over all segments, ``>=`` instead of ``>``, requiring every segment to be
+    over the line, returning the events to keep.
     """
     EVENTS_TO_MOVE.check(function)
 
@@ -564,8 +777,8 @@ def ab_readout_error(function: object = None) -> None:
     The answer is the measured lift minus the true lift, with
     ``lift = variant / control - 1`` and each measured rate the true rate times
     its arm's survival. Four cases, three hidden. Recognises: the measured lift
-    itself, percentage-point differences, swapped survivals, dividing by the
-    survival.
+    itself, percentage-point differences, a flipped sign, swapped survivals,
+    dividing by the survival.
 
     Examples
     --------

@@ -4,10 +4,13 @@
 ``data/tracking_events.csv``: every event of one week of a developer-tools
 product's sign-up funnel (visit, sign-up, activation, purchase), once as the
 server logged it and once as a client-side tracker in the browser reported it.
-The server log is complete but holds repeated deliveries (a retry re-sends an
-event with the same ``event_id``); the browser's report misses the events of
-users who block trackers or decline consent, and some events sent as a page
-unloads or over a bad network. :data:`DATASET` registers the file, its columns
+Each event has one ``event_id``, made when it happens and carried by both
+sources. The server honours consent: for a visitor who declined it, it logs
+only the order (a purchase), which it needs to serve them. Its log holds
+repeated deliveries (a retry re-sends an event with the same ``event_id``).
+The browser's report misses the events of visitors who block trackers or
+decline consent, and some events sent as a page unloads or over a bad
+network. :data:`DATASET` registers the file, its columns
 and its provenance; :func:`load_tracking_events` reads it back, checked.
 
 Examples
@@ -43,6 +46,9 @@ VISITORS = 12_000
 #: unloads (a form submit or a redirect to the payment page), when beacons get lost.
 STEPS = ("visit", "sign_up", "activate", "purchase")
 SENT_ON_UNLOAD = (False, True, False, True)
+#: Steps the server records whatever the visitor's consent: the order itself. The
+#: others are behavioural events, logged only for visitors who consented.
+STRICTLY_NECESSARY = (False, False, False, True)
 
 #: Per segment: share of visitors; tracker blocking; consent declined; network loss per
 #: event; unload-beacon loss; and the three step-to-step conversion rates. They are the
@@ -74,12 +80,14 @@ def simulate_tracking_events(
 
     Each visitor belongs to a segment (:data:`SEGMENTS`) and walks the funnel
     :data:`STEPS`, stopping at each step with the segment's conversion rate.
-    Every step reached is one event. The server logs it, and re-logs it with
-    probability :data:`RETRY_PROBABILITY` per attempt under the same
-    ``event_id``. The browser reports it unless the visitor blocks trackers or
-    declined consent (all of that visitor's events are then missing), the
-    request fails on the network, or, for a step sent as the page unloads, the
-    beacon is lost.
+    Every step reached is one event with one ``event_id``. The server logs it
+    if the visitor consented or the step is strictly necessary
+    (:data:`STRICTLY_NECESSARY`), and re-logs it with probability
+    :data:`RETRY_PROBABILITY` per attempt under the same ``event_id``. The
+    browser reports it, with the same ``event_id``, unless the visitor blocks
+    trackers or declined consent (all of that visitor's events are then
+    missing), the request fails on the network, or, for a step sent as the
+    page unloads, the beacon is lost.
 
     Parameters
     ----------
@@ -94,8 +102,8 @@ def simulate_tracking_events(
     pandas.DataFrame
         One row per delivery, columns as :data:`DATASET` documents: ``date``,
         ``event_id``, ``user_id``, ``segment``, ``step``, ``step_number``,
-        ``source`` (``"server"`` or ``"client"``) and ``attempt``; sorted by
-        date, source and user.
+        ``source`` (``"server"`` or ``"client"``), ``consent`` (``"granted"``
+        or ``"declined"``) and ``attempt``; sorted by date, source and user.
 
     Examples
     --------
@@ -115,9 +123,9 @@ def simulate_tracking_events(
     first_day = rng.integers(0, 7, size=visitors)
     go_on = rng.random((visitors, len(STEPS) - 1)) < step_rates[segment]
     reached = np.cumprod(np.column_stack([np.ones(visitors, bool), go_on]), axis=1).astype(bool)
-    browser_reports = (rng.random(visitors) >= blocking[segment]) & (
-        rng.random(visitors) >= consent_declined[segment]
-    )
+    not_blocking = rng.random(visitors) >= blocking[segment]
+    consented = rng.random(visitors) >= consent_declined[segment]
+    browser_reports = not_blocking & consented
 
     user, step = np.nonzero(reached)  # one event per step reached, in user order
     day = np.minimum(first_day[user] + rng.integers(0, 2, size=user.size) * (step > 0), 6)
@@ -126,6 +134,7 @@ def simulate_tracking_events(
     arrives &= ~on_unload | (rng.random(user.size) >= unload_loss[segment[user]])
 
     attempts = rng.geometric(1 - RETRY_PROBABILITY, size=user.size)  # 1 = no retry
+    attempts[~(consented[user] | np.asarray(STRICTLY_NECESSARY)[step])] = 0  # not logged
     server_rows = np.repeat(np.arange(user.size), attempts)
     attempt = np.arange(server_rows.size) - np.repeat(np.cumsum(attempts) - attempts, attempts) + 1
     client_rows = np.flatnonzero(arrives)
@@ -133,17 +142,18 @@ def simulate_tracking_events(
     def identifiers(count: int) -> np.ndarray:
         return np.char.mod("%016x", rng.integers(0, 2**63, size=count, dtype=np.int64))
 
-    server_ids, client_ids = identifiers(user.size), identifiers(user.size)
+    event_ids = identifiers(user.size)  # made once, when the event happens
     rows = np.concatenate([server_rows, client_rows])
     frame = pd.DataFrame(
         {
             "date": pd.Timestamp(TRACKING_START_DATE) + pd.to_timedelta(day[rows], unit="D"),
-            "event_id": np.concatenate([server_ids[server_rows], client_ids[client_rows]]),
+            "event_id": event_ids[rows],
             "user_id": 100_001 + user[rows],
             "segment": np.asarray(names)[segment[user[rows]]],
             "step": np.asarray(STEPS)[step[rows]],
             "step_number": step[rows] + 1,
             "source": np.repeat(["server", "client"], [server_rows.size, client_rows.size]),
+            "consent": np.where(consented[user[rows]], "granted", "declined"),
             "attempt": np.concatenate([attempt, np.ones(client_rows.size, int)]),
         }
     )
@@ -155,8 +165,8 @@ _COLUMNS = (
     Column("date", "date", "calendar day", None, None, "Day the event was received."),
     Column(
         "event_id", "text", "identifier", None, None,
-        "Idempotency key: 16 hex digits made when the event happened; a retried delivery "
-        "repeats it.",
+        "Idempotency key: 16 hex digits made once, when the event happened, and carried by "
+        "both sources; a retried delivery repeats it.",
     ),
     Column("user_id", "int", "identifier", 1, None, "The visitor, as the server knows them."),
     Column(
@@ -174,6 +184,12 @@ _COLUMNS = (
         allowed=("server", "client"),
     ),
     Column(
+        "consent", "text", "consent banner", None, None,
+        "Whether the visitor accepted analytics: the server logs a declining visitor's "
+        "order only, the browser nothing.",
+        allowed=("granted", "declined"),
+    ),
+    Column(
         "attempt", "int", "delivery number", 1, None,
         "1 for the first delivery; 2 or more for a retry of the same event_id.",
     ),
@@ -182,17 +198,19 @@ _COLUMNS = (
 _DESCRIPTION = (
     f"One week ({TRACKING_START_DATE} and the six days after it) of sign-up funnel events "
     f"of a developer-tools product, {VISITORS:,} visitors: visit, sign_up, activate, "
-    "purchase. Each event appears once per delivery in the server's log and at most once "
-    "in the browser tracker's report. Lesson 05 measures from it whose events the "
-    "browser loses, and de-duplicates the server's retries in SQLite."
+    "purchase. Each event has one event_id in both sources; it appears once per delivery "
+    "in the server's log (behavioural events of consenting visitors, and every order) and "
+    "at most once in the browser tracker's report. Lesson 05 measures from it whose events "
+    "the browser loses, and de-duplicates retries and events sent by both sources in SQLite."
 )
 
 _PROVENANCE = (
-    "Simulated, not measured. Loss rates follow published figures (see lesson 05's "
-    "sources): ad-blocker use of about 30% on desktop against 1% on mobile on one site "
-    "(2015, reported), 37% of unload beacons lost overall and about 3% on the latest "
-    "desktop Chrome (Volument, 2019), beacon losses concentrated in in-app browsers "
-    "(Robert Sahlin). Illustrative assumptions: 60% tracker blocking among developers on "
+    "Simulated, not measured. Cited: 1% tracker blocking on mobile Android, from one site's "
+    "1% of mobile traffic blocked (2015, reported). Every other loss rate is an "
+    "illustrative assumption, bracketed by published figures (see lesson 05's sources): "
+    "37% of unload beacons lost overall and about 3% on the latest desktop Chrome "
+    "(Volument, 2019); beacon losses concentrated in in-app browsers (Robert Sahlin, "
+    "reported without a rate). Also illustrative: 60% tracker blocking among developers on "
     "desktop Firefox, the consent, network and unload loss of each segment, the segment "
     f"shares, the conversion rates, and a {RETRY_PROBABILITY:.0%} chance of each retry. "
     f"Generated with seed {TRACKING_EVENTS_SEED}."
@@ -221,7 +239,7 @@ def load_tracking_events(path: str | os.PathLike[str] | None = None) -> pd.DataF
     -------
     pandas.DataFrame
         Columns ``date``, ``event_id``, ``user_id``, ``segment``, ``step``,
-        ``step_number``, ``source`` and ``attempt``.
+        ``step_number``, ``source``, ``consent`` and ``attempt``.
 
     Raises
     ------

@@ -1,9 +1,10 @@
 """Lesson 05, server-side tracking: what a client-side tracker never sees.
 
 Users walk through a funnel (visit, sign-up, activation, purchase). The server
-logs nearly every event it handles; a client-side tracker in the browser loses
-the events of users who block trackers or decline consent, events that fail
-on the network, and events sent as the page unloads whose beacon never
+logs nearly every event it handles, but honours consent like any tracker: for
+a user who declined, it records only the order itself. A client-side tracker
+in the browser also loses the events of users who block trackers, events that
+fail on the network, and events sent as the page unloads whose beacon never
 arrives. The losses differ by segment (device, browser, audience), so they
 bias conversion rates, can turn an A/B test around, and capped cookies inflate
 the tracker's count of unique users. A small server-side pipeline stores each
@@ -15,15 +16,16 @@ Modules, one concern each:
   lesson's :data:`DEFAULT_STEPS` and :data:`DEFAULT_SEGMENTS` and the sources of
   their numbers.
 - :mod:`~infralab.tracking.funnel`: the closed-form :func:`client_survival`,
+  :func:`server_survival` (consent binds the server too),
   :func:`simulate_funnel`, and its readouts :func:`funnel_counts` and
   :func:`conversion_rates`.
 - :mod:`~infralab.tracking.abtest`: :func:`simulate_ab_test` and
   :func:`expected_ab_readout`, an A/B test whose variant loses more beacons.
 - :mod:`~infralab.tracking.identity`: :func:`simulate_identity` and its closed
-  forms, anonymous IDs split by Safari's 7-day cap on script-set cookies.
+  forms, anonymous IDs split when Safari deletes script-set cookies after 7 days.
 - :mod:`~infralab.tracking.pipeline`: :func:`event_log`,
-  :func:`deliver_with_retries`, :func:`store_events` in SQLite and
-  :data:`FUNNEL_SQL`.
+  :func:`deliver_with_retries`, :func:`store_events` in SQLite
+  (:data:`CREATE_EVENTS_SQL`, :data:`INSERT_EVENT_SQL`) and :data:`FUNNEL_SQL`.
 
 Everything public is available here, e.g. ``tracking.simulate_funnel``.
 Probabilities are fractions in [0, 1]; counts are numbers of users or events.
@@ -46,6 +48,7 @@ from .funnel import (
     conversion_rates,
     funnel_counts,
     segment_table,
+    server_survival,
     simulate_funnel,
 )
 from .identity import (
@@ -55,8 +58,10 @@ from .identity import (
     simulate_identity,
 )
 from .pipeline import (
+    CREATE_EVENTS_SQL,
     EVENT_COLUMNS,
     FUNNEL_SQL,
+    INSERT_EVENT_SQL,
     STORED_COLUMNS,
     StoreResult,
     deliver_with_retries,
@@ -71,7 +76,9 @@ __all__ = [
     "ALL_USERS",
     "DEFAULT_SEGMENTS",
     "DEFAULT_STEPS",
+    "CREATE_EVENTS_SQL",
     "EVENT_COLUMNS",
+    "INSERT_EVENT_SQL",
     "STORED_COLUMNS",
     "FUNNEL_SQL",
     "SOURCES",
@@ -93,6 +100,7 @@ __all__ = [
     "funnel_from_events",
     "funnel_from_sql",
     "segment_table",
+    "server_survival",
     "simulate_ab_test",
     "simulate_funnel",
     "simulate_identity",

@@ -7,7 +7,17 @@ tracker records is (:func:`client_survival`)::
                      * (1 - network_loss[s]) * (1 - unload_loss[s] if step k fires on unload else 1)
 
 and the expected client count is the number of users who really reached step
-``k`` times that survival. Segments differ, so the loss is not a uniform
+``k`` times that survival. Consent binds the server too
+(:func:`server_survival`): it records a behavioural event only for users who
+consented, ``1 - consent_decline[s]``, and a strictly necessary step (the
+order) for everyone. The part of the client's loss that moving server-side
+wins back is the ratio of the two::
+
+    client / server = (1 - tracker_blocking) * (1 - network_loss) * (1 - unload_loss if on unload)
+                      * (1 - consent_decline if the step is strictly necessary else 1)
+
+and the consent share of behavioural events stays unrecorded by both.
+Segments differ, so the loss is not a uniform
 discount: developers on Firefox or Brave, who block heavily, nearly vanish
 from client-side data while Android phones barely lose anything.
 :func:`simulate_funnel` draws the same losses user by user and event by event;
@@ -48,6 +58,7 @@ import pandas as pd
 
 from infralab.validation import (
     check_choice,
+    check_flag,
     check_integer,
     check_probability,
     check_seed,
@@ -72,6 +83,7 @@ __all__ = [
     "conversion_rates",
     "funnel_counts",
     "segment_table",
+    "server_survival",
     "simulate_funnel",
 ]
 
@@ -200,6 +212,47 @@ def client_survival(
     )
 
 
+def server_survival(
+    segments: Sequence[Segment] = DEFAULT_SEGMENTS, steps: Sequence[Step] = DEFAULT_STEPS
+) -> pd.DataFrame:
+    """Share of real events the server may record, per segment and step, when it honours consent.
+
+    ``1 - consent_decline`` for a behavioural step, ``1`` for a strictly
+    necessary one (the order). The server's rare technical losses are left out.
+
+    Parameters
+    ----------
+    segments : sequence of Segment
+        Shares add up to 1, names unique.
+    steps : sequence of Step
+        The funnel.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``segment``, columns ``step``, values in [0, 1]; same shape as
+        :func:`client_survival`.
+
+    Examples
+    --------
+    >>> server = server_survival()
+    >>> float(server.loc["Desktop Firefox/Brave, developers", "visit"])  # 30% decline
+    0.7
+    >>> float(server.loc["Desktop Firefox/Brave, developers", "purchase"])  # the order
+    1.0
+    """
+    checked_steps = _check_steps(steps)
+    checked = _check_segments(segments, checked_steps)
+    consents = np.array([1 - s.consent_decline for s in checked])
+    necessary = np.array([step.strictly_necessary for step in checked_steps])
+    survival = np.where(necessary[None, :], 1.0, consents[:, None])
+    return pd.DataFrame(
+        survival,
+        index=pd.Index([s.name for s in checked], name="segment"),
+        columns=pd.Index([step.name for step in checked_steps], name="step"),
+    )
+
+
 @dataclass(frozen=True, eq=False)
 class FunnelSimulation:
     """Which events happened, and which of them the server and the client recorded.
@@ -218,6 +271,8 @@ class FunnelSimulation:
         True where the server recorded the event.
     client_seen : ndarray of bool, shape (n_users, n_steps)
         True where the client-side tracker recorded the event.
+    consented : ndarray of bool, shape (n_users,), optional
+        True for users who accepted the consent banner (default: everyone).
 
     Every ``server_seen`` or ``client_seen`` event is also ``reached``. The
     arrays are read-only.
@@ -237,6 +292,7 @@ class FunnelSimulation:
     reached: np.ndarray
     server_seen: np.ndarray
     client_seen: np.ndarray
+    consented: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         steps = _check_steps(self.steps)
@@ -259,6 +315,14 @@ class FunnelSimulation:
                     f"{field} must have shape {(users.size, len(steps))} (users x steps), "
                     f"got {matrix.shape}"
                 )
+        consented = np.ones(users.size, dtype=bool) if self.consented is None else self.consented
+        consented = np.asarray(consented)
+        if consented.dtype != bool or consented.shape != (users.size,):
+            raise ValueError(
+                f"consented must be {users.size} booleans (one per user), "
+                f"got {consented.dtype} of shape {consented.shape}"
+            )
+        object.__setattr__(self, "consented", consented)
 
     @property
     def n_users(self) -> int:
@@ -296,7 +360,9 @@ def simulate_funnel(
     Each user draws a segment (by ``share``), then moves from step ``k`` to
     ``k + 1`` with that segment's ``step_rates[k]`` (and stops at the first
     step not taken). The server records each real event unless it is lost
-    with probability ``server_loss``. The client-side tracker records it only
+    with probability ``server_loss``, and honours consent: for a user who
+    declined it, only the strictly necessary steps (the order). The
+    client-side tracker records it only
     if the user neither blocks trackers nor declines consent (two draws per
     user, kept for all their events), the event survives the network (one
     draw per event) and, for steps that fire on unload, the unload beacon
@@ -355,9 +421,8 @@ def simulate_funnel(
     for step in range(1, n_steps):  # reached a step: reached the one before, and went on
         np.logical_and(reached[:, step - 1], continues[:, step - 1], out=reached[:, step])
 
-    # Server: each event is lost with a small probability.
+    # Server: each event is lost with a small probability (consent is applied below).
     server_ok = generator.random((count, n_steps), dtype=np.float32) >= np.float32(server_miss)
-    server_seen = reached & server_ok
 
     # Client: per-user blocking and consent, per-event network and unload losses.
     blocking = np.array([s.tracker_blocking for s in checked], dtype=np.float32)
@@ -365,9 +430,12 @@ def simulate_funnel(
     network = np.array([s.network_loss for s in checked], dtype=np.float32)
     unload = np.array([s.unload_loss for s in checked], dtype=np.float32)
     user_draws = generator.random((2, count), dtype=np.float32)
-    tracked = (user_draws[0] >= blocking[segment_of_user]) & (
-        user_draws[1] >= declining[segment_of_user]
-    )
+    consented = user_draws[1] >= declining[segment_of_user]
+    tracked = (user_draws[0] >= blocking[segment_of_user]) & consented
+    # The server honours consent too: a declining user's behavioural events are not
+    # recorded, only the strictly necessary steps (the order).
+    necessary = np.array([step.strictly_necessary for step in checked_steps])
+    server_seen = reached & server_ok & (consented[:, None] | necessary[None, :])
     network_ok = (
         generator.random((count, n_steps), dtype=np.float32) >= network[segment_of_user][:, None]
     )
@@ -387,6 +455,7 @@ def simulate_funnel(
         reached=read_only(reached),
         server_seen=read_only(server_seen),
         client_seen=read_only(client_seen),
+        consented=read_only(consented),
     )
 
 
@@ -461,7 +530,9 @@ def funnel_counts(simulation: FunnelSimulation) -> pd.DataFrame:
     )
 
 
-def conversion_rates(simulation: FunnelSimulation, source: str) -> pd.DataFrame:
+def conversion_rates(
+    simulation: FunnelSimulation, source: str, *, consented_only: bool = False
+) -> pd.DataFrame:
     """Step-to-step and first-to-last conversion as one source measures it.
 
     A conversion is a ratio of event counts: of the ``sign_up`` events the
@@ -476,6 +547,10 @@ def conversion_rates(simulation: FunnelSimulation, source: str) -> pd.DataFrame:
         From :func:`simulate_funnel`.
     source : {"actual", "server", "client"}
         Count what really happened, what the server saw, or what the client saw.
+    consented_only : bool
+        Count only users who accepted consent (default False). The server
+        records the orders of everyone but the visits of consenting users
+        only, so its rates are like-for-like only with ``True``.
 
     Returns
     -------
@@ -497,7 +572,10 @@ def conversion_rates(simulation: FunnelSimulation, source: str) -> pd.DataFrame:
     True
     """
     checked = _check_simulation(simulation)
-    counts = _counts_by_segment(checked, checked.seen_by(source))
+    seen = checked.seen_by(source)
+    if check_flag("consented_only", consented_only):
+        seen = seen & checked.consented[:, None]
+    counts = _counts_by_segment(checked, seen)
     rates = _ratio(counts[:, 1:], counts[:, :-1])
     if len(checked.steps) > 2:
         rates = np.hstack([rates, _ratio(counts[:, -1:], counts[:, :1])])

@@ -1,11 +1,20 @@
 """Identity: capped cookies split one person into several anonymous IDs.
 
 A client-side tracker recognises a returning visitor by an anonymous ID kept
-in a cookie it sets by script. Safari's Intelligent Tracking Prevention caps
-such cookies at 7 days, and the tracker re-sets its cookie at every visit, so
-the ID survives only if the gap since the previous visit is shorter than the
-cap; after a longer gap the same person gets a new ID and the tracker's
-"unique users" grow. Server logs keyed by a user ID count each person once.
+in a cookie it sets by script. Safari's Intelligent Tracking Prevention
+deletes all script-writable storage of a site, such cookies included, after 7
+days of Safari use without a user interaction on the site (since Safari 13.1,
+March 2020; from February 2019 such cookies were capped at 7 days). A visit
+with a click or tap renews it, so the ID survives only if the gap since the
+previous visit is shorter than the cap; after a longer gap the same person
+gets a new ID and the tracker's "unique users" grow.
+
+Conventions of the model: every day counts as a day of browser use (a person
+who leaves Safari unused for days keeps the ID longer, so this is the most
+splitting the rule can do), every visit is an interaction, and a gap of
+exactly ``cookie_cap_days`` counts as expired. Pass ``cookie_cap_days + 1``
+for the other convention (a gap of exactly the cap keeps the ID). Server logs
+keyed by a user ID count each person once.
 :func:`simulate_identity` draws the visits; :func:`expected_anonymous_ids_per_user`
 and :func:`expected_identity_inflation` give the averages in closed form.
 
@@ -42,6 +51,11 @@ References
 ----------
 Wilander, J. (2019). *Intelligent Tracking Prevention 2.1.* WebKit blog,
 February 2019: cookies set by script are capped at 7 days.
+
+Wilander, J. (2020). *Full Third-Party Cookie Blocking and More.* WebKit blog,
+March 2020 (Safari 13.1, iOS and iPadOS 13.4): a 7-day cap on all
+script-writable storage, deleted after 7 days of Safari use without user
+interaction on the site.
 """
 
 from __future__ import annotations
@@ -92,6 +106,9 @@ class IdentityResult:
         Anonymous IDs per person (0 for people who never visited). Read-only.
     capped : ndarray of bool, shape (n_users,)
         True for people on a browser that caps script-set cookies. Read-only.
+    single_visit_ids : int
+        Anonymous IDs seen on one visit only: to the tracker, new users who
+        never came back.
 
     Examples
     --------
@@ -109,6 +126,7 @@ class IdentityResult:
     inflation: float
     ids_per_user: np.ndarray
     capped: np.ndarray
+    single_visit_ids: int = 0
 
     @property
     def capped_inflation(self) -> float:
@@ -143,8 +161,9 @@ def simulate_identity(
     """Count the anonymous IDs a client-side tracker assigns when cookies expire.
 
     Each person visits on each day with ``daily_visit_probability``. A share
-    ``capped_share`` of people use a browser that caps cookies set by script
-    (Safari's ITP 2.1: 7 days). The tracker re-sets its cookie at every visit,
+    ``capped_share`` of people use a browser that deletes cookies set by
+    script after 7 days without a visit (Safari's ITP, since March 2020). The
+    tracker re-sets its cookie at every visit,
     so the anonymous ID survives only if the gap since the previous visit is
     shorter than ``cookie_cap_days``; after a longer gap the same person gets
     a new ID. People on other browsers keep one ID.
@@ -161,8 +180,9 @@ def simulate_identity(
     capped_share : float
         Fraction of people on a capped browser.
     cookie_cap_days : int
-        Lifetime of a script-set cookie on a capped browser, in days (>= 1;
-        default 7, Safari ITP 2.1).
+        Lifetime of a script-set cookie on a capped browser, in days since the
+        last visit (>= 1; default 7, Safari's ITP). A gap of exactly this many
+        days counts as expired.
     seed : int or numpy.random.Generator
         Seed or generator.
 
@@ -205,6 +225,17 @@ def simulate_identity(
     first_visit = visits & (previous_visit < 0)
     cookie_expired = visits & (previous_visit >= 0) & (day - previous_visit >= cap)
 
+    # An ID is seen once when the visit that starts it is also its last: the person's
+    # next visit starts a new ID or never comes. Walk the visits as one flat list.
+    person, visit_day = np.nonzero(visits)  # by person, then day
+    new_person = np.ones(person.size + 1, dtype=bool)
+    new_person[1:-1] = person[1:] != person[:-1]
+    gap_expires = np.ones(person.size + 1, dtype=bool)
+    gap_expires[1:-1] = capped[person[1:]] & (np.diff(visit_day) >= cap)
+    starts_id = new_person[:-1] | gap_expires[:-1]
+    ends_id = new_person[1:] | gap_expires[1:]
+    single_visit_ids = int(np.count_nonzero(starts_id & ends_id))
+
     ids_per_user = first_visit.sum(axis=1) + np.where(capped, cookie_expired.sum(axis=1), 0)
     ids_per_user = ids_per_user.astype(np.int64)
     true_users = int(np.count_nonzero(ids_per_user))
@@ -218,6 +249,7 @@ def simulate_identity(
         inflation=anonymous_ids / true_users if true_users else math.nan,
         ids_per_user=read_only(ids_per_user),
         capped=read_only(capped),
+        single_visit_ids=single_visit_ids,
     )
 
 
@@ -242,7 +274,8 @@ def expected_anonymous_ids_per_user(
     daily_visit_probability : float
         Probability ``q`` of a visit on any day.
     cookie_cap_days : int
-        Cookie lifetime ``c`` in days (1 to 36,500; default 7, Safari ITP 2.1).
+        Cookie lifetime ``c`` in days (1 to 36,500; default 7, Safari's ITP); a
+        gap of exactly ``c`` days counts as expired.
 
     Returns
     -------

@@ -39,8 +39,10 @@ from infralab.validation import (
 from .funnel import SOURCES, FunnelSimulation, _check_simulation
 
 __all__ = [
+    "CREATE_EVENTS_SQL",
     "EVENT_COLUMNS",
     "FUNNEL_SQL",
+    "INSERT_EVENT_SQL",
     "STORED_COLUMNS",
     "StoreResult",
     "deliver_with_retries",
@@ -234,7 +236,9 @@ class StoreResult:
     duplicates_ignored: int
 
 
-_CREATE_EVENTS_SQL = """
+#: The table :func:`store_events` writes to: ``event_id``, the idempotency key, is its
+#: primary key.
+CREATE_EVENTS_SQL = """
 CREATE TABLE IF NOT EXISTS events (
     event_id    TEXT PRIMARY KEY NOT NULL,  -- idempotency key: a retry cannot add a row
     user_id     INTEGER NOT NULL,
@@ -244,7 +248,9 @@ CREATE TABLE IF NOT EXISTS events (
 )
 """
 
-_INSERT_EVENT_SQL = (
+#: How :func:`store_events` inserts a row: a row whose ``event_id`` is stored already is
+#: skipped, whether it is a retry or the same event arriving from another source.
+INSERT_EVENT_SQL = (
     "INSERT INTO events (event_id, user_id, segment, step, step_number) "
     "VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING"
 )
@@ -317,9 +323,9 @@ def store_events(connection: sqlite3.Connection, events: pd.DataFrame) -> StoreR
         strict=True,
     )
     with database:
-        database.execute(_CREATE_EVENTS_SQL)
+        database.execute(CREATE_EVENTS_SQL)
         before = _rows_in_events(database)
-        database.executemany(_INSERT_EVENT_SQL, rows)
+        database.executemany(INSERT_EVENT_SQL, rows)
         after = _rows_in_events(database)
     stored = after - before
     return StoreResult(received=len(frame), stored=stored, duplicates_ignored=len(frame) - stored)

@@ -4,7 +4,10 @@ Users walk through a funnel of :class:`Step` objects (visit, sign-up,
 activation, purchase). Every step a user reaches is one *event*, recorded by
 
 - the **server**, which handles the request anyway and writes it to its own
-  log, missing it only rarely (a crashed worker, a dropped log line);
+  log, missing it only rarely (a crashed worker, a dropped log line). Consent
+  binds the server too: for a user who declined it, the server records only
+  the steps that are *strictly necessary* to serve them (the order itself),
+  never their behavioural events (:attr:`Step.strictly_necessary`);
 - a **client-side tracker**, a script in the browser that sends it to an
   analytics service. The event survives only if (1) the user does not block
   trackers, (2) the user accepted the consent banner (both per *user*: a
@@ -42,7 +45,9 @@ Volument (2019): of 5,130,741 page views, 3,217,740 unload beacons arrived
 (about 37% lost); about 3% were lost on the latest Chrome for Mac.
 
 Sahlin, R.: the beacon transport recorded 5-10% fewer hits than the image
-method, the losses concentrated in Samsung Internet and in-app browsers.
+method, the losses concentrated in Samsung Internet and in-app browsers. That
+compares two ways of sending, not an unload loss; it says *where* beacons get
+lost, not how many, so no unload loss below is taken from it.
 """
 
 from __future__ import annotations
@@ -88,29 +93,41 @@ class Step:
         True when the event is sent as the page unloads (a form submit that
         navigates away, a redirect to a payment page). Such events travel in an
         unload beacon, which browsers often drop.
+    strictly_necessary : bool
+        True when the server must record the step to serve the user whatever
+        their consent (an order it has to fulfil and bill). False (default) for
+        a behavioural event, which the server records only for users who
+        consented.
 
     Examples
     --------
-    >>> Step("purchase", fires_on_unload=True)
-    Step(name='purchase', fires_on_unload=True)
+    >>> Step("purchase", fires_on_unload=True, strictly_necessary=True)
+    Step(name='purchase', fires_on_unload=True, strictly_necessary=True)
+    >>> Step("visit", fires_on_unload=False).strictly_necessary
+    False
     """
 
     name: str
     fires_on_unload: bool
+    strictly_necessary: bool = False
 
     def __post_init__(self) -> None:
         check_text("name", self.name)
         flag = check_flag("fires_on_unload", self.fires_on_unload)
         object.__setattr__(self, "fires_on_unload", flag)
+        necessary = check_flag("strictly_necessary", self.strictly_necessary)
+        object.__setattr__(self, "strictly_necessary", necessary)
 
 
 #: The lesson's funnel. Sign-up is a form submit that navigates away and purchase
-#: redirects to the payment page, so both events are sent as the page unloads.
+#: redirects to the payment page, so both events are sent as the page unloads. The
+#: purchase is the order itself, which the server records whatever the user's consent;
+#: the other three are behavioural events, recorded only for users who consented.
 DEFAULT_STEPS: tuple[Step, ...] = (
     Step("visit", fires_on_unload=False),
     Step("sign_up", fires_on_unload=True),
     Step("activate", fires_on_unload=False),
-    Step("purchase", fires_on_unload=True),
+    Step("purchase", fires_on_unload=True, strictly_necessary=True),
 )
 
 
@@ -200,12 +217,12 @@ DEFAULT_SEGMENTS: tuple[Segment, ...] = (
         browser="Chrome",
         audience="general",
         share=0.28,  # illustrative assumption
-        # Between Blockmetry's 5.2% of page views with analytics blocked and the
-        # 10-30% more events PostHog reports from a proxy.
+        # Illustrative assumption, between Blockmetry's 5.2% of page views with
+        # analytics blocked and the 10-30% more events PostHog reports from a proxy.
         tracker_blocking=0.15,
         consent_decline=0.10,  # illustrative assumption
         network_loss=0.01,  # illustrative assumption
-        unload_loss=0.05,  # near Volument's ~3% on the latest Chrome for Mac
+        unload_loss=0.05,  # illustrative, near Volument's cited ~3% on the latest Chrome for Mac
         step_rates=(0.08, 0.50, 0.25),  # illustrative assumption: 1% visit -> purchase
     ),
     Segment(
@@ -268,8 +285,8 @@ DEFAULT_SEGMENTS: tuple[Segment, ...] = (
         tracker_blocking=0.02,  # illustrative assumption
         consent_decline=0.15,  # illustrative assumption
         network_loss=0.02,  # illustrative assumption
-        # Illustrative: above Volument's 37% overall, as Sahlin found beacon losses
-        # concentrated in Samsung Internet and in-app browsers.
+        # Illustrative assumption: above Volument's 37% overall. Sahlin reports that
+        # beacon losses concentrate in these browsers, but measured no unload loss.
         unload_loss=0.45,
         step_rates=(0.03, 0.30, 0.15),  # illustrative: arrivals from social apps convert worst
     ),

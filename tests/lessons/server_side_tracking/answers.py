@@ -21,6 +21,13 @@ def loss_by_segment(events):
     return 1 - kept.fillna(0)
 
 
+def events_per_step(deliveries):
+    counts = {}
+    for step, rows in deliveries.groupby("step"):
+        counts[step] = rows["event_id"].nunique()
+    return counts
+
+
 def corrected_funnel(client_counts, survival):
     estimate = {}
     for step in client_counts.columns:
@@ -48,9 +55,10 @@ def anonymous_ids(visit_days, cookie_cap_days):
 
 RIGHT_ANSWERS = {
     "client_side_loss": client_side_loss,
+    "ab_readout_error": ab_readout_error,
     "loss_by_segment": loss_by_segment,
+    "events_per_step": events_per_step,
     "corrected_funnel": corrected_funnel,
     "events_to_move_server_side": events_to_move_server_side,
-    "ab_readout_error": ab_readout_error,
     "anonymous_ids": anonymous_ids,
 }

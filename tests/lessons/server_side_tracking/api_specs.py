@@ -75,9 +75,15 @@ SEGMENT_FIELDS = {
 TRACKING = {
     "infralab.tracking.Step": Spec(
         kwargs(
-            name=st.text(min_size=1, max_size=10).filter(str.strip), fires_on_unload=st.booleans()
+            name=st.text(min_size=1, max_size=10).filter(str.strip),
+            fires_on_unload=st.booleans(),
+            strictly_necessary=st.booleans(),
         ),
-        invalid={"name": (*BAD_TEXT, ""), "fires_on_unload": BAD_FLAG},
+        invalid={
+            "name": (*BAD_TEXT, ""),
+            "fires_on_unload": BAD_FLAG,
+            "strictly_necessary": BAD_FLAG,
+        },
     ),
     "infralab.tracking.Segment": Spec(
         kwargs(**SEGMENT_FIELDS),
@@ -102,6 +108,10 @@ TRACKING = {
         kwargs(),
         invalid={"segments": NOT_SEGMENTS, "steps": NOT_STEPS},
     ),
+    "infralab.tracking.server_survival": Spec(
+        kwargs(),
+        invalid={"segments": NOT_SEGMENTS, "steps": NOT_STEPS},
+    ),
     "infralab.tracking.simulate_funnel": Spec(
         kwargs(n_users=st.integers(1, 2000), server_loss=PROBABILITY, seed=SEEDS),
         invalid={
@@ -118,10 +128,15 @@ TRACKING = {
         non_finite="NaN share missed where no event happened (0 / 0), as documented",
     ),
     "infralab.tracking.conversion_rates": Spec(
-        kwargs(simulation=simulations(), source=st.sampled_from(tracking.SOURCES)),
+        kwargs(
+            simulation=simulations(),
+            source=st.sampled_from(tracking.SOURCES),
+            consented_only=st.booleans(),
+        ),
         invalid={
             "simulation": (None, "simulation", 3, pd.DataFrame()),
             "source": bad_choice("server"),
+            "consented_only": BAD_FLAG,
         },
         non_finite="NaN where a segment had no users reaching a step (0 / 0), as documented",
     ),

@@ -42,6 +42,17 @@ def test_reference_answers_match_hand_computed_values():
         {"Desktop": 50 / 120, "Mobile": 0.1, "In-app": 0.45}
     )
     assert dict(expected["loss_by_segment"][1])["Developers"] == pytest.approx(0.85)
+    # In-app: 40 server events, none reported by the client: everything lost.
+    assert dict(expected["loss_by_segment"][3]) == pytest.approx(
+        {"Desktop": 50 / 200, "In-app": 1.0, "Mobile": 30 / 300}
+    )
+    # Distinct event_ids per step, by hand from the example's rows.
+    (deliveries,) = check.EXAMPLES["events_per_step"][0].args
+    by_hand = {}
+    for event_id, step in zip(deliveries["event_id"], deliveries["step"], strict=True):
+        by_hand.setdefault(step, set()).add(event_id)
+    assert dict(expected["events_per_step"][0]) == {k: len(v) for k, v in by_hand.items()}
+    assert dict(expected["events_per_step"][3]) == {next(iter(by_hand_one(check))): 1}
     # Purchases: 46 / 0.74 + 19 / 0.28 + 50 / 0.81.
     purchases = expected["corrected_funnel"][0]["purchase"]
     assert purchases == pytest.approx(46 / 0.74 + 19 / 0.28 + 50 / 0.81)
@@ -49,12 +60,24 @@ def test_reference_answers_match_hand_computed_values():
     assert expected["events_to_move_server_side"][1] == ["purchase", "sign_up"]
     assert expected["events_to_move_server_side"][2] == ["search"]  # 25% is not over 25%
     assert expected["events_to_move_server_side"][3] == []
+    # page_view loses 30% on mobile (>25%), 5% on desktop; checkout 4% and 40%.
+    assert expected["events_to_move_server_side"][4] == ["checkout", "page_view"]
     # 4.4% * 0.70 / (4.0% * 0.95) - 1 = -19.0%, against a true +10%.
     assert expected["ab_readout_error"][0] == pytest.approx(0.0308 / 0.038 - 1.1)
     assert expected["ab_readout_error"][3] == pytest.approx(0.0)
     # Gaps 2, 3, 10, 1, 14 with a 7-day cap: two expiries, three IDs. Ten daily visits keep
     # one ID (the cookie is renewed); days 20, 0, 10 are two 10-day gaps once sorted.
     assert expected["anonymous_ids"] == [3, 4, 1, 0, 3, 3]
+
+
+def by_hand_one(check_module):
+    """The step of the single event in the last hidden case of events_per_step."""
+    (deliveries,) = check_module.TASKS["events_per_step"].cases[3].args
+    assert deliveries["event_id"].nunique() == 1 and set(deliveries["source"]) == {
+        "server",
+        "client",
+    }
+    return set(deliveries["step"])
 
 
 # --------------------------------------------------------------------------- mistakes learners make
@@ -64,6 +87,24 @@ def _no_dedupe(events):
     server = events[events["source"] == "server"]
     client = events[events["source"] == "client"]
     return 1 - client.groupby("segment").size() / server.groupby("segment").size()
+
+
+def _no_fill(events):
+    server = events[events["source"] == "server"].drop_duplicates("event_id")
+    client = events[events["source"] == "client"]
+    return 1 - client.groupby("segment").size() / server.groupby("segment").size()
+
+
+def _matched_by_event_id(events):
+    server = events[events["source"] == "server"].drop_duplicates("event_id")
+    reported = server["event_id"].isin(events.loc[events["source"] == "client", "event_id"])
+    return 1 - reported.groupby(server["segment"]).mean()
+
+
+def _every_segment(counts, max_loss):
+    loss = 1 - counts["client_count"] / counts["server_count"]
+    least = loss.groupby(counts["event"]).min()
+    return sorted(least[least > max_loss].index)
 
 
 def _pooled_worst(counts, max_loss):
@@ -78,6 +119,28 @@ def _pooled_worst(counts, max_loss):
         ("client_side_loss", lambda s, c: c / s, "share the client kept"),
         ("client_side_loss", lambda s, c: round(100 * (s - c) / s, 6), "percentage"),
         ("loss_by_segment", _no_dedupe, "Drop duplicate event_ids"),
+        ("loss_by_segment", lambda e: 100 * loss_by_segment(e), "percentages"),
+        ("loss_by_segment", _no_fill, "gives NaN"),
+        ("loss_by_segment", lambda e: _no_fill(e).dropna(), "missing from your answer"),
+        ("loss_by_segment", _matched_by_event_id, None),  # shared IDs make matching right
+        ("events_per_step", lambda d: d.groupby("step").size(), "every delivery"),
+        (
+            "events_per_step",
+            lambda d: d.drop_duplicates(["source", "event_id"]).groupby("step").size(),
+            "arrived from both",
+        ),
+        (
+            "events_per_step",
+            lambda d: d[d.source == "server"].drop_duplicates("event_id").groupby("step").size(),
+            "server's events only",
+        ),
+        (
+            "events_per_step",
+            lambda d: d.drop_duplicates("event_id").groupby("step")["user_id"].nunique(),
+            "users, not events",
+        ),
+        ("events_to_move_server_side", _every_segment, "every segment"),
+        ("ab_readout_error", lambda c, v, sc, sv: v / c - (v * sv) / (c * sc), "sign is flipped"),
         ("corrected_funnel", lambda c, s: (c * s).sum(), "multiplied"),
         ("corrected_funnel", lambda c, s: c.sum() / s.mean(), "average survival"),
         ("events_to_move_server_side", _pooled_worst, "worst segment"),
@@ -144,7 +207,12 @@ def test_example_tables_are_what_the_exercise_shows():
     assert {"event_id", "user_id", "segment", "step", "source", "attempt"} <= set(events.columns)
     assert events["event_id"].duplicated().any()  # retries are in the example
     server_ids = set(events.loc[events["source"] == "server", "event_id"])
-    assert server_ids.isdisjoint(events.loc[events["source"] == "client", "event_id"])
+    # One event, one ID: the browser reports an event under the server's event_id.
+    assert set(events.loc[events["source"] == "client", "event_id"]) <= server_ids
+    (deliveries,) = check.EXAMPLES["events_per_step"][0].args
+    both = deliveries.groupby("event_id")["source"].nunique()
+    assert (both > 1).any()  # some events arrived from both sources
+    assert deliveries.loc[deliveries["source"] == "server", "event_id"].duplicated().any()
     assert isinstance(check.EXAMPLES["corrected_funnel"][0].args[1], pd.DataFrame)
 
 

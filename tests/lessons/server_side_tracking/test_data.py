@@ -1,8 +1,9 @@
 """Lesson 05's data set: a week of funnel events from the server and the browser.
 
 The week is a sample of the lesson's model, so its losses are checked against the
-model's closed form: a segment's client events = its distinct server events x the
-survival of each step (blocking, consent, network and, for unload steps, the beacon).
+model's closed form: a segment's client events = the events that happened x the
+survival of each step (blocking, consent, network and, for unload steps, the beacon),
+and the server's events = the events that happened x consent (1 for the order).
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ def test_segments_are_the_lessons_model():
             segment.unload_loss,
         ), name
         assert rates == segment.step_rates, name
-    steps = [(step.name, step.fires_on_unload) for step in tracking.DEFAULT_STEPS]
-    assert steps == list(zip(tracking_events.STEPS, tracking_events.SENT_ON_UNLOAD, strict=True))
+    steps = [(s.name, s.fires_on_unload, s.strictly_necessary) for s in tracking.DEFAULT_STEPS]
+    assert steps == list(zip(tracking_events.STEPS, tracking_events.SENT_ON_UNLOAD,
+                             tracking_events.STRICTLY_NECESSARY, strict=True))
 
 
 def test_columns_types_and_one_week(events):
@@ -58,12 +60,31 @@ def test_columns_types_and_one_week(events):
     assert (events["step"].map(step_of) == events["step_number"]).all()
 
 
-def test_every_visitor_visits_once_and_steps_are_a_funnel(server):
+def test_consenting_visitors_visit_once_and_steps_are_a_funnel(server):
     unique = server.drop_duplicates("event_id")
-    assert unique["user_id"][unique["step"] == "visit"].is_unique
-    assert unique["user_id"][unique["step"] == "visit"].size == tracking_events.VISITORS
-    deepest = unique.groupby("user_id")["step_number"].agg(["max", "count"])
+    consented = unique[unique["consent"] == "granted"]
+    assert consented["user_id"][consented["step"] == "visit"].is_unique
+    declined_share = 1 - consented["user_id"].nunique() / tracking_events.VISITORS
+    shares = np.array([v[0] for v in tracking_events.SEGMENTS.values()])
+    declines = np.array([v[2] for v in tracking_events.SEGMENTS.values()])
+    assert declined_share == pytest.approx(shares @ declines, abs=0.01)
+    deepest = consented.groupby("user_id")["step_number"].agg(["max", "count"])
     assert (deepest["max"] == deepest["count"]).all()  # no step skipped
+
+
+def test_the_server_logs_only_the_orders_of_declining_visitors(server, client):
+    declined = server[server["consent"] == "declined"]
+    assert len(declined) > 0 and (declined["step"] == "purchase").all()
+    assert (client["consent"] == "granted").all()
+
+
+def test_each_event_has_one_id_in_both_sources(server, client):
+    # Every client event is a server event under the same ID, with the same user and step.
+    merged = client.merge(server.drop_duplicates("event_id"), on="event_id",
+                          suffixes=("_client", "_server"), validate="one_to_one")
+    assert len(merged) == len(client)
+    assert (merged["user_id_client"] == merged["user_id_server"]).all()
+    assert (merged["step_client"] == merged["step_server"]).all()
 
 
 def test_retries_repeat_an_event_id_with_a_higher_attempt(server, client):
@@ -84,9 +105,12 @@ def test_the_client_reports_only_events_that_happened(server, client):
 
 
 def test_client_loss_by_segment_and_step_matches_the_closed_form(server, client):
-    distinct = server.drop_duplicates("event_id").groupby(["segment", "step"]).size()
+    analysable = server[server["consent"] == "granted"]
+    distinct = analysable.drop_duplicates("event_id").groupby(["segment", "step"]).size()
     reported = client.groupby(["segment", "step"]).size().reindex(distinct.index, fill_value=0)
-    survival = tracking.client_survival().stack()
+    # Against consented server events, what the client loses is blocking, network, unload.
+    survival = (tracking.client_survival() / (1 - tracking.segment_table()[
+        "declines consent"]).to_numpy()[:, None]).stack()
     survival.index.names = ["segment", "step"]
     chance = survival.reindex(distinct.index)
     expected = distinct * chance
@@ -156,7 +180,7 @@ def test_a_bad_cell_after_a_cell_of_two_lines_is_named_by_its_file_line(tmp_path
     path = tmp_path / "mine.csv"
     frame.to_csv(path, index=False)
     lines = path.read_text().splitlines()
-    assert lines[5].endswith(",browser,1")  # line 6 as an editor numbers it
+    assert lines[5].endswith(",browser,granted,1")  # line 6 as an editor numbers it
     with pytest.raises(ValueError, match=r"^mine.csv line 6, column source: expected one of "):
         datasets.load_tracking_events(path)
 

@@ -17,6 +17,7 @@ from infralab.tracking.funnel import (
     conversion_rates,
     funnel_counts,
     segment_table,
+    server_survival,
     simulate_funnel,
 )
 from infralab.tracking.segments import ALL_USERS, DEFAULT_SEGMENTS, DEFAULT_STEPS, Step
@@ -100,7 +101,7 @@ def test_simulated_counts_match_closed_forms(lesson_funnel):
 
 
 def test_server_loses_events_at_the_server_loss_rate():
-    simulation = simulate_funnel(200_000, server_loss=0.01, seed=7)
+    simulation = simulate_funnel(200_000, segments=(segment(),), server_loss=0.01, seed=7)
     actual, server = int(simulation.reached.sum()), int(simulation.server_seen.sum())
     lost = actual - server
     assert within(lost, actual * 0.01, math.sqrt(actual * 0.01 * 0.99))
@@ -241,10 +242,53 @@ def test_all_users_rate_is_biased_by_the_segment_mix():
     assert segment_rates["A"] == pytest.approx(0.5, abs=0.02)  # within A: unbiased
 
 
-def test_server_conversion_tracks_the_truth(lesson_funnel):
-    actual = conversion_rates(lesson_funnel, "actual")
-    server = conversion_rates(lesson_funnel, "server")
+def test_server_conversion_over_consenting_users_tracks_their_truth(lesson_funnel):
+    actual = conversion_rates(lesson_funnel, "actual", consented_only=True)
+    server = conversion_rates(lesson_funnel, "server", consented_only=True)
     np.testing.assert_allclose(server.to_numpy(), actual.to_numpy(), rtol=0.03)
+
+
+def test_the_server_honours_consent_except_for_the_order():
+    steps = (
+        Step("visit", False), Step("sign_up", True), Step("buy", True, strictly_necessary=True)
+    )
+    simulation = simulate_funnel(
+        100_000, segments=(segment(consent=0.3, rates=(0.5, 0.5)),), steps=steps,
+        server_loss=0.0, seed=21)
+    declined = ~simulation.consented
+    assert within(declined.mean(), 0.3, math.sqrt(0.3 * 0.7 / 100_000))
+    # A declining user's behavioural events are recorded by neither source ...
+    assert not simulation.server_seen[declined][:, :2].any()
+    assert not simulation.client_seen[declined].any()
+    # ... but the server keeps every order, and every event of a consenting user.
+    np.testing.assert_array_equal(simulation.server_seen[:, 2], simulation.reached[:, 2])
+    np.testing.assert_array_equal(simulation.server_seen[~declined], simulation.reached[~declined])
+
+
+def test_server_survival_is_consent_for_behaviour_and_one_for_the_order():
+    allowed = server_survival()
+    for seg in DEFAULT_SEGMENTS:
+        assert allowed.loc[seg.name, "visit"] == pytest.approx(1 - seg.consent_decline)
+        assert allowed.loc[seg.name, "purchase"] == 1.0
+    # What moving server-side wins back: client / server survival has no consent in it
+    # for behavioural steps.
+    ratio = (client_survival() / allowed)["visit"]
+    expected = [(1 - s.tracker_blocking) * (1 - s.network_loss) for s in DEFAULT_SEGMENTS]
+    np.testing.assert_allclose(ratio.to_numpy(), expected)
+
+
+def test_a_simulation_without_consent_information_counts_everyone_as_consenting():
+    steps = (Step("visit", False),)
+    simulation = FunnelSimulation(
+        segments=(segment(rates=()),), steps=steps, segment_of_user=np.array([0, 0]),
+        reached=np.ones((2, 1), bool), server_seen=np.ones((2, 1), bool),
+        client_seen=np.zeros((2, 1), bool))
+    assert simulation.consented.tolist() == [True, True]
+    with pytest.raises(ValueError, match="consented"):
+        FunnelSimulation(
+            segments=(segment(rates=()),), steps=steps, segment_of_user=np.array([0, 0]),
+            reached=np.ones((2, 1), bool), server_seen=np.ones((2, 1), bool),
+            client_seen=np.zeros((2, 1), bool), consented=np.array([1, 0]))
 
 
 # ---------------------------------------------------------------------------

@@ -176,3 +176,43 @@ def test_bad_arguments_are_refused_by_name(call, error, argument):
 def test_a_span_too_long_for_memory_is_refused_by_name(call, message):
     with pytest.raises(ValueError, match=f"^{message}"):
         call()
+
+
+def brute_force_single_visit_ids(days, q, cap, capped=True):
+    """Expected IDs seen on one visit only, by enumerating every visit pattern."""
+    total = 0.0
+    for pattern in itertools.product((0, 1), repeat=days):
+        visits = [t for t, v in enumerate(pattern) if v]
+        if capped:  # split at every gap of at least the cap
+            runs, run = [], []
+            for day in visits:
+                if run and day - run[-1] >= cap:
+                    runs.append(run)
+                    run = []
+                run.append(day)
+            runs += [run] if run else []
+        else:
+            runs = [visits] if visits else []
+        single = sum(len(run) == 1 for run in runs)
+        total += single * q ** len(visits) * (1 - q) ** (days - len(visits))
+    return total
+
+
+@pytest.mark.parametrize("capped", [True, False])
+def test_single_visit_ids_match_brute_force(capped):
+    days, q, cap, n = 9, 0.3, 3, 60_000
+    result = simulate_identity(n, days, daily_visit_probability=q,
+                               capped_share=1.0 if capped else 0.0, cookie_cap_days=cap, seed=41)
+    expected = brute_force_single_visit_ids(days, q, cap, capped)
+    spread = math.sqrt(n * expected)  # at most Poisson-like per person; generous
+    assert within(result.single_visit_ids, n * expected, spread / 2)
+
+
+def test_single_visit_ids_by_hand():
+    # A one-day cookie and daily visits: every visit is an ID of its own.
+    result = simulate_identity(10, 5, daily_visit_probability=1.0, capped_share=1.0,
+                               cookie_cap_days=1, seed=0)
+    assert result.single_visit_ids == result.anonymous_ids == 50
+    # A daily visitor on a 7-day cookie keeps one ID of 5 visits: none single.
+    result = simulate_identity(10, 5, daily_visit_probability=1.0, capped_share=1.0, seed=0)
+    assert result.single_visit_ids == 0
