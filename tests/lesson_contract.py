@@ -13,7 +13,9 @@ lesson is held to the whole contract by adding nothing to the tests:
 - every try-it panel's stored output reads as the plain instruction, not a widget's repr;
 - the minutes of its ``**Time:**`` line agree with the README's table and the
   instructor guide's;
-- the handout index of both editions links its pages;
+- the handout index of the learner edition links its pages, and so does the instructor
+  edition's where it was built beside it (``handouts-instructor/``), with its answer key
+  when its check module has tasks;
 - its tests folder holds findings and checks tests, and its model packages and data
   sets exist.
 """
@@ -98,8 +100,9 @@ def _links(index: Path) -> set[str]:
 def contract_problems(root: Path, lesson: Lesson, handouts: Path | None = None) -> list[str]:
     """Every way ``lesson`` falls short of the contract in the course at ``root`` ([] = none).
 
-    ``handouts`` is a folder where the handouts of this course were built (both
-    editions); when None, the handout index is not checked.
+    ``handouts`` is a folder where the learner edition of this course's handouts was
+    built; the instructor edition is checked too when it was built beside it
+    (``handouts-instructor/`` next to ``handouts``). When None, no handout index is checked.
     """
     problems: list[str] = []
     paths = {folder: root / folder / lesson.notebook for folder in ("notebooks", "solutions")}
@@ -183,12 +186,19 @@ def contract_problems(root: Path, lesson: Lesson, handouts: Path | None = None) 
 
     # the handout indexes link every page of the lesson
     if handouts is not None:
-        learner = _links(handouts / "index.html")
-        instructor = _links(handouts / INSTRUCTOR_EDITION / "index.html")
-        for edition, links, pages in (
-            ("learner", learner, (f"{lesson.stem}.html", f"exercises/{lesson.stem}.html")),
-            ("instructor", instructor, (f"{lesson.stem}.html", f"solutions/{lesson.stem}.html")),
-        ):
+        editions = [("learner", handouts, (f"{lesson.stem}.html", f"exercises/{lesson.stem}.html"))]
+        instructor = handouts.parent / INSTRUCTOR_EDITION
+        if (instructor / "index.html").is_file():
+            pages = (f"{lesson.stem}.html", f"solutions/{lesson.stem}.html")
+            try:
+                tasks = getattr(importlib.import_module(lesson.checks), "TASKS", {})
+            except Exception:  # reported above, with the checks
+                tasks = {}
+            if tasks:
+                pages += (f"answer-key/{lesson.stem}.html",)
+            editions.append(("instructor", instructor, pages))
+        for edition, folder, pages in editions:
+            links = _links(folder / "index.html")
             for page in pages:
                 if page not in links:
                     problems.append(f"the {edition} handout index does not link {page}")

@@ -13,7 +13,13 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 
 from infralab.build import generate_exercises
-from infralab.handouts import INSTRUCTOR_EDITION, build_handouts, external_resources
+from infralab.handouts import (
+    INSTRUCTOR_EDITION,
+    INSTRUCTOR_KIT,
+    LEARNER_EDITION,
+    build_handouts,
+    external_resources,
+)
 from tests.course_factory import (
     FACILITATION,
     HOSTILE_HOST,
@@ -26,7 +32,7 @@ from tests.course_factory import (
     widget_output,
     write,
 )
-from tests.course_handouts import course_handouts
+from tests.course_handouts import course_handouts, instructor_folder
 
 SOLUTION_LINE = "return (1 - availability) * 30 * 24 * 60"
 INTERACTIVE_NOTE = "Interactive control: run this notebook in JupyterLab to use it."
@@ -114,13 +120,26 @@ def add_guide(course: Path) -> Path:
 
 
 def handouts_of(course: Path, output: Path | None = None) -> list[Path]:
+    """Both editions, side by side as the Makefile builds them: learner pages, then instructor."""
+    learner = output or course / LEARNER_EDITION
     return build_handouts(
-        output or course / "handouts",
+        learner, notebooks_dir=course / "notebooks", exercises_dir=course / "exercises"
+    ) + build_handouts(
+        learner.parent / INSTRUCTOR_EDITION,
+        edition="instructor",
         notebooks_dir=course / "notebooks",
         exercises_dir=course / "exercises",
         solutions_dir=course / "solutions",
         guide_file=course / "docs/instructor-guide.md",
+        docs_dir=course / "docs",
     )
+
+
+def built(course: Path, name: str) -> Path:
+    """A page by its name in these tests: ``instructor/x.html`` is the instructor edition's."""
+    if name.startswith("instructor/"):
+        return course / INSTRUCTOR_EDITION / name.removeprefix("instructor/")
+    return course / LEARNER_EDITION / name
 
 
 class Page(HTMLParser):
@@ -196,6 +215,13 @@ INSTRUCTOR_PAGES = [
     "instructor/solutions/01_invisible.html",
     "instructor/02_platform.html",
 ]
+#: Every page with the instructor guide, in build order.
+NAMES_WITH_GUIDE = [
+    *LEARNER_PAGES,
+    INSTRUCTOR_PAGES[0],
+    "instructor/instructor-guide.html",
+    *INSTRUCTOR_PAGES[1:],
+]
 
 
 # --------------------------------------------------------------------------- #
@@ -205,7 +231,7 @@ INSTRUCTOR_PAGES = [
 
 def test_both_editions_are_returned_in_reading_order(course):
     pages = handouts_of(course)
-    assert pages == [course / "handouts" / name for name in LEARNER_PAGES + INSTRUCTOR_PAGES]
+    assert pages == [built(course, name) for name in LEARNER_PAGES + INSTRUCTOR_PAGES]
     assert all(path.is_file() for path in pages)
 
 
@@ -228,7 +254,7 @@ def test_learner_edition_has_no_facilitation_note_and_no_solution(course):
 
 def test_instructor_edition_frames_each_facilitation_note_and_holds_the_solutions(course):
     handouts_of(course)
-    instructor = course / "handouts/instructor"
+    instructor = course / INSTRUCTOR_EDITION
     for name in ("01_invisible.html", "02_platform.html", "solutions/01_invisible.html"):
         page = (instructor / name).read_text(encoding="utf-8")
         box = re.search(r'<aside[^>]*class="infralab-facilitation".*?</aside>', page, re.DOTALL)
@@ -256,9 +282,9 @@ def test_a_new_lesson_appears_in_both_editions_without_any_change_to_the_builder
         "instructor/10_capstone.html",
         "instructor/solutions/10_capstone.html",
     ):
-        assert course / "handouts" / name in pages
+        assert built(course, name) in pages
     # Lesson 10 comes after lesson 02 (by number, not by text), its sheet and solutions after it.
-    folder = course / "handouts/instructor"
+    folder = course / INSTRUCTOR_EDITION
     instructor = [path.relative_to(folder).as_posix() for path in pages if folder in path.parents]
     assert instructor[4:] == [
         "02_platform.html",
@@ -275,6 +301,7 @@ def test_missing_folders_are_reported(course, tmp_path):
     with pytest.raises(FileNotFoundError, match="solutions folder .* does not exist"):
         build_handouts(
             tmp_path / "out",
+            edition="instructor",
             notebooks_dir=course / "notebooks",
             exercises_dir=course / "exercises",
             solutions_dir=tmp_path / "none",
@@ -290,7 +317,7 @@ def test_missing_folders_are_reported(course, tmp_path):
 def test_the_instructor_guide_is_rendered_with_its_links_pointed_at_pages(course):
     add_guide(course)
     pages = handouts_of(course)
-    guide = course / "handouts/instructor/instructor-guide.html"
+    guide = course / INSTRUCTOR_EDITION / "instructor-guide.html"
     assert pages[pages.index(guide.with_name("index.html")) + 1] == guide  # it comes first
     page = guide.read_text(encoding="utf-8")
     assert "<title>Instructor guide</title>" in page
@@ -306,11 +333,11 @@ def test_the_instructor_guide_is_rendered_with_its_links_pointed_at_pages(course
 def test_the_guide_relates_to_every_lesson_and_every_page_to_the_guide(course):
     add_guide(course)
     handouts_of(course)
-    instructor = course / "handouts/instructor"
+    instructor = course / INSTRUCTOR_EDITION
     top, bottom = Page(instructor / "instructor-guide.html").related
     assert top == bottom == ["01_invisible.html", "02_platform.html"]
     for name in INSTRUCTOR_PAGES[1:]:
-        page = course / "handouts" / name
+        page = built(course, name)
         targets = {(page.parent / link).resolve() for link in Page(page).related[0]}
         assert (instructor / "instructor-guide.html").resolve() in targets, name
 
@@ -318,14 +345,14 @@ def test_the_guide_relates_to_every_lesson_and_every_page_to_the_guide(course):
 def test_without_a_guide_the_instructor_edition_is_built_without_it(course):
     add_guide(course)
     handouts_of(course)
-    guide_page = course / "handouts/instructor/instructor-guide.html"
+    guide_page = course / INSTRUCTOR_EDITION / "instructor-guide.html"
     assert guide_page.is_file()
     (course / "docs/instructor-guide.md").unlink()
     pages = handouts_of(course)
     assert guide_page not in pages and not guide_page.exists()
-    assert pages == [course / "handouts" / name for name in LEARNER_PAGES + INSTRUCTOR_PAGES]
-    index = (course / "handouts/instructor/index.html").read_text(encoding="utf-8")
-    assert "guide" not in Page(course / "handouts/instructor/index.html").visible.lower()
+    assert pages == [built(course, name) for name in LEARNER_PAGES + INSTRUCTOR_PAGES]
+    index = (course / INSTRUCTOR_EDITION / "index.html").read_text(encoding="utf-8")
+    assert "guide" not in Page(course / INSTRUCTOR_EDITION / "index.html").visible.lower()
     assert "instructor-guide" not in index
 
 
@@ -337,7 +364,7 @@ def test_without_a_guide_the_instructor_edition_is_built_without_it(course):
 def test_every_page_links_previous_contents_and_next_at_top_and_foot(course):
     pages = handouts_of(course)
     for edition in (LEARNER_PAGES, INSTRUCTOR_PAGES):
-        order = [course / "handouts" / name for name in edition]
+        order = [built(course, name) for name in edition]
         index, reading = order[0], order[1:]
         for position, page in enumerate(reading):
             assert page in pages
@@ -366,11 +393,11 @@ def test_related_pages_are_the_same_lessons_other_pages_in_that_edition(course):
     assert Page(handouts / "01_invisible.html").related == [["exercises/01_invisible.html"]] * 2
     assert Page(handouts / "exercises/01_invisible.html").related[0] == ["../01_invisible.html"]
     assert Page(handouts / "02_platform.html").related == []  # no sheet yet: no block
-    assert Page(handouts / "instructor/01_invisible.html").related[0] == [
+    assert Page(built(course, "instructor/01_invisible.html")).related[0] == [
         "exercises/01_invisible.html",
         "solutions/01_invisible.html",
     ]
-    assert Page(handouts / "instructor/solutions/01_invisible.html").related[0] == [
+    assert Page(built(course, "instructor/solutions/01_invisible.html")).related[0] == [
         "../01_invisible.html",
         "../exercises/01_invisible.html",
     ]
@@ -379,7 +406,7 @@ def test_related_pages_are_the_same_lessons_other_pages_in_that_edition(course):
 def test_each_index_is_a_sitemap_by_lesson_and_by_kind_with_times(course):
     add_guide(course)
     pages = handouts_of(course)
-    for index in (course / "handouts/index.html", course / "handouts/instructor/index.html"):
+    for index in (course / "handouts/index.html", course / INSTRUCTOR_EDITION / "index.html"):
         edition = [path for path in pages if path != index and index.parent in path.parents]
         if index.parent == course / "handouts":
             edition = [path for path in edition if INSTRUCTOR_EDITION not in path.parts]
@@ -396,7 +423,7 @@ def test_each_index_is_a_sitemap_by_lesson_and_by_kind_with_times(course):
     assert "Exercise sheets (about 20 minutes in all)" in learner
     assert "Solutions" not in learner and "Guides" not in learner
 
-    instructor = Page(course / "handouts/instructor/index.html").visible
+    instructor = Page(course / INSTRUCTOR_EDITION / "index.html").visible
     assert "The whole course Guide: Instructor guide" in instructor
     assert "Solutions: Exercises: invisible qualities Lesson 02" in instructor  # no time shown
     for heading in ("Lessons", "Exercise sheets", "Solutions", "Guides"):
@@ -439,7 +466,7 @@ def test_every_page_embeds_its_figures_and_loads_nothing_from_outside(course):
 )
 def test_widgets_show_their_static_fallback_in_both_editions(course, name):
     handouts_of(course)
-    page = (course / "handouts" / name).read_text(encoding="utf-8")
+    page = (built(course, name)).read_text(encoding="utf-8")
     assert WIDGET_VIEW not in page and "widget-state" not in page
     if "exercises" in name:  # exercise sheets are stored without outputs
         assert INTERACTIVE_NOTE not in page
@@ -456,7 +483,7 @@ def test_images_in_markdown_are_embedded_and_a_new_picture_rebuilds_the_page(cou
     write(lesson, course / "notebooks/03_diagram.ipynb")
     handouts_of(course)
     for name in ("03_diagram.html", "instructor/03_diagram.html"):
-        page = (course / "handouts" / name).read_text(encoding="utf-8")
+        page = (built(course, name)).read_text(encoding="utf-8")
         assert f"data:image/png;base64,{PNG}" in page and "figures/diagram.png" not in page
 
     (course / "notebooks/figures/diagram.png").write_bytes(base64.b64decode(PNG) + b"\0")
@@ -570,7 +597,7 @@ def test_a_hostile_notebook_leaves_nothing_that_runs_or_fetches(course):
     write(hostile_notebook(), course / "notebooks/04_hostile.ipynb")
     handouts_of(course)
     for name in ("04_hostile.html", "instructor/04_hostile.html"):
-        page = (course / "handouts" / name).read_text(encoding="utf-8")
+        page = (built(course, name)).read_text(encoding="utf-8")
         assert LiveMarkup(page).found == [], name
         assert external_resources(page) == [], name
         tags = re.findall(r"<[a-zA-Z][^>]*>", page)  # real tags; refused markup is text
@@ -624,9 +651,9 @@ def test_every_page_declares_a_policy_that_allows_no_script_and_no_network(cours
 def test_handouts_are_deterministic_and_rebuild_only_what_changed(course):
     add_guide(course)
     pages = handouts_of(course)
-    again = handouts_of(course, course / "elsewhere")
-    for built, rebuilt in zip(pages, again, strict=True):
-        assert built.read_bytes() == rebuilt.read_bytes()
+    again = handouts_of(course, course / "elsewhere" / LEARNER_EDITION)
+    for first, rebuilt in zip(pages, again, strict=True):
+        assert first.read_bytes() == rebuilt.read_bytes()
 
     old = 1_000_000_000
     for path in pages:
@@ -639,8 +666,8 @@ def test_handouts_are_deterministic_and_rebuild_only_what_changed(course):
     )
     handouts_of(course)
     changed = {
-        path.relative_to(course / "handouts").as_posix()
-        for path in pages
+        name
+        for name, path in zip(NAMES_WITH_GUIDE, pages, strict=True)
         if path.stat().st_mtime_ns != old
     }
     # The revised page, its neighbour (whose "Next" title changed), pages that relate to it
@@ -662,13 +689,13 @@ def test_pages_of_removed_sources_are_removed_and_other_files_kept(course):
     (course / "notebooks/02_platform.ipynb").unlink()
     (course / "solutions/01_invisible.ipynb").unlink()
     (handouts / "notes.html").write_text("<p>kept: not built here</p>", encoding="utf-8")
-    (handouts / "instructor/solutions/mine.html").write_text("<p>kept</p>", encoding="utf-8")
+    built(course, "instructor/solutions/mine.html").write_text("<p>kept</p>", encoding="utf-8")
     handouts_of(course)
     for name in ("02_platform.html", "instructor/02_platform.html"):
         assert not (handouts / name).exists()
-    assert not (handouts / "instructor/solutions/01_invisible.html").exists()
+    assert not built(course, "instructor/solutions/01_invisible.html").exists()
     assert (handouts / "notes.html").exists() and (
-        handouts / "instructor/solutions/mine.html"
+        built(course, "instructor/solutions/mine.html")
     ).exists()
     assert (handouts / "01_invisible.html").exists()
 
@@ -761,7 +788,7 @@ def test_the_stock_lab_template_would_fetch_scripts_that_ours_leaves_out(course)
     assert "require" in fetched and "mathjax" in fetched
     handouts_of(course)
     for name in ("01_invisible.html", "instructor/01_invisible.html"):
-        ours = (course / "handouts" / name).read_text(encoding="utf-8")
+        ours = (built(course, name)).read_text(encoding="utf-8")
         assert external_resources(ours) == []
 
 
@@ -849,10 +876,17 @@ def test_the_course_handouts_open_offline_with_notes_only_for_instructors(course
     output, pages = course_handouts()
     sheets = sorted((course_root / "exercises").glob("*.ipynb"))
     solutions = sorted((course_root / "solutions").glob("*.ipynb"))
-    learner = [page for page in pages if output / INSTRUCTOR_EDITION not in page.parents]
+    instructor = instructor_folder(output)
+    learner = [page for page in pages if output in page.parents]
     assert len(learner) == 1 + len(lessons) + len(sheets)
-    guide = int((course_root / "docs/instructor-guide.md").is_file())
-    assert len(pages) - len(learner) == 1 + guide + len(lessons) + len(sheets) + len(solutions)
+    kit = [course_root / "docs/instructor-guide.md"]
+    kit += [course_root / "docs" / name for name in INSTRUCTOR_KIT]
+    guides = sum(path.is_file() for path in kit)
+    keys = len(list((instructor / "answer-key").glob("*.html")))
+    assert keys >= 1, "no answer key: no lesson's check module has tasks"
+    assert len(pages) - len(learner) == (
+        1 + guides + len(lessons) + len(sheets) + len(solutions) + keys
+    )
 
     for page in pages:
         assert external_resources(page.read_text(encoding="utf-8")) == [], page
@@ -860,7 +894,7 @@ def test_the_course_handouts_open_offline_with_notes_only_for_instructors(course
     for source in lessons + sheets:
         folder = "exercises/" if source.parent.name == "exercises" else ""
         learner_page = output / f"{folder}{source.stem}.html"
-        instructor_page = output / INSTRUCTOR_EDITION / f"{folder}{source.stem}.html"
+        instructor_page = instructor / f"{folder}{source.stem}.html"
         learner_html = learner_page.read_text(encoding="utf-8")
         instructor_html = instructor_page.read_text(encoding="utf-8")
         assert "celltag_instructor" not in learner_html, learner_page
@@ -886,7 +920,7 @@ def test_the_course_handouts_open_offline_with_notes_only_for_instructors(course
         exercise = course_root / "exercises" / solution.name
         exercise_text = exercise.read_text(encoding="utf-8") if exercise.is_file() else ""
         code = Page(sheet).code_lines if sheet.is_file() else set()
-        shown = Page(output / INSTRUCTOR_EDITION / "solutions" / f"{solution.stem}.html").code_lines
+        shown = Page(instructor / "solutions" / f"{solution.stem}.html").code_lines
         assert set(solution_lines(solution)) <= shown, solution.name  # the check can see code
         for line in solution_lines(solution):
             if line not in exercise_text:  # lines the stub also has are not solutions
@@ -929,7 +963,7 @@ def test_an_image_from_elsewhere_loses_its_source_however_it_is_written(course):
     write(notebook(*cells), course / "notebooks/04_images.ipynb")
     handouts_of(course)
     for name in ("04_images.html", "instructor/04_images.html"):
-        page = (course / "handouts" / name).read_text(encoding="utf-8")
+        page = (built(course, name)).read_text(encoding="utf-8")
         assert external_resources(page) == [], name
         sources = re.findall(r'<img\b[^>]*\bsrc="([^"]*)"', page)
         assert [source for source in sources if HOSTILE_HOST in source] == [], name

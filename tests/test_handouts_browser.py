@@ -40,7 +40,7 @@ from nbformat.v4 import new_markdown_cell
 
 from infralab.handouts import INSTRUCTOR_EDITION, build_handouts
 from tests.course_factory import HOSTILE_HOST, TRAP, hostile_notebook, notebook, write
-from tests.course_handouts import course_handouts
+from tests.course_handouts import course_handouts, instructor_folder
 
 pytestmark = pytest.mark.browser
 
@@ -220,20 +220,19 @@ def chromium_executable() -> str | None:
 
 
 def edition_of(page: Path, output: Path) -> Path:
-    instructor = output / INSTRUCTOR_EDITION
+    """The folder of the edition ``page`` belongs to: ``output`` (learners') or the one beside."""
+    instructor = instructor_folder(output)
     return instructor if instructor in page.parents else output
 
 
 def inside_edition(url: str, edition: Path, output: Path) -> bool:
-    """True when ``url`` is a file of ``edition`` (the learner edition excludes instructor/)."""
+    """True when ``url`` is a file of ``edition`` (the editions are folders side by side)."""
     parts = urlsplit(url)
     if parts.scheme in ("data", "about"):
         return True
     if parts.scheme != "file":
         return False
     path = Path(unquote(parts.path)).resolve()
-    if edition == output and (output / INSTRUCTOR_EDITION).resolve() in path.parents:
-        return False
     return edition.resolve() in path.parents
 
 
@@ -427,7 +426,7 @@ def opened(run: BrowserRun) -> dict[Path, Visit]:
 
 
 def named(run: BrowserRun, page: Path) -> str:
-    return page.relative_to(run.output).as_posix()
+    return page.relative_to(run.output.parent).as_posix()
 
 
 # --------------------------------------------------------------------------- #
@@ -446,7 +445,7 @@ def test_a_missing_browser_skips_the_tests_unless_they_are_required(monkeypatch)
 
 def test_inside_edition_tells_the_edition_folder_from_everything_else(tmp_path):
     output = tmp_path / "handouts"
-    instructor = output / INSTRUCTOR_EDITION
+    instructor = tmp_path / INSTRUCTOR_EDITION
     assert inside_edition((output / "exercises/a.html").as_uri(), output, output)
     assert inside_edition((instructor / "a.html").as_uri(), instructor, output)
     assert not inside_edition((instructor / "a.html").as_uri(), output, output)
@@ -487,8 +486,9 @@ def test_every_page_of_both_editions_was_opened(browser_run):
     visits = opened(browser_run)
     assert list(visits) == browser_run.pages
     editions = {edition_of(page, browser_run.output) for page in browser_run.pages}
-    assert editions == {browser_run.output, browser_run.output / INSTRUCTOR_EDITION}
-    assert browser_run.output / INSTRUCTOR_EDITION / "instructor-guide.html" in visits
+    instructor = instructor_folder(browser_run.output)
+    assert editions == {browser_run.output, instructor}
+    assert instructor / "instructor-guide.html" in visits
 
 
 def test_no_page_fetches_anything_from_outside_its_edition(browser_run):
@@ -535,7 +535,7 @@ def test_every_navigation_link_leads_to_a_page_of_the_same_edition(browser_run):
 
 def test_each_index_links_every_page_of_its_edition(browser_run):
     visits = opened(browser_run)
-    for index in (browser_run.output, browser_run.output / INSTRUCTOR_EDITION):
+    for index in (browser_run.output, instructor_folder(browser_run.output)):
         index_page = index / "index.html"
         edition = {page for page in visits if edition_of(page, browser_run.output) == index}
         linked = {Path(unquote(urlsplit(url).path)) for url in visits[index_page].links}

@@ -19,6 +19,7 @@ presentations that are friendly to colorblind people.* https://jfly.uni-koeln.de
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 
 import matplotlib as mpl
@@ -99,6 +100,12 @@ def course_style() -> dict[str, object]:
 def use_course_style() -> None:
     """Apply :func:`course_style` to every figure drawn from now on.
 
+    In IPython (a notebook's kernel) it also stores each figure's alt text with its
+    output, so a screen reader reads what the figure found: the text form of a
+    displayed figure (``text/plain``) becomes its title (see :func:`_figure_alt_text`)
+    instead of ``<Figure size 720x384 with 1 Axes>``, and its PNG carries the same
+    text as ``alt`` metadata, which the HTML handouts (and nbconvert) use.
+
     Examples
     --------
     >>> use_course_style()
@@ -106,6 +113,74 @@ def use_course_style() -> None:
     13.0
     """
     mpl.rcParams.update(course_style())
+    _store_alt_text()
+
+
+def _figure_alt_text(figure: Figure) -> str:
+    """What a figure shows, in words for a screen reader: its title.
+
+    The course's figures state their finding in the title, so the alt text is
+    the figure's ``suptitle``, or else the titles of its axes joined with ``"; "``
+    (in reading order), with line breaks as spaces. A figure without any title
+    says so and points to the sentence after it.
+
+    Examples
+    --------
+    >>> figure, ax = plt.subplots()
+    >>> _ = ax.set_title("Storage reaches its limit\nin March 2027")
+    >>> _figure_alt_text(figure)
+    'Storage reaches its limit in March 2027'
+    >>> plt.close(figure)
+    """
+    if not isinstance(figure, Figure):
+        raise TypeError(f"figure must be a matplotlib Figure, got {_describe(figure)}")
+    titles = [figure.get_suptitle()]
+    if not titles[0].strip():
+        titles = [
+            title
+            for ax in figure.axes
+            for title in (ax.get_title("left"), ax.get_title(), ax.get_title("right"))
+        ]
+    text = "; ".join(" ".join(title.split()) for title in titles if title.strip())
+    return text or "A figure without a title: the sentence after it says what it shows"
+
+
+def _plain_alt_text(figure: Figure, printer, cycle: bool) -> None:
+    """IPython's plain-text form of a figure: its alt text."""
+    printer.text(_figure_alt_text(figure))
+
+
+def _store_alt_text() -> None:
+    """In IPython, show each figure's alt text as its text form and its PNG's ``alt``."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: nothing displays figures
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    # Matplotlib loads the inline backend on the first figure, and loading it replaces every
+    # formatter of Figure: load it now, so the formatters set below are the ones that stay.
+    backend = mpl.rcParams["backend"]
+    if isinstance(backend, str) and backend.startswith("module://matplotlib_inline"):
+        importlib.import_module(backend.removeprefix("module://"))
+    formatters = shell.display_formatter.formatters
+    formatters["text/plain"].for_type(Figure, _plain_alt_text)
+    png = formatters.get("image/png")
+    if png is None:
+        return
+    drawn = png.lookup_by_type(Figure) if Figure in png.type_printers else None
+    if drawn is None or getattr(drawn, "_infralab_alt", False):
+        return
+
+    def with_alt(figure: Figure):
+        data = drawn(figure)
+        if data is None:
+            return None
+        return data, {"alt": _figure_alt_text(figure)}
+
+    with_alt._infralab_alt = True  # type: ignore[attr-defined]
+    png.for_type(Figure, with_alt)
 
 
 def _axes(ax: plt.Axes | None) -> plt.Axes:

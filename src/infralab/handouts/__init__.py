@@ -1,20 +1,26 @@
 """Offline HTML handouts in two editions, converted from the stored notebooks.
 
-:func:`build_handouts` (``make handouts``, ``infralab handouts``) executes
+:func:`build_handouts` (``make handouts``, ``infralab handouts``; the instructor
+edition with ``make handouts-instructor``, ``infralab handouts --instructor``) executes
 nothing: it converts the outputs stored in the notebooks with nbconvert's
 ``HTMLExporter`` and the course template in ``templates/handout/``.
 
 Two editions
 ------------
-- **Learner edition** (``handouts/``): every lesson (``notebooks/*.ipynb``) and
-  every exercise sheet (``exercises/*.ipynb``), without the cells tagged
-  ``instructor``. No solution is ever part of it: exercise sheets are generated
-  with stubs in place of the solutions, and ``solutions/`` is not read for it.
-- **Instructor edition** (``handouts/instructor/``): the instructor guide
-  (``docs/instructor-guide.md`` rendered to a page; left out while that file
-  does not exist), the lessons with their facilitation notes shown in a
-  "Facilitation note" box, the exercise sheets as learners see them, and the
-  solutions (``solutions/*.ipynb``).
+- **Learner edition** (``make handouts``, into ``handouts/``): every lesson
+  (``notebooks/*.ipynb``) and every exercise sheet (``exercises/*.ipynb``),
+  without the cells tagged ``instructor``. It is the default, and it holds no
+  solution: exercise sheets are generated with stubs in place of the solutions,
+  and ``solutions/`` and ``docs/`` are not read for it.
+- **Instructor edition** (``make handouts-instructor``, into
+  ``handouts-instructor/``, beside the learner edition and never inside it): the
+  instructor's kit (the instructor guide, a one-page run sheet, room conventions,
+  a pre-workshop email, running a room and troubleshooting, rendered from
+  ``docs/``), the lessons with their facilitation notes shown in a "Facilitation
+  note" box, the exercise sheets as learners see them, the solutions
+  (``solutions/*.ipynb``) and an answer key per lesson, made from the lesson's
+  check module at build time (:mod:`.answers`): each task's common mistakes, the
+  line the check prints for each and what to say.
 
 Everything is found in the folders, so a new lesson needs no change here. A
 lesson, its exercise sheet and its solutions belong together when their file
@@ -24,15 +30,23 @@ Reading order
 -------------
 Pages are read in course order: lessons by their number (files whose name has
 no ``NN_`` prefix come after, by name), each lesson followed by its exercise
-sheet and then its solutions. In the instructor edition the guide comes first:
-it holds the agenda. "← Previous" and "Next →" follow this order.
+sheet, its solutions and its answer key. In the instructor edition the kit comes
+first, the guide at its head: it holds the agenda. "← Previous" and "Next →"
+follow this order.
 
 On every page, at the top and at the foot: "← previous / contents / next →"
-links and a "related" block (the same lesson's other pages in that edition; the
-instructor guide relates to every lesson and every page to the guide). Each
-edition's ``index.html`` is a categorised sitemap: grouped by lesson, and
-listed by kind (lessons, exercise sheets, solutions, guides), with the
-estimated time a notebook states ("**Time:** about N minutes").
+links and a "related" block (the same lesson's other pages in that edition; a
+guide relates to the other guides and every lesson, every page to the guides).
+Each edition's ``index.html`` is a categorised sitemap: grouped by lesson, and
+listed by kind (lessons, exercise sheets, solutions, answer keys, guides), with
+the estimated time a notebook states ("**Time:** about N minutes").
+
+Accessible
+----------
+Every page meets WCAG 2.1 A and AA as axe-core checks it (``tests/test_accessibility.py``):
+prompts and highlighted code have AA contrast (the template's colours), and each
+figure's alt text is the one stored with its output, which the course style sets
+to the figure's title (:func:`infralab.plotting.use_course_style`).
 
 Offline and in print
 --------------------
@@ -54,7 +68,7 @@ shown as text or dropped, while headings, tables, code, embedded images,
 content security policy as the first element of its head: no script, no
 request; inline styles and ``data:`` images only.
 
-Both editions rebuild incrementally: each page ends with a stamp, a hash of
+Each edition rebuilds incrementally: each page ends with a stamp, a hash of
 everything it is made from, and is converted again only when that changes.
 Stamped pages whose notebook has gone are removed; files without a stamp are
 never touched.
@@ -64,12 +78,22 @@ from __future__ import annotations
 
 from .editions import build_handouts
 from .offline import external_resources
-from .pages import COURSE_TITLE, INSTRUCTOR_EDITION, INSTRUCTOR_GUIDE
+from .pages import (
+    COURSE_TITLE,
+    EDITIONS,
+    INSTRUCTOR_EDITION,
+    INSTRUCTOR_GUIDE,
+    INSTRUCTOR_KIT,
+    LEARNER_EDITION,
+)
 
 __all__ = [
     "COURSE_TITLE",
+    "EDITIONS",
     "INSTRUCTOR_EDITION",
     "INSTRUCTOR_GUIDE",
+    "INSTRUCTOR_KIT",
+    "LEARNER_EDITION",
     "build_handouts",
     "external_resources",
 ]

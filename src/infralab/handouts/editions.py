@@ -1,4 +1,4 @@
-"""Converting the pages of both editions: the exporter, stamps and :func:`build_handouts`."""
+"""Converting the pages of an edition: the exporter, stamps and :func:`build_handouts`."""
 
 from __future__ import annotations
 
@@ -19,23 +19,29 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
-from .. import __version__
+from .. import __version__, lessons
 from ..build import _WIDGET_VIEW, _folder
-from ..coursemap import INSTRUCTOR_TAG, _existing_folder
+from ..coursemap import INSTRUCTOR_TAG, _existing_folder, notebook_title
 from ..files import write_if_changed
 from ..paths import course_root
+from ..validation import check_choice
+from .answers import answer_key_notebook, answer_key_source, lesson_tasks
 from .index import _index_html
 from .inert import _POLICY_META, _clean_html
 from .offline import _is_external, external_resources
 from .pages import (
+    _ANSWER_KEY,
     _EXERCISE,
     _GUIDE,
     _INDEX,
     _KINDS,
     _LESSON,
     _SOLUTION,
+    EDITIONS,
     INSTRUCTOR_EDITION,
     INSTRUCTOR_GUIDE,
+    INSTRUCTOR_KIT,
+    LEARNER_EDITION,
     _Edition,
     _guide_notebook,
     _guide_title,
@@ -65,12 +71,36 @@ _INTERACTIVE_NOTE = (
     "JupyterLab to use it.</p>"
 )
 _NBCONVERT_DEFAULT_ALT = 'alt="No description has been provided for this image"'
-_FIGURE_ALT = 'alt="Figure: the sentence that follows it says what it shows"'
+#: What an image says to a screen reader when its output stores no alt text (an output made
+#: before the course style stored one: re-execute the notebook to give it its title).
+_FALLBACK_ALT = "Figure: the sentence that follows it says what it shows"
+_FIGURE_ALT = f'alt="{_FALLBACK_ALT}"'
+_IMAGE_TYPES = ("image/png", "image/jpeg")
 
 
 # --------------------------------------------------------------------------- #
 # Converting a page
 # --------------------------------------------------------------------------- #
+
+
+def _alt_text(output: dict, kind: str) -> str:
+    """An image output's alt text: its stored ``alt``, else its text form, else a fallback.
+
+    :func:`infralab.plotting.use_course_style` stores a figure's title both as the
+    ``alt`` of its image and as its ``text/plain``; a text form that is only a repr
+    (``<Figure size 720x384 with 1 Axes>``) says nothing, and is not used.
+    """
+    metadata = output.get("metadata", {})
+    for scope in (metadata.get(kind), metadata):
+        alt = scope.get("alt") if isinstance(scope, dict) else None
+        if isinstance(alt, str) and alt.strip():
+            return " ".join(alt.split())
+    text = output.get("data", {}).get("text/plain", "")
+    text = "".join(text) if isinstance(text, list) else str(text)
+    text = " ".join(text.split())
+    if text and not (text.startswith("<") and text.endswith(">")):
+        return text
+    return _FALLBACK_ALT
 
 
 def _plain_image_metadata(metadata: dict) -> None:
@@ -95,7 +125,8 @@ class _StaticOutputs(Preprocessor):
     A widget view needs a live kernel (or a widget manager fetched from the
     network), so it becomes a one-line note; the lesson's static figure below it
     stays. JavaScript outputs are dropped; their other representations stay. An
-    image's size must be a number, and its metadata names no file to load.
+    image's size must be a number, and its metadata names no file to load; its alt
+    text is settled here (:func:`_alt_text`), and the template writes it.
     """
 
     def preprocess(self, nb, resources):
@@ -126,7 +157,13 @@ class _StaticOutputs(Preprocessor):
                 )
             else:
                 data.pop(_JAVASCRIPT, None)
-                _plain_image_metadata(output.get("metadata", {}))
+                _plain_image_metadata(output.setdefault("metadata", {}))
+                for kind in _IMAGE_TYPES:
+                    if kind in data:
+                        alt = _alt_text(output, kind)
+                        if not isinstance(output["metadata"].get(kind), dict):
+                            output["metadata"][kind] = {}
+                        output["metadata"][kind]["alt"] = alt
                 if data:
                     kept.append(output)
         cell.outputs = kept
@@ -252,8 +289,16 @@ def _stamp_of(path: Path) -> str | None:
     return found.group(1).decode() if found else None
 
 
-def _build_edition(edition: _Edition, notebooks: dict[Path, nbformat.NotebookNode]) -> list[Path]:
-    """Write the pages of one edition that changed, remove its leftovers, write its index."""
+def _build_edition(
+    edition: _Edition,
+    notebooks: dict[Path, nbformat.NotebookNode],
+    generated: frozenset[Path] = frozenset(),
+) -> list[Path]:
+    """Write the pages of one edition that changed, remove its leftovers, write its index.
+
+    ``generated`` are sources made at build time (the answer keys): their content, not a
+    file, goes into their stamp.
+    """
     index = edition.folder / _INDEX
     written = [index]
     link_map = _link_map(edition)
@@ -266,13 +311,16 @@ def _build_edition(edition: _Edition, notebooks: dict[Path, nbformat.NotebookNod
         parts = (_builder_fingerprint(), edition.name, page.kind.name, page.html_title)
         for part in (*parts, header, footer, link_map):
             digest.update(part.encode() + b"\0")
-        digest.update(page.source.read_bytes())
+        if page.source in generated:
+            digest.update(nbformat.writes(notebook).encode("utf-8"))
+        else:
+            digest.update(page.source.read_bytes())
         for image in _local_images(notebook, page.source.parent):
             digest.update(image.read_bytes())
         stamp = digest.hexdigest()
         if _stamp_of(target) == stamp:
             continue
-        exporter = _handout_exporter(notes_shown=edition.notes_shown, prompts=page.kind != _GUIDE)
+        exporter = _handout_exporter(notes_shown=edition.notes_shown, prompts=page.kind.prompts)
         body, _ = exporter.from_notebook_node(
             notebook,
             resources={
@@ -300,15 +348,103 @@ def _build_edition(edition: _Edition, notebooks: dict[Path, nbformat.NotebookNod
     return written
 
 
+#: Where the instructor edition used to be built: inside the learner edition's folder.
+_OLD_INSTRUCTOR_FOLDER = "instructor"
+
+
+def _remove_old_instructor_edition(learner: Path) -> None:
+    """Take an instructor edition built inside the learner edition (``handouts/instructor/``)
+    out of it, so sharing the learner edition never shares the solutions.
+
+    Only what the builder wrote goes: stamped pages and the edition's index; any other
+    file, and the folders that still hold one, stay.
+    """
+    old = learner / _OLD_INSTRUCTOR_FOLDER
+    if not old.is_dir():
+        return
+    for page in sorted(old.rglob("*.html")):
+        ours = _stamp_of(page) is not None or (
+            page == old / _INDEX
+            and "instructor edition</title>" in page.read_text(encoding="utf-8", errors="replace")
+        )
+        if ours:
+            page.unlink()
+    for folder in sorted((path for path in old.rglob("*") if path.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    if not any(old.iterdir()):
+        old.rmdir()
+
+
+def _guide_pages(
+    guide: Path, docs: Path, notebooks: dict[Path, nbformat.NotebookNode]
+) -> list[_Page]:
+    """The instructor guide and the kit's pages that exist, in their reading order."""
+    sources = [guide] + [docs / name for name in INSTRUCTOR_KIT]
+    pages = []
+    for place, source in enumerate(sources):
+        if not source.is_file() or source in notebooks:
+            continue
+        notebooks[source] = _guide_notebook(source)
+        title = _guide_title(notebooks[source], source)
+        pages.append(_Page(source, f"{source.stem}.html", _GUIDE, title, 0, place))
+    return pages
+
+
+def _answer_key_pages(
+    lesson_pages: list[_Page],
+    solutions: Path,
+    notebooks: dict[Path, nbformat.NotebookNode],
+) -> list[_Page]:
+    """An answer key for each registered lesson with a solutions notebook and checked tasks."""
+    titles = {page.source.stem: page.title for page in lesson_pages}
+    pages = []
+    for lesson in lessons.LESSONS:
+        exercises = solutions / lesson.notebook
+        if not exercises.is_file():
+            continue
+        tasks, problem = lesson_tasks(lesson)
+        if problem:
+            _LOG.warning("no answer key for lesson %s: %s", lesson.stem, problem)
+        if not tasks:
+            continue
+        source = answer_key_source(solutions, lesson)
+        title = titles.get(lesson.stem) or notebook_title(notebooks[exercises], exercises)
+        notebooks[source] = answer_key_notebook(lesson, title, tasks)
+        pages.append(_Page(source, f"{_ANSWER_KEY.folder}{lesson.stem}.html", _ANSWER_KEY,
+                           f"Answer key: {title}", 0))
+    return pages
+
+
+def _edition_folder(output_dir, edition: str) -> Path:
+    """The edition's folder; an instructor edition may not sit inside the learner edition."""
+    if edition == "learner":
+        return _folder(output_dir, LEARNER_EDITION)
+    folder = _folder(output_dir, INSTRUCTOR_EDITION)
+    try:
+        learner = (course_root() / LEARNER_EDITION).resolve()
+    except FileNotFoundError:  # not inside a course checkout: no learner folder to keep apart
+        return folder
+    resolved = folder.resolve()
+    if resolved == learner or learner in resolved.parents:
+        raise ValueError(
+            f"output_dir {folder} is inside the learner edition ({learner}): the instructor "
+            f"edition holds the solutions; build it beside it, e.g. {INSTRUCTOR_EDITION}/"
+        )
+    return folder
+
+
 def build_handouts(
     output_dir: str | os.PathLike[str] | None = None,
     *,
+    edition: str = "learner",
     notebooks_dir: str | os.PathLike[str] | None = None,
     exercises_dir: str | os.PathLike[str] | None = None,
     solutions_dir: str | os.PathLike[str] | None = None,
     guide_file: str | os.PathLike[str] | None = None,
+    docs_dir: str | os.PathLike[str] | None = None,
 ) -> list[Path]:
-    """Build the learner and the instructor edition of the handouts: HTML that opens offline.
+    """Build one edition of the handouts, the learner's by default: HTML that opens offline.
 
     Nothing is executed: the outputs stored in the notebooks are converted with
     nbconvert's ``HTMLExporter`` and a course template extending the ``lab``
@@ -316,21 +452,31 @@ def build_handouts(
     loads a script, stylesheet, font or image from outside its edition's folder.
     The HTML of cells and outputs is cleaned of anything that runs, and every
     page declares a content security policy that allows no script and no request.
+    Each figure's alt text is the one stored with its output (the course style
+    stores the figure's title), so a screen reader reads its finding.
 
-    - **Learner edition**, in ``output_dir``: lessons (``NAME.html``) and
-      exercise sheets (``exercises/NAME.html``), without the cells tagged
-      ``instructor``, and ``index.html``.
-    - **Instructor edition**, in ``output_dir/instructor``: the instructor guide
-      (``instructor-guide.html``, when ``guide_file`` exists), the lessons with
-      their facilitation notes, the exercise sheets, the solutions
-      (``solutions/NAME.html``) and its own ``index.html``.
+    - ``edition="learner"`` (``make handouts``), into ``handouts/``: lessons
+      (``NAME.html``) and exercise sheets (``exercises/NAME.html``), without the
+      cells tagged ``instructor``, and ``index.html``. ``solutions/`` and ``docs/``
+      are not read. An instructor edition an older version built inside it
+      (``handouts/instructor/``) is taken out.
+    - ``edition="instructor"`` (``make handouts-instructor``), into
+      ``handouts-instructor/``, beside the learner edition and never inside it:
+      the instructor's kit (the guide, ``guide_file``, then the run sheet, room
+      conventions, pre-workshop email, running a room and troubleshooting from
+      ``docs_dir``, each when its file exists), the lessons with their
+      facilitation notes, the exercise sheets, the solutions
+      (``solutions/NAME.html``), an answer key per lesson
+      (``answer-key/NAME.html``: each task's common mistakes, the line its check
+      prints for each and what to say, made from the lesson's check module when
+      the edition is built) and its own ``index.html``.
 
-    Each ``index.html`` lists its edition's pages grouped by lesson and by kind,
-    with the time each notebook states. Pages are in course order (the guide;
-    then by lesson number: the lesson, its exercise sheet, its solutions) and
-    each links to the previous and next page, the contents and its related
-    pages; links in a notebook or the guide to another notebook of the edition
-    are pointed at that notebook's page.
+    The ``index.html`` lists the edition's pages grouped by lesson and by kind,
+    with the time each notebook states. Pages are in course order (the guides;
+    then by lesson number: the lesson, its exercise sheet, its solutions, its
+    answer key) and each links to the previous and next page, the contents and
+    its related pages; links in a notebook or a guide to another source of the
+    edition are pointed at that source's page.
 
     A page is rebuilt only when its source, an image file its markdown shows,
     its title, navigation or related pages, the set of pages of its edition, or
@@ -341,64 +487,77 @@ def build_handouts(
     Parameters
     ----------
     output_dir : path-like, optional
-        Folder to write to (created if needed); ``handouts/`` of the course by
-        default.
+        Folder to write to (created if needed); ``handouts/`` of the course for
+        the learner edition, ``handouts-instructor/`` for the instructor's. The
+        instructor edition may not go inside the course's ``handouts/``.
+    edition : {"learner", "instructor"}
+        Which edition to build.
     notebooks_dir, exercises_dir, solutions_dir : path-like, optional
         Folders of lesson, exercise and solution notebooks; ``notebooks/``,
         ``exercises/`` and ``solutions/`` of the course by default.
+        ``solutions_dir`` is read for the instructor edition only.
     guide_file : path-like, optional
         The instructor guide, in Markdown; ``docs/instructor-guide.md`` of the
         course by default. When the file does not exist the instructor edition
         is built without it.
+    docs_dir : path-like, optional
+        The folder of the kit's other pages (:data:`INSTRUCTOR_KIT`); ``docs/``
+        of the course by default. A page whose file does not exist is left out.
 
     Returns
     -------
     list of pathlib.Path
-        Every page of both editions: the learner ``index.html``, the learner
-        pages in reading order, the instructor ``index.html``, the instructor
-        pages in reading order. Pages whose content would not change are left
-        untouched, modification time included.
+        The edition's ``index.html``, then its pages in reading order. Pages
+        whose content would not change are left untouched, modification time
+        included.
 
     Raises
     ------
+    ValueError
+        If ``edition`` is not ``"learner"`` or ``"instructor"``, if the
+        instructor edition would go inside the course's learner edition, or if
+        a notebook cannot be read.
     FileNotFoundError
         If a notebook folder does not exist.
-    ValueError
-        If a notebook cannot be read.
 
     Examples
     --------
     >>> build_handouts()  # doctest: +SKIP
-    [PosixPath('.../handouts/index.html'), PosixPath('.../handouts/00_start_here.html'), ...,
-     PosixPath('.../handouts/instructor/index.html'), ...]
+    [PosixPath('.../handouts/index.html'), PosixPath('.../handouts/00_start_here.html'), ...]
+    >>> build_handouts(edition="instructor")  # doctest: +SKIP
+    [PosixPath('.../handouts-instructor/index.html'),
+     PosixPath('.../handouts-instructor/instructor-guide.html'), ...]
     """
-    lessons = _existing_folder(_folder(notebooks_dir, "notebooks"), "notebooks")
+    check_choice("edition", edition, EDITIONS)
+    output = _edition_folder(output_dir, edition)
+    lessons_folder = _existing_folder(_folder(notebooks_dir, "notebooks"), "notebooks")
     sheets = _existing_folder(_folder(exercises_dir, "exercises"), "exercises")
-    solutions = _existing_folder(_folder(solutions_dir, "solutions"), "solutions")
-    guide = Path(guide_file) if guide_file is not None else course_root() / INSTRUCTOR_GUIDE
-    output = _folder(output_dir, "handouts")
 
     notebooks: dict[Path, nbformat.NotebookNode] = {}
-    lesson_pages = _pages_of(lessons, _LESSON, notebooks)
+    lesson_pages = _pages_of(lessons_folder, _LESSON, notebooks)
     sheet_pages = _pages_of(sheets, _EXERCISE, notebooks)
-    solution_pages = _pages_of(solutions, _SOLUTION, notebooks)
-    guide_pages = []
-    if guide.is_file():
-        notebooks[guide] = _guide_notebook(guide)
-        title = _guide_title(notebooks[guide], guide)
-        guide_pages.append(_Page(guide, f"{guide.stem}.html", _GUIDE, title, 0))
+    if edition == "learner":
+        _remove_old_instructor_edition(output)
+        learner = _Edition(
+            name="learner",
+            folder=output,
+            pages=tuple(sorted(lesson_pages + sheet_pages, key=_reading_order)),
+            notes_shown=False,
+        )
+        return _build_edition(learner, notebooks)
 
-    learner = _Edition(
-        name="learner",
-        folder=output,
-        pages=tuple(sorted(lesson_pages + sheet_pages, key=_reading_order)),
-        notes_shown=False,
-    )
-    everything = guide_pages + lesson_pages + sheet_pages + solution_pages
+    solutions = _existing_folder(_folder(solutions_dir, "solutions"), "solutions")
+    guide = Path(guide_file) if guide_file is not None else course_root() / INSTRUCTOR_GUIDE
+    docs = Path(docs_dir) if docs_dir is not None else course_root() / "docs"
+    solution_pages = _pages_of(solutions, _SOLUTION, notebooks)
+    guide_pages = _guide_pages(guide, docs, notebooks)
+    key_pages = _answer_key_pages(lesson_pages, solutions, notebooks)
+    everything = guide_pages + lesson_pages + sheet_pages + solution_pages + key_pages
     instructor = _Edition(
         name="instructor",
-        folder=output / INSTRUCTOR_EDITION,
+        folder=output,
         pages=tuple(sorted(everything, key=_reading_order)),
         notes_shown=True,
     )
-    return _build_edition(learner, notebooks) + _build_edition(instructor, notebooks)
+    generated = frozenset(page.source for page in key_pages)
+    return _build_edition(instructor, notebooks, generated)

@@ -6,6 +6,7 @@ import html
 
 from .inert import _POLICY_META
 from .pages import (
+    _ANSWER_KEY,
     _EDITION_NOTE,
     _EXERCISE,
     _GUIDE,
@@ -49,7 +50,7 @@ def _by_lesson(edition: _Edition) -> str:
 
 def _by_kind(edition: _Edition) -> str:
     sections = []
-    for kind in (_LESSON, _EXERCISE, _SOLUTION, _GUIDE):
+    for kind in (_LESSON, _EXERCISE, _SOLUTION, _ANSWER_KEY, _GUIDE):
         pages = [page for page in edition.pages if page.kind == kind]
         if not pages:
             continue
@@ -80,10 +81,12 @@ def _introduction(edition: _Edition) -> str:
     if not edition.notes_shown:
         return f"<p>Handouts of the lessons and exercise sheets. {offline}</p>"
     kinds = {page.kind for page in edition.pages}
-    extras = ["the instructor guide"] if _GUIDE in kinds else []
+    extras = ["the instructor's kit"] if _GUIDE in kinds else []
     extras.append("the facilitation notes inside each lesson")
     if _SOLUTION in kinds:
         extras.append("the solutions")
+    if _ANSWER_KEY in kinds:
+        extras.append("an answer key of common wrong answers per lesson")
     listed = ", ".join(extras[:-1]) + (" and " if len(extras) > 1 else "") + extras[-1]
     return f"{_EDITION_NOTE}\n<p>What learners receive, plus {listed}. {offline}</p>"
 
@@ -93,8 +96,10 @@ def _reading_order_note(edition: _Edition) -> str:
     order = "each lesson, then its exercise sheet"
     if _SOLUTION in kinds:
         order += ", then its solutions"
+    if _ANSWER_KEY in kinds:
+        order += ", then its answer key"
     if _GUIDE in kinds:
-        order = "the guide first, then " + order
+        order = "the guides first, then " + order
     return (
         f"<p>Pages follow the course: {order}. "
         '"Next \u2192" at the top and foot of every page leads through them in that order.</p>'

@@ -18,13 +18,33 @@ import nbformat
 from ..build import _read_notebook
 from ..coursemap import _notebooks_in, notebook_minutes, notebook_title
 
-__all__ = ["COURSE_TITLE", "INSTRUCTOR_EDITION", "INSTRUCTOR_GUIDE"]
+__all__ = [
+    "COURSE_TITLE",
+    "EDITIONS",
+    "INSTRUCTOR_EDITION",
+    "INSTRUCTOR_GUIDE",
+    "INSTRUCTOR_KIT",
+    "LEARNER_EDITION",
+]
 
 COURSE_TITLE = "Invisible Foundations"
-#: Folder of the instructor edition, inside the handout folder.
-INSTRUCTOR_EDITION = "instructor"
+#: The two editions, learner first: :func:`~infralab.handouts.build_handouts` builds one a call.
+EDITIONS = ("learner", "instructor")
+#: Folder of the learner edition, at the top of the course checkout.
+LEARNER_EDITION = "handouts"
+#: Folder of the instructor edition, at the top of the course checkout: beside the learner
+#: edition, never inside it, so sharing ``handouts/`` never shares the solutions.
+INSTRUCTOR_EDITION = "handouts-instructor"
 #: The instructor guide, relative to the top of the course checkout.
 INSTRUCTOR_GUIDE = "docs/instructor-guide.md"
+#: The rest of the instructor's kit, in ``docs/``, in reading order after the guide.
+INSTRUCTOR_KIT = (
+    "run-sheet.md",
+    "room-conventions.md",
+    "pre-workshop-email.md",
+    "running-a-room.md",
+    "troubleshooting.md",
+)
 
 _INDEX = "index.html"
 
@@ -42,17 +62,19 @@ class _Kind:
     plural: str  # the heading of its list on the index: "Exercise sheets"
     folder: str  # where its pages go inside an edition's folder ("" for the top)
     rank: int  # its place among a lesson's pages in the reading order
+    prompts: bool = True  # whether its code cells show In [n]: prompts (notebooks do)
 
     @property
     def label(self) -> str:
         return self.name[:1].upper() + self.name[1:]
 
 
-_GUIDE = _Kind("guide", "Guides", "", 0)
+_GUIDE = _Kind("guide", "Guides", "", 0, prompts=False)
 _LESSON = _Kind("lesson", "Lessons", "", 1)
 _EXERCISE = _Kind("exercise sheet", "Exercise sheets", "exercises/", 2)
 _SOLUTION = _Kind("solutions", "Solutions", "solutions/", 3)
-_KINDS = (_GUIDE, _LESSON, _EXERCISE, _SOLUTION)
+_ANSWER_KEY = _Kind("answer key", "Answer keys", "answer-key/", 4, prompts=False)
+_KINDS = (_GUIDE, _LESSON, _EXERCISE, _SOLUTION, _ANSWER_KEY)
 
 
 @dataclass(frozen=True)
@@ -64,6 +86,7 @@ class _Page:
     kind: _Kind
     title: str
     minutes: int  # estimated time the source states; 0 when it states none
+    place: int = 0  # a guide's place among the guides (the instructor guide first)
 
     @property
     def lesson(self) -> str | None:
@@ -88,10 +111,11 @@ class _Page:
 
 
 def _reading_order(page: _Page) -> tuple[int, int, int, str, int, str]:
-    """Guides first, then lessons by number (unnumbered ones after, by name), kinds by rank."""
+    """Guides first (in their places), then lessons by number (unnumbered ones after, by
+    name), a lesson's kinds by rank."""
     lesson = page.lesson
     if lesson is None:
-        return (0, 0, 0, "", page.kind.rank, page.source.name)
+        return (0, 0, page.place, "", page.kind.rank, page.source.name)
     if lesson.isdigit():
         return (1, 0, int(lesson), "", page.kind.rank, page.source.name)
     return (1, 1, 0, lesson, page.kind.rank, page.source.name)
@@ -152,9 +176,14 @@ def _anchor(from_page: str, to_page: str, text: str, extra: str = "") -> str:
 
 
 def _related(page: _Page, edition: _Edition) -> list[_Page]:
-    """The same lesson's other pages; a guide relates to every lesson, every page to the guide."""
+    """The same lesson's other pages; a guide relates to the other guides and every lesson,
+    every page to the guides."""
     if page.kind == _GUIDE:
-        return [other for other in edition.pages if other.kind == _LESSON]
+        return [
+            other
+            for other in edition.pages
+            if other != page and other.kind in (_GUIDE, _LESSON)
+        ]
     return [
         other
         for other in edition.pages
