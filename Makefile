@@ -13,10 +13,10 @@ DEV_STAMP := $(VENV)/.installed-dev
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
 .DEFAULT_GOAL := help
-.PHONY: help setup setup-dev start lab handouts test test-fast lint exercises execute data measure-postgres measure-scaling bench canary constraints clean
+.PHONY: help setup setup-dev start lab handouts handouts-instructor test test-fast lint exercises execute data measure-postgres measure-scaling bench canary constraints clean
 
 help:  ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-19s %s\n", $$1, $$2}'
 
 setup: $(STAMP) $(LAB_SETTINGS)  ## Create .venv with what learners need (pinned versions)
 
@@ -65,8 +65,11 @@ start: setup  ## Copy the exercise notebooks into my-work/ to work in (never ove
 lab: setup  ## Open JupyterLab on the course folder at the start page (this computer only)
 	$(BIN)/infralab lab $(LAB_OPTIONS)
 
-handouts: setup  ## Build the HTML handouts into handouts/ (no network needed to open them)
+handouts: setup  ## Build the learners' HTML handouts into handouts/ (no network needed to open them)
 	$(BIN)/infralab handouts
+
+handouts-instructor: setup  ## Build the instructor edition (solutions, notes, kit) into handouts-instructor/
+	$(BIN)/infralab handouts --instructor
 
 # pytest runs sealed: in a network namespace with loopback alone where the system allows it
 # (Linux), with a printed note and the kernel guard alone elsewhere (see infralab/sealed.py).
@@ -95,10 +98,12 @@ data: setup-dev  ## Regenerate data/ and verify the checksums
 # Runs sealed too: the throw-away server listens on a Unix socket in a temporary folder only.
 measure-postgres: setup-dev  ## Measure bytes per row in a throw-away PostgreSQL, into data/
 	$(BIN)/python -m infralab.sealed -- $(BIN)/infralab measure-postgres
+	$(BIN)/infralab data
 
 # The same throw-away server, loaded by pgbench at 1 to 64 clients (about three minutes).
-measure-scaling: setup  ## Measure PostgreSQL throughput against clients with pgbench, into data/
+measure-scaling: setup-dev  ## Measure PostgreSQL throughput against clients with pgbench, into data/
 	$(BIN)/python -m infralab.sealed -- $(BIN)/infralab measure-scaling
+	$(BIN)/infralab data
 
 bench: setup-dev  ## Time simulators vs plain loops (pytest-benchmark), notebooks, try-it redraws, the suite
 	$(BIN)/python -m pytest benchmarks -n 0 --benchmark-json=$(VENV)/benchmarks.json
@@ -114,4 +119,4 @@ constraints: setup-dev  ## Re-pin constraints.txt to what .venv has (after an up
 	@echo "constraints.txt updated: now update environment.yml to match (make test checks it)"
 
 clean:  ## Remove built handouts (your own work in notebooks is never touched)
-	rm -rf handouts
+	rm -rf handouts handouts-instructor

@@ -22,6 +22,8 @@ import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from infralab.lessons import LESSONS
+
 matplotlib.use("Agg")
 
 import benchmarks  # noqa: E402
@@ -108,7 +110,11 @@ def test_every_module_with_simulators_is_collected():
                 defining.add(f"benchmarks.{path.stem}")
     # test_simulators.py re-exports the collection; it is not a baseline module.
     assert defining - {"benchmarks.test_simulators"} == set(simulators.baseline_modules())
-    assert simulators.baseline_modules() == ["benchmarks.growth", "benchmarks.tracking"]
+    # In course order, one per lesson model that has a simulator.
+    models = [model for lesson in LESSONS for model in lesson.models]
+    modules = simulators.baseline_modules()
+    assert {"benchmarks.growth", "benchmarks.tracking"} <= set(modules)
+    assert modules == sorted(modules, key=lambda name: models.index(name.split(".")[1]))
     found = all_simulators()
     assert len(found) == len({s.name for s in found}) >= 3
     assert all(isinstance(s, Simulator) and s.loop_size <= s.size for s in found)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import types
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import nbformat
 import pytest
@@ -17,6 +18,8 @@ import infralab
 from infralab.cli import main
 from infralab.lab import shipped_settings
 from tests.course_factory import PNG, write
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -98,9 +101,15 @@ def test_root_option_points_at_the_course(course, capsys):
 def test_handouts_are_built_where_asked_and_kept_when_unchanged(course, tmp_path, capsys):
     output = tmp_path / "printed"
     assert main(["--root", str(course), "handouts", "--output", str(output)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "1 learner page in printed (1 rebuilt); open printed/index.html"
+    )
+    assert not (output / "solutions").exists() and not (output / "instructor").exists()
+    instructor = tmp_path / "kit"
+    arguments = ["--root", str(course), "handouts", "--instructor", "--output", str(instructor)]
+    assert main(arguments) == 0
     assert capsys.readouterr().out == (
-        "1 learner page in printed (1 rebuilt); open printed/index.html\n"
-        "2 instructor pages in printed/instructor (2 rebuilt); open printed/instructor/index.html\n"
+        "2 instructor pages in kit (2 rebuilt); open kit/index.html\n"
     )
     page = (output / "01_invisible.html").read_text(encoding="utf-8")
     assert f"data:image/png;base64,{PNG}" in page
@@ -396,3 +405,40 @@ def test_the_addresses_jupyterlab_prints_have_one_query_string():
     start = "http://127.0.0.1:8888/lab/tree/notebooks/00_start_here.ipynb?file-browser-path=/"
     assert _one_query(f"{start}?token=abc") == f"{start}&token=abc"
     assert _one_query("http://127.0.0.1:8888/?token=abc") == "http://127.0.0.1:8888/?token=abc"
+
+
+# --------------------------------------------------------------------------- hub-link
+
+
+def test_hub_link_prints_the_nbgitpuller_link_whose_folder_and_page_agree(capsys):
+    assert main(["hub-link", "https://hub.example.org/", "https://git.example.org/t/c.git"]) == 0
+    link = capsys.readouterr().out.strip()
+    query = parse_qs(urlsplit(link).query)
+    assert link.startswith("https://hub.example.org/hub/user-redirect/git-pull?")
+    assert query["repo"] == ["https://git.example.org/t/c.git"]
+    assert "branch" not in query  # the repository's default branch
+    assert query["targetpath"] == ["c"]
+    assert query["urlpath"] == ["lab/tree/c/notebooks/00_start_here.ipynb"]
+    assert (ROOT / "notebooks/00_start_here.ipynb").is_file()
+
+
+def test_hub_link_names_the_branch_and_folder_when_asked(capsys):
+    arguments = ["--branch", "workshop", "--folder", "if-course"]
+    assert main(["hub-link", "https://h.org", "https://g.org/t/c", *arguments]) == 0
+    query = parse_qs(urlsplit(capsys.readouterr().out.strip()).query)
+    assert query["branch"] == ["workshop"] and query["targetpath"] == ["if-course"]
+    assert query["urlpath"] == ["lab/tree/if-course/notebooks/00_start_here.ipynb"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["https://h.org", "https://g.org/t/c", "--branch", "HEAD"], "leave it out"),
+        (["h.org", "https://g.org/t/c"], "hub_url must be a web address"),
+        (["https://h.org", "https://g.org/t/c", "--folder", "../x"], "folder must be one folder"),
+    ],
+)
+def test_hub_link_refuses_what_nbgitpuller_would_get_wrong_in_one_line(arguments, message, capsys):
+    assert main(["hub-link", *arguments]) == 1
+    error = capsys.readouterr().err
+    assert message in error and "Traceback" not in error and error.count("\n") == 1

@@ -92,6 +92,8 @@ def _committed_text_frame():
 
 
 def test_regeneration_matches_committed_files_byte_for_byte(tmp_path):
+    for file in datasets.MEASURED:  # recorded, not generated: copied as a checkout has them
+        (tmp_path / file).write_bytes((data_dir() / file).read_bytes())
     written = datasets.write_all(tmp_path)
     assert [path.name for path in written] == [
         *(dataset.file_name for dataset in DATASETS.values()),
@@ -106,11 +108,28 @@ def test_committed_data_verifies_clean():
     assert datasets.verify() == []
 
 
+def test_a_measured_file_is_checksummed_and_never_regenerated(tmp_path):
+    name = next(iter(datasets.MEASURED))
+    recorded = (data_dir() / name).read_bytes()
+    (tmp_path / name).write_bytes(recorded)
+    datasets.write_all(tmp_path)
+    assert (tmp_path / name).read_bytes() == recorded
+    assert datasets.verify(tmp_path) == []
+    (tmp_path / name).write_bytes(recorded + b"1,2,3\n")  # a new measurement, not yet recorded
+    assert datasets.verify(tmp_path) == [
+        f"{name} (measured): checksum does not match {MANIFEST_NAME}; after a new "
+        "measurement, run `make data` to record it"
+    ]
+    datasets.write_all(tmp_path)
+    assert datasets.verify(tmp_path) == []
+    assert (tmp_path / name).read_bytes() == recorded + b"1,2,3\n"
+
+
 def test_manifest_matches_committed_files():
     lines = (data_dir() / MANIFEST_NAME).read_text(encoding="utf-8").splitlines()
     listed = dict(reversed(line.split("  ", 1)) for line in lines)
     expected = {dataset.file_name for dataset in DATASETS.values()} | {README_NAME}
-    assert set(listed) == expected
+    assert set(listed) == expected | set(datasets.MEASURED)
     for file, digest in listed.items():
         assert hashlib.sha256((data_dir() / file).read_bytes()).hexdigest() == digest
 

