@@ -92,7 +92,7 @@ def _committed_text_frame():
 
 
 def test_regeneration_matches_committed_files_byte_for_byte(tmp_path):
-    for file in datasets.MEASURED:  # recorded, not generated: copied as a checkout has them
+    for file in {**datasets.MEASURED, **datasets.EXAMPLES}:  # kept, not generated: copied
         (tmp_path / file).write_bytes((data_dir() / file).read_bytes())
     written = datasets.write_all(tmp_path)
     assert [path.name for path in written] == [
@@ -129,7 +129,7 @@ def test_manifest_matches_committed_files():
     lines = (data_dir() / MANIFEST_NAME).read_text(encoding="utf-8").splitlines()
     listed = dict(reversed(line.split("  ", 1)) for line in lines)
     expected = {dataset.file_name for dataset in DATASETS.values()} | {README_NAME}
-    assert set(listed) == expected | set(datasets.MEASURED)
+    assert set(listed) == expected | set(datasets.MEASURED) | set(datasets.EXAMPLES)
     for file, digest in listed.items():
         assert hashlib.sha256((data_dir() / file).read_bytes()).hexdigest() == digest
 

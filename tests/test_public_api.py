@@ -485,13 +485,19 @@ DATASETS = {
     ),
     "infralab.datasets.core.verify_files": Spec(
         kwargs(registry=st.just(datasets.DATASETS)),
-        invalid={"registry": BAD_REGISTRY, "folder": BAD_PATH, "measured": BAD_MEASURED},
+        invalid={
+            "registry": BAD_REGISTRY, "folder": BAD_PATH, "measured": BAD_MEASURED,
+            "examples": BAD_MEASURED,
+        },
         gaps={"registry": SEQUENCE_GAP},
         valid_calls="reads data/: checked in tests/test_datasets.py",
     ),
     "infralab.datasets.core.write_files": Spec(
         kwargs(registry=st.just(datasets.DATASETS)),
-        invalid={"registry": BAD_REGISTRY, "folder": BAD_PATH, "measured": BAD_MEASURED},
+        invalid={
+            "registry": BAD_REGISTRY, "folder": BAD_PATH, "measured": BAD_MEASURED,
+            "examples": BAD_MEASURED,
+        },
         gaps={"registry": SEQUENCE_GAP},
         valid_calls="writes files: checked in tests/test_datasets.py",
     ),

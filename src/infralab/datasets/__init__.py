@@ -156,9 +156,14 @@ MEASURED = {
         "`infralab.scaling.load_throughput_measurement()`. Lesson 04 fits the Universal "
         "Scalability Law to it. A busy machine gives noisy runs: re-record it on an idle one."
     ),
+}
+
+
+#: Files in ``data/`` made by hand to show a format learners bring their own data in (the
+#: data dictionary describes them last). Checksummed like measured files, never regenerated.
+EXAMPLES = {
     "my_metrics_example.csv": (
-        "Neither measured nor simulated here: an example of a team's own metrics export, for "
-        "lesson 07 (the capstone). It is lesson 03's database (`postgres_metrics.csv`, "
+        "An example of a team's own metrics export, for lesson 07 (the capstone). It is lesson 03's database (`postgres_metrics.csv`, "
         "1 Jul to 31 Dec 2020) written the way a monitoring dashboard exports it: a header "
         "`Date,Host,Storage (GiB),CPU peak (%),Connections` (units in the headers), dates "
         "day first (`31/12/2020`), thousands separators inside quotes (`\"12,480.2\"`), a "
@@ -202,7 +207,7 @@ def write_all(folder: str | os.PathLike[str] | None = None) -> list[Path]:
     >>> [path.name for path in write_all(tempfile.mkdtemp())]
     ['postgres_metrics.csv', 'tracking_events.csv', 'README.md', 'MANIFEST.sha256']
     """
-    return core.write_files(DATASETS, folder, MEASURED)
+    return core.write_files(DATASETS, folder, MEASURED, EXAMPLES)
 
 
 def verify(folder: str | os.PathLike[str] | None = None) -> list[str]:
@@ -229,7 +234,7 @@ def verify(folder: str | os.PathLike[str] | None = None) -> list[str]:
     >>> verify(folder)
     []
     """
-    return core.verify_files(DATASETS, folder, MEASURED)
+    return core.verify_files(DATASETS, folder, MEASURED, EXAMPLES)
 
 
 def load(name: str, folder: str | os.PathLike[str] | None = None) -> pd.DataFrame:

@@ -298,6 +298,7 @@ def _readme_text(
     registry: Mapping[str, Dataset],
     row_counts: Mapping[str, int],
     measured: Mapping[str, str] | None = None,
+    examples: Mapping[str, str] | None = None,
 ) -> str:
     """The data dictionary of every data set in ``registry``, then the ``measured`` files."""
     lines = [
@@ -359,27 +360,42 @@ def _readme_text(
         ]
         for file, text in measured.items():
             lines += ["", f"### `{file}`", "", text]
+    if examples:
+        lines += [
+            "",
+            "## Example files",
+            "",
+            "Neither simulated nor measured: files made by hand to show a format a learner",
+            "brings their own data in. Like measured files, `make data` never regenerates or",
+            f"overwrites them, and `{MANIFEST_NAME}` holds their checksums.",
+        ]
+        for file, text in examples.items():
+            lines += ["", f"### `{file}`", "", text]
     return "\n".join(lines) + "\n"
 
 
 def _expected_contents(
-    registry: Mapping[str, Dataset], measured: Mapping[str, str] | None = None
+    registry: Mapping[str, Dataset],
+    measured: Mapping[str, str] | None = None,
+    examples: Mapping[str, str] | None = None,
 ) -> dict[str, bytes]:
     """Every CSV file, then the data dictionary: file name to bytes."""
-    if measured is not None and not (
-        isinstance(measured, Mapping)
-        and all(isinstance(key, str) and isinstance(text, str) for key, text in measured.items())
-    ):
-        raise TypeError(
-            f"measured must be a mapping of file name to description (both text), got {measured!r}"
-        )
+    for name, files in (("measured", measured), ("examples", examples)):
+        if files is not None and not (
+            isinstance(files, Mapping)
+            and all(isinstance(key, str) and isinstance(text, str) for key, text in files.items())
+        ):
+            raise TypeError(
+                f"{name} must be a mapping of file name to description (both text), "
+                f"got {files!r}"
+            )
     frames = {name: generate_dataset(dataset) for name, dataset in registry.items()}
     contents = {
         dataset.file_name: _csv_text(frames[name], dataset.columns).encode("utf-8")
         for name, dataset in registry.items()
     }
     row_counts = {name: len(frame) for name, frame in frames.items()}
-    contents[README_NAME] = _readme_text(registry, row_counts, measured).encode("utf-8")
+    contents[README_NAME] = _readme_text(registry, row_counts, measured, examples).encode("utf-8")
     return contents
 
 
@@ -387,17 +403,21 @@ def write_files(
     registry: Mapping[str, Dataset],
     folder: str | os.PathLike[str] | None = None,
     measured: Mapping[str, str] | None = None,
+    examples: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """:func:`infralab.datasets.write_all` for any ``registry``.
 
     ``registry`` maps names to data sets, in the order the data dictionary lists them;
-    ``measured`` maps the names of measured files to the paragraph that describes them.
+    ``measured`` and ``examples`` map the names of measured and example files (kept as
+    they are, checksummed) to the paragraph that describes them.
     """
     target = data_folder(folder)
     target.mkdir(parents=True, exist_ok=True)
-    contents = _expected_contents(registry, measured)
+    contents = _expected_contents(registry, measured, examples)
     recorded = {
-        file: (target / file).read_bytes() for file in measured or {} if (target / file).is_file()
+        file: (target / file).read_bytes()
+        for file in {**(measured or {}), **(examples or {})}
+        if (target / file).is_file()
     }
     listed = {**contents, **{file: data for file, data in recorded.items()}}
     contents[MANIFEST_NAME] = _checksums.manifest_text(listed).encode("utf-8")
@@ -413,10 +433,12 @@ def verify_files(
     registry: Mapping[str, Dataset],
     folder: str | os.PathLike[str] | None = None,
     measured: Mapping[str, str] | None = None,
+    examples: Mapping[str, str] | None = None,
 ) -> list[str]:
     """:func:`infralab.datasets.verify` for any ``registry``: the data sets the folder must hold."""
     target = data_folder(folder)
-    expected = _expected_contents(registry, measured)
+    expected = _expected_contents(registry, measured, examples)
+    measured = {**(measured or {}), **(examples or {})}
     problems = []
     manifest_path = target / MANIFEST_NAME
     if manifest_path.is_file():
