@@ -40,6 +40,8 @@ hidden.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -134,16 +136,25 @@ def _events(counts: dict[str, tuple[int, int, int]], seed: int) -> pd.DataFrame:
 
 
 def _by_segment(
-    events, *, unique=True, kept_share=False, users=False, percent=False, silent="fill"
+    events, *, unique="server", kept_share=False, users=False, percent=False, silent="fill"
 ):
     """The loss per segment, or a mistaken variant of it.
 
-    ``silent`` says what becomes of a segment the client never reports: ``"fill"``
-    (the right loss of 1), ``"nan"`` (a division left undone) or ``"drop"``.
+    ``unique`` says how retries are removed: ``"server"`` (one row per event_id among
+    the server's rows: right), ``"none"``, ``"rows"`` (``drop_duplicates()`` over all
+    columns, which keeps a retry because its ``attempt`` differs) or ``"log"``
+    (``drop_duplicates("event_id")`` over both sources, which also removes the client
+    rows that share an ID with a server row). ``silent`` says what becomes of a
+    segment the client never reports: ``"fill"`` (the right loss of 1), ``"nan"`` (a
+    division left undone) or ``"drop"``.
     """
+    if unique == "log":
+        events = events.drop_duplicates("event_id")
     server = events[events["source"] == "server"]
-    if unique:
+    if unique == "server":
         server = server.drop_duplicates("event_id")
+    elif unique == "rows":
+        server = server.drop_duplicates()
     client = events[events["source"] == "client"]
     if users:
         server_counts = server.groupby("segment")["user_id"].nunique()
@@ -213,10 +224,22 @@ LOSS_BY_SEGMENT = Task(
         ),
     ),
     mistakes=(
+        *(
+            mistake
+            for unique in ("none", "rows")
+            for mistake in _by_segment_mistakes(
+                "count each server event once: a retried delivery repeats its event_id "
+                "(its attempt differs, so drop_duplicates() over all columns keeps it). "
+                "Among the server's rows only, keep one per event_id "
+                "(server.drop_duplicates('event_id')).",
+                unique=unique,
+            )
+        ),
         *_by_segment_mistakes(
-            "count each server event once: a retried delivery repeats its event_id. "
-            "Drop duplicate event_ids before counting (events.drop_duplicates('event_id')).",
-            unique=False,
+            "you dropped duplicate event_ids over both sources at once, which also removes "
+            "the client's rows: the browser reports an event under the server's event_id. "
+            "Split by source first, then drop duplicates among the server's rows only.",
+            unique="log",
         ),
         *_by_segment_mistakes(
             "you returned the share the client kept. The loss is 1 minus that share.",
@@ -224,8 +247,8 @@ LOSS_BY_SEGMENT = Task(
         ),
         *_by_segment_mistakes(
             "you returned the kept share and counted retries twice: drop duplicate "
-            "event_ids, then return 1 - client / server.",
-            unique=False,
+            "event_ids among the server's rows, then return 1 - client / server.",
+            unique="none",
             kept_share=True,
         ),
         *_by_segment_mistakes(
@@ -411,6 +434,13 @@ CORRECTED_FUNNEL = Task(
             label="one segment that loses nothing",
             hidden=True,
         ),
+        Case.from_reference(
+            _corrected,
+            _table({"Desktop": [800, 90, 40, 0], "In-app": [500, 20, 5, 0]}),
+            _table({"Desktop": [0.8, 0.75, 0.8, 0.75], "In-app": [0.95, 0.5, 0.95, 0.5]}),
+            label="a week with no purchase reported",
+            hidden=True,
+        ),
     ),
     mistakes=(
         Mistake(
@@ -429,6 +459,16 @@ CORRECTED_FUNNEL = Task(
             "segment's counts by its survival before adding them up.",
             lambda client_counts, survival: client_counts.sum(),
         ),
+        Mistake(
+            "you divided by 1 - survival, the share lost. Divide by the survival itself, "
+            "the share the client kept: client / survival.",
+            lambda client_counts, survival: (client_counts / (1 - survival)).sum(),
+        ),
+        Mistake(
+            "you scaled the counts up by the loss (client * (1 + loss)). That undercounts: "
+            "a segment that keeps 30% had 1 / 0.3 times as many, so divide by the survival.",
+            lambda client_counts, survival: (client_counts * (2 - survival)).sum(),
+        ),
     ),
 )
 
@@ -439,14 +479,41 @@ def _counts_table(rows: list[tuple[str, str, int, int]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["event", "segment", "server_count", "client_count"])
 
 
-def _to_move(counts, max_loss, *, pooled=False, inclusive=False, every_segment=False):
+def _to_move(
+    counts,
+    max_loss,
+    *,
+    pooled=False,
+    inclusive=False,
+    every_segment=False,
+    mean=False,
+    percent=False,
+    kept=False,
+):
     if pooled:
         counts = counts.groupby("event", as_index=False)[["server_count", "client_count"]].sum()
     loss = 1 - counts["client_count"] / counts["server_count"]
+    if kept:  # compared the share the client kept instead of the loss
+        loss = 1 - loss
+    if percent:  # a loss in percent against a fractional max_loss
+        loss = 100 * loss
+    if mean:  # the unweighted mean of the segments' losses decides
+        averages = loss.groupby(counts["event"]).mean()
+        return sorted(averages[averages > max_loss].index)
     over = loss >= max_loss if inclusive else loss > max_loss
     if every_segment:  # the least-lossy segment decides
         return sorted(name for name, flags in over.groupby(counts["event"]) if flags.all())
     return sorted(set(counts.loc[over, "event"]))
+
+
+@dataclass(frozen=True)
+class _EventNames(TextSet):
+    """A collection of event names; a DataFrame (whose iteration gives its columns) is refused."""
+
+    describe: ClassVar[str] = "a list of event names (not a DataFrame of rows)"
+
+    def accepts(self, got: object) -> bool:
+        return not isinstance(got, pd.DataFrame) and super().accepts(got)
 
 
 def _to_keep(counts, max_loss):
@@ -471,7 +538,7 @@ EVENTS_TO_MOVE = Task(
     name="events_to_move_server_side",
     parameters=("counts", "max_loss"),
     summary="The events whose client-side loss in any segment is greater than max_loss.",
-    compare=TextSet(),
+    compare=_EventNames(),
     cases=(
         Case.from_reference(_to_move, _EVENT_COUNTS, 0.10, label="the example table, 10%"),
         Case.from_reference(
@@ -512,6 +579,22 @@ EVENTS_TO_MOVE = Task(
             label="a table where a big segment and a small one disagree, max_loss 25%",
             hidden=True,
         ),
+        Case.from_reference(
+            _to_move,
+            _counts_table(
+                [
+                    ("sign_up", "Desktop", 100, 50),
+                    ("sign_up", "Mobile", 1_000, 900),
+                    ("search", "Desktop", 100, 60),
+                    ("search", "Mobile", 1_000, 1_000),
+                    ("login", "Desktop", 100, 100),
+                    ("login", "Mobile", 500, 500),
+                ]
+            ),
+            0.25,
+            label="a table where the average of the segments' losses misleads, max_loss 25%",
+            hidden=True,
+        ),
     ),
     mistakes=(
         Mistake(
@@ -524,6 +607,26 @@ EVENTS_TO_MOVE = Task(
             "a loss exactly equal to max_loss is within the tolerance: move an event only "
             "when a loss is greater than max_loss.",
             lambda counts, max_loss: _to_move(counts, max_loss, inclusive=True),
+        ),
+        Mistake(
+            "you averaged the segments' losses. The average hides a segment that loses "
+            "most of its events: take the worst (largest) loss of each event, with .max().",
+            lambda counts, max_loss: _to_move(counts, max_loss, mean=True),
+        ),
+        Mistake(
+            "you compared a loss in percent with max_loss, which is a fraction (0.10 means "
+            "10%): keep the loss as a fraction, 1 - client_count / server_count.",
+            lambda counts, max_loss: _to_move(counts, max_loss, percent=True),
+        ),
+        Mistake(
+            "you compared the share the client kept (client / server) with max_loss. "
+            "Compare the loss, 1 - client_count / server_count.",
+            lambda counts, max_loss: _to_move(counts, max_loss, kept=True),
+        ),
+        Mistake(
+            "you compared the share the client kept (client / server) with max_loss. "
+            "Compare the loss, 1 - client_count / server_count.",
+            lambda counts, max_loss: _to_move(counts, max_loss, kept=True, every_segment=True),
         ),
         Mistake(
             "you moved an event only when every segment loses more than max_loss. One "
@@ -580,6 +683,11 @@ AB_READOUT_ERROR = Task(
             _point_difference,
         ),
         Mistake(
+            "you returned a percentage. Return a fraction (-0.289, not -28.9).",
+            lambda control_rate, variant_rate, survival_control, survival_variant: 100
+            * _readout_error(control_rate, variant_rate, survival_control, survival_variant),
+        ),
+        Mistake(
             "the sign is flipped: return the measured lift minus the true lift (negative "
             "when the client-side readout understates the variant), not true minus measured.",
             lambda control_rate, variant_rate, survival_control, survival_variant: (
@@ -599,12 +707,17 @@ AB_READOUT_ERROR = Task(
 # --------------------------------------------------------------------------- 6. identity
 
 
-def _ids(visit_days, cookie_cap_days, *, strict=False, first=True):
+def _ids(visit_days, cookie_cap_days, *, strict=False, first=True, early=False):
     days = sorted(visit_days)
     if not days:
         return 0
     gaps = np.diff(days)
-    new = int(np.sum(gaps > cookie_cap_days)) if strict else int(np.sum(gaps >= cookie_cap_days))
+    if early:  # a gap one day shorter than the cap counted as expired
+        new = int(np.sum(gaps >= cookie_cap_days - 1))
+    elif strict:
+        new = int(np.sum(gaps > cookie_cap_days))
+    else:
+        new = int(np.sum(gaps >= cookie_cap_days))
     return new + 1 if first else new
 
 
@@ -636,7 +749,8 @@ ANONYMOUS_IDS = Task(
         Case.from_reference(_ids, list(range(10)), 7, hidden=True),
         Case.from_reference(_ids, [], 7, hidden=True),
         Case.from_reference(_ids, [10, 1, 40, 45, 90], 30, hidden=True),
-        Case.from_reference(_ids, [20, 0, 10], 7, hidden=True),
+        # Unsorted, and gaps of 6 days (within a 7-day cap) before one of 18.
+        Case.from_reference(_ids, [6, 0, 12, 30], 7, hidden=True),
     ),
     mistakes=(
         Mistake(
@@ -647,6 +761,11 @@ ANONYMOUS_IDS = Task(
             "a gap of exactly cookie_cap_days is already too long: the cookie expired at "
             "the end of that many days, so count gaps >= cookie_cap_days.",
             lambda visit_days, cookie_cap_days: _ids(visit_days, cookie_cap_days, strict=True),
+        ),
+        Mistake(
+            "a gap of cookie_cap_days - 1 days is still within the cap: the ID survives a "
+            "gap shorter than cookie_cap_days, so count only gaps >= cookie_cap_days.",
+            lambda visit_days, cookie_cap_days: _ids(visit_days, cookie_cap_days, early=True),
         ),
         Mistake(
             "you counted the expiries but not the first ID: a person with any visit has "

@@ -25,7 +25,8 @@ Modules, one concern each:
   forms, anonymous IDs split when Safari deletes script-set cookies after 7 days.
 - :mod:`~infralab.tracking.pipeline`: :func:`event_log`,
   :func:`deliver_with_retries`, :func:`store_events` in SQLite
-  (:data:`CREATE_EVENTS_SQL`, :data:`INSERT_EVENT_SQL`) and :data:`FUNNEL_SQL`.
+  (:data:`CREATE_EVENTS_SQL`, :data:`INSERT_EVENT_SQL`), :data:`FUNNEL_SQL` over
+  consenting users and :data:`ORDERS_SQL` for every order.
 
 Everything public is available here, e.g. ``tracking.simulate_funnel``.
 Probabilities are fractions in [0, 1]; counts are numbers of users or events.
@@ -62,6 +63,7 @@ from .pipeline import (
     EVENT_COLUMNS,
     FUNNEL_SQL,
     INSERT_EVENT_SQL,
+    ORDERS_SQL,
     STORED_COLUMNS,
     StoreResult,
     deliver_with_retries,
@@ -79,6 +81,7 @@ __all__ = [
     "CREATE_EVENTS_SQL",
     "EVENT_COLUMNS",
     "INSERT_EVENT_SQL",
+    "ORDERS_SQL",
     "STORED_COLUMNS",
     "FUNNEL_SQL",
     "SOURCES",

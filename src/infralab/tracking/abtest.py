@@ -11,7 +11,10 @@ the variant's purchases shrink and the lift can turn negative.
   SciPy) to call a winner.
 - :func:`expected_ab_readout` gives the average readout in closed form. The
   measured rate is expected purchases over expected visitors. The server's
-  rare losses hit visits and purchases alike and cancel. Blocking ``b``
+  rare losses hit visits and purchases alike and cancel. The server reads the
+  test over consenting visitors only (a visit is a behavioural event), and
+  consent, the same in both arms and independent of buying, cancels too: it
+  only makes the test noisier. Blocking ``b``
   removes whole visitors and cancels too (it only makes the test noisier),
   but the purchase beacon's unload loss stays::
 
@@ -81,8 +84,9 @@ class ABTestResult:
     alpha : float
         Significance level used to call a winner.
     visitors : mapping of str to Arms
-        Visitors each source counted (actual: every user). Client visitors
-        exclude users who block the tracker.
+        Visitors each source counted (actual: every user). Server visitors
+        are the consenting ones; client visitors also exclude users who block
+        the tracker.
     purchases : mapping of str to Arms
         Purchases each source counted.
     rates : mapping of str to Arms
@@ -195,6 +199,7 @@ def simulate_ab_test(
     tracker_blocking: float,
     unload_loss_control: float,
     unload_loss_variant: float,
+    consent_decline: float = 0.0,
     server_loss: float = 0.001,
     alpha: float = 0.05,
     seed: object,
@@ -202,14 +207,17 @@ def simulate_ab_test(
     """Run an A/B test on purchases and read it out from each source.
 
     Each arm gets ``n_users_per_arm`` visitors; each visitor buys with the
-    arm's true rate. The server records each visit and each purchase unless
-    it is lost (``server_loss``). The client-side tracker loses every event
-    of a blocking user (``tracker_blocking``, the same in both arms), and the
+    arm's true rate. A visitor declines consent with ``consent_decline``; the
+    server reads the test over consenting visitors only (their visits and
+    purchases, each lost with ``server_loss``), as analytics that needs
+    consent must. The client-side tracker loses every event of a declining
+    or blocking user (``tracker_blocking``, the same in both arms), and the
     purchase event, which fires as the page unloads, also loses its beacon
     with the arm's unload loss.
 
     Counts are drawn from nested binomial distributions (purchasers, then
-    blocking purchasers and blocking non-purchasers, then surviving beacons),
+    declining and then blocking purchasers and non-purchasers, then surviving
+    beacons),
     which is exactly the distribution of simulating every user, in constant
     time.
 
@@ -223,6 +231,9 @@ def simulate_ab_test(
         Probability a visitor blocks the client-side tracker (per visitor).
     unload_loss_control, unload_loss_variant : float
         Probability that the purchase beacon is lost, per arm.
+    consent_decline : float
+        Probability a visitor declines consent (default 0): neither source
+        may analyse their visit or purchase.
     server_loss : float
         Probability that the server misses one event (default 0.001,
         illustrative).
@@ -254,6 +265,7 @@ def simulate_ab_test(
         check_probability("unload_loss_control", unload_loss_control),
         check_probability("unload_loss_variant", unload_loss_variant),
     )
+    declining = check_probability("consent_decline", consent_decline)
     server_miss = check_probability("server_loss", server_loss)
     level = check_number(
         "alpha", alpha, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
@@ -266,21 +278,31 @@ def simulate_ab_test(
         counts["purchases"][source] = {}
     # One stream per kind of draw, so that what really happened does not change when
     # only a loss changes (moving a blocking slider must not move the true purchases).
-    buying, blocking_draws, beacon_draws, server_draws = generator.spawn(4)
+    buying, blocking_draws, beacon_draws, server_draws, consent_draws = generator.spawn(5)
     for arm in ("control", "variant"):
         purchasers = int(buying.binomial(count, getattr(true_rates, arm)))
-        blocking_purchasers = int(blocking_draws.binomial(purchasers, blocking))
-        blocking_others = int(blocking_draws.binomial(count - purchasers, blocking))
+        consenting_purchasers = purchasers - int(consent_draws.binomial(purchasers, declining))
+        consenting = consenting_purchasers + (
+            count - purchasers - int(consent_draws.binomial(count - purchasers, declining))
+        )
+        blocking_purchasers = int(blocking_draws.binomial(consenting_purchasers, blocking))
+        blocking_others = int(
+            blocking_draws.binomial(consenting - consenting_purchasers, blocking)
+        )
         beacons = int(
-            beacon_draws.binomial(purchasers - blocking_purchasers, 1.0 - getattr(unload, arm))
+            beacon_draws.binomial(
+                consenting_purchasers - blocking_purchasers, 1.0 - getattr(unload, arm)
+            )
         )
         counts["visitors"]["actual"][arm] = count
         counts["purchases"]["actual"][arm] = purchasers
-        counts["visitors"]["server"][arm] = int(server_draws.binomial(count, 1.0 - server_miss))
-        counts["purchases"]["server"][arm] = int(
-            server_draws.binomial(purchasers, 1.0 - server_miss)
+        counts["visitors"]["server"][arm] = int(
+            server_draws.binomial(consenting, 1.0 - server_miss)
         )
-        counts["visitors"]["client"][arm] = count - blocking_purchasers - blocking_others
+        counts["purchases"]["server"][arm] = int(
+            server_draws.binomial(consenting_purchasers, 1.0 - server_miss)
+        )
+        counts["visitors"]["client"][arm] = consenting - blocking_purchasers - blocking_others
         counts["purchases"]["client"][arm] = beacons
 
     # The readout per source: rates, lift, a pooled two-proportion z test, the winner.
@@ -322,7 +344,8 @@ def expected_ab_readout(
 ) -> pd.DataFrame:
     """The purchase rates and lift each source reports on average, in closed form.
 
-    Actual and server: the true rates (the server's losses cancel). Client:
+    Actual and server: the true rates (the server's losses, and consent,
+    which it honours like the client, cancel). Client:
     each arm's rate times ``1 - unload_loss`` of that arm (blocking cancels;
     the derivation is in the module docstring). No sampling: fast enough to
     re-run on every move of a slider.

@@ -1,20 +1,23 @@
 """Identity: capped cookies split one person into several anonymous IDs.
 
 A client-side tracker recognises a returning visitor by an anonymous ID kept
-in a cookie it sets by script. Safari's Intelligent Tracking Prevention
-deletes all script-writable storage of a site, such cookies included, after 7
-days of Safari use without a user interaction on the site (since Safari 13.1,
-March 2020; from February 2019 such cookies were capped at 7 days). A visit
-with a click or tap renews it, so the ID survives only if the gap since the
-previous visit is shorter than the cap; after a longer gap the same person
-gets a new ID and the tracker's "unique users" grow.
+in a cookie it sets by script. Safari's Intelligent Tracking Prevention caps
+such cookies at 7 days from when they were last written (ITP 2.1, February
+2019), and since Safari 13.1 (March 2020) deletes a site's other
+script-writable storage after 7 days of Safari use without a user interaction
+on the site. The tracker writes its cookie again at every visit, so the ID
+survives only if the gap since the previous visit is shorter than the cap;
+after a longer gap the same person gets a new ID and the tracker's "unique
+users" grow.
 
-Conventions of the model: every day counts as a day of browser use (a person
-who leaves Safari unused for days keeps the ID longer, so this is the most
-splitting the rule can do), every visit is an interaction, and a gap of
-exactly ``cookie_cap_days`` counts as expired. Pass ``cookie_cap_days + 1``
-for the other convention (a gap of exactly the cap keeps the ID). Server logs
-keyed by a user ID count each person once.
+Conventions of the model: the cap runs on calendar days, as it does for a
+script-set cookie (storage kept elsewhere, counted in days of Safari use,
+lasts longer for a person who leaves Safari unused), and a gap of exactly
+``cookie_cap_days`` counts as expired. Pass ``cookie_cap_days + 1`` for the
+other convention (a gap of exactly the cap keeps the ID). Not modelled:
+visitors who arrive through a decorated link from a domain Safari classifies
+as a tracker get a 24-hour cap instead (ITP 2.2, April 2019), which splits
+them more. Server logs keyed by a user ID count each person once.
 :func:`simulate_identity` draws the visits; :func:`expected_anonymous_ids_per_user`
 and :func:`expected_identity_inflation` give the averages in closed form.
 
@@ -51,6 +54,10 @@ References
 ----------
 Wilander, J. (2019). *Intelligent Tracking Prevention 2.1.* WebKit blog,
 February 2019: cookies set by script are capped at 7 days.
+
+Wilander, J. (2019). *Intelligent Tracking Prevention 2.2.* WebKit blog,
+April 2019: a 24-hour cap for such cookies when the visitor came through a
+decorated link from a classified domain.
 
 Wilander, J. (2020). *Full Third-Party Cookie Blocking and More.* WebKit blog,
 March 2020 (Safari 13.1, iOS and iPadOS 13.4): a 7-day cap on all
@@ -161,9 +168,9 @@ def simulate_identity(
     """Count the anonymous IDs a client-side tracker assigns when cookies expire.
 
     Each person visits on each day with ``daily_visit_probability``. A share
-    ``capped_share`` of people use a browser that deletes cookies set by
-    script after 7 days without a visit (Safari's ITP, since March 2020). The
-    tracker re-sets its cookie at every visit,
+    ``capped_share`` of people use a browser that expires cookies set by
+    script 7 days after they were last written (Safari's ITP, since February
+    2019). The tracker re-sets its cookie at every visit,
     so the anonymous ID survives only if the gap since the previous visit is
     shorter than ``cookie_cap_days``; after a longer gap the same person gets
     a new ID. People on other browsers keep one ID.

@@ -5,8 +5,11 @@ The server writes each event once to its log with an ``event_id``, an
 is lost, so the collector receives some events twice or more
 (:func:`deliver_with_retries`). The store keeps each ``event_id`` once, so
 storing is idempotent: a retry, or a whole batch replayed, adds nothing
-(:func:`store_events`). :data:`FUNNEL_SQL` then counts events and distinct
-users per segment and step in the database; :func:`funnel_from_events` is its
+(:func:`store_events`). Each row keeps the user's ``consent`` too: the server
+logs a declining user's order, which it needs to serve them, but analytics may
+use only consenting users' events. :data:`FUNNEL_SQL` then counts events and
+distinct users per segment and step over consenting users; :data:`ORDERS_SQL`
+counts every order, for the books; :func:`funnel_from_events` is the funnel's
 pandas twin, and the two agree row for row.
 
 Counts are numbers of events or users; probabilities are fractions in [0, 1].
@@ -43,6 +46,7 @@ __all__ = [
     "EVENT_COLUMNS",
     "FUNNEL_SQL",
     "INSERT_EVENT_SQL",
+    "ORDERS_SQL",
     "STORED_COLUMNS",
     "StoreResult",
     "deliver_with_retries",
@@ -56,9 +60,11 @@ __all__ = [
 #: copies of each event, so the table it returns stays bounded.
 _MAX_RETRY = 0.99
 #: The columns of an event log (:func:`event_log`).
-EVENT_COLUMNS = ("event_id", "user_id", "segment", "step", "step_number", "day")
+EVENT_COLUMNS = ("event_id", "user_id", "segment", "step", "step_number", "consent", "day")
 #: The columns :func:`store_events` needs (any others, such as ``day``, are not stored).
-STORED_COLUMNS = ("event_id", "user_id", "segment", "step", "step_number")
+STORED_COLUMNS = ("event_id", "user_id", "segment", "step", "step_number", "consent")
+#: The values of the ``consent`` column.
+_CONSENT_VALUES = ("granted", "declined")
 
 _HEX_DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
@@ -110,8 +116,9 @@ def event_log(
     pandas.DataFrame
         Columns ``event_id`` (str, 16 hex digits, unique), ``user_id`` (int,
         the user's row in the simulation), ``segment`` (str), ``step`` (str),
-        ``step_number`` (int, 1 for the first step), ``day`` (int, from 0);
-        sorted by user, then step.
+        ``step_number`` (int, 1 for the first step), ``consent`` (str,
+        ``"granted"`` or ``"declined"``: the user's answer to the consent
+        banner), ``day`` (int, from 0); sorted by user, then step.
 
     Examples
     --------
@@ -140,6 +147,9 @@ def event_log(
             "segment": pd.array(segment_names[checked.segment_of_user[users]], dtype="str"),
             "step": pd.array(step_names[steps], dtype="str"),
             "step_number": steps.astype(np.int64) + 1,
+            "consent": pd.array(
+                np.where(checked.consented[users], "granted", "declined"), dtype="str"
+            ),
             "day": user_ids * n_days // checked.n_users,
         }
     )
@@ -158,6 +168,8 @@ def _check_events(events: object, columns: Sequence[str]) -> pd.DataFrame:
         ids = events["event_id"]
         if ids.isna().any() or not pd.api.types.is_string_dtype(ids):
             raise ValueError("events event_id must be text in every row (an idempotency key)")
+    if "consent" in columns and not events["consent"].isin(_CONSENT_VALUES).all():
+        raise ValueError("events consent must be 'granted' or 'declined' in every row")
     return events
 
 
@@ -244,15 +256,16 @@ CREATE TABLE IF NOT EXISTS events (
     user_id     INTEGER NOT NULL,
     segment     TEXT NOT NULL,
     step        TEXT NOT NULL,
-    step_number INTEGER NOT NULL
+    step_number INTEGER NOT NULL,
+    consent     TEXT NOT NULL CHECK (consent IN ('granted', 'declined'))
 )
 """
 
 #: How :func:`store_events` inserts a row: a row whose ``event_id`` is stored already is
 #: skipped, whether it is a retry or the same event arriving from another source.
 INSERT_EVENT_SQL = (
-    "INSERT INTO events (event_id, user_id, segment, step, step_number) "
-    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING"
+    "INSERT INTO events (event_id, user_id, segment, step, step_number, consent) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING"
 )
 
 
@@ -288,7 +301,8 @@ def store_events(connection: sqlite3.Connection, events: pd.DataFrame) -> StoreR
         An open database, e.g. ``sqlite3.connect(":memory:")``.
     events : pandas.DataFrame
         Rows with the columns :data:`STORED_COLUMNS`: ``event_id``,
-        ``user_id``, ``segment``, ``step`` and ``step_number`` (from
+        ``user_id``, ``segment``, ``step``, ``step_number`` and ``consent``
+        (``"granted"`` or ``"declined"``; from
         :func:`event_log`, :func:`deliver_with_retries` or the course's
         ``tracking_events`` data set; other columns such as ``day`` or
         ``attempt`` are not stored).
@@ -320,6 +334,7 @@ def store_events(connection: sqlite3.Connection, events: pd.DataFrame) -> StoreR
         frame["segment"].astype(str).tolist(),
         frame["step"].astype(str).tolist(),
         frame["step_number"].astype(np.int64).tolist(),
+        frame["consent"].astype(str).tolist(),
         strict=True,
     )
     with database:
@@ -331,7 +346,8 @@ def store_events(connection: sqlite3.Connection, events: pd.DataFrame) -> StoreR
     return StoreResult(received=len(frame), stored=stored, duplicates_ignored=len(frame) - stored)
 
 
-#: The funnel in SQL: events and distinct users per segment and step.
+#: The analytics funnel in SQL: events and distinct users per segment and step, over
+#: consenting users only (a declining user's order is stored to serve them, not analysed).
 FUNNEL_SQL = """
 SELECT
     segment,
@@ -340,9 +356,13 @@ SELECT
     COUNT(*)                AS events,
     COUNT(DISTINCT user_id) AS users
 FROM events
+WHERE consent = 'granted'
 GROUP BY segment, step_number, step
 ORDER BY segment, step_number
 """
+
+#: Every stored order, whatever the consent: the count the business books, not analysed.
+ORDERS_SQL = "SELECT COUNT(*) AS orders FROM events WHERE step = 'purchase'"
 
 _FUNNEL_COLUMNS = ("segment", "step_number", "step", "events", "users")
 
@@ -406,6 +426,8 @@ def funnel_from_sql(connection: sqlite3.Connection) -> pd.DataFrame:
 def funnel_from_events(events: pd.DataFrame, *, deduplicate: bool = True) -> pd.DataFrame:
     """The pandas twin of :data:`FUNNEL_SQL`: events and distinct users per segment and step.
 
+    Like the SQL, it counts consenting users' events only.
+
     Parameters
     ----------
     events : pandas.DataFrame
@@ -434,6 +456,7 @@ def funnel_from_events(events: pd.DataFrame, *, deduplicate: bool = True) -> pd.
     frame = _check_events(events, STORED_COLUMNS)
     if check_flag("deduplicate", deduplicate):
         frame = frame.drop_duplicates("event_id")
+    frame = frame[frame["consent"] == "granted"]  # analytics: consenting users only
 
     keys = ["segment", "step_number", "step"]
     grouped = frame.groupby(keys, sort=False)["user_id"]

@@ -55,6 +55,26 @@ def test_simulated_ab_test_agrees_with_the_closed_form():
     assert result.visitors["actual"] == Arms(n, n)
 
 
+def test_with_consent_declines_both_sources_read_consenting_visitors_and_it_cancels():
+    n = 2_000_000
+    result = simulate_ab_test(n, consent_decline=0.10, seed=22, **LESSON_AB)
+    readout = expected_ab_readout(0.040, 0.044, unload_loss_control=0.05, unload_loss_variant=0.30)
+    for source in SOURCES:
+        for arm in ("control", "variant"):
+            rate = getattr(result.rates[source], arm)
+            visitors = getattr(result.visitors[source], arm)
+            expected = readout.loc[source, f"{arm}_rate"]
+            assert within(rate, expected, math.sqrt(expected * (1 - expected) / visitors))
+    # The server keeps 90% of visitors (less 0.1% lost); the client 90% * 70%.
+    kept = 0.9 * 0.999
+    assert within(result.visitors["server"].control, kept * n, math.sqrt(n * kept * (1 - kept)))
+    both = 0.9 * 0.7
+    assert within(result.visitors["client"].variant, both * n, math.sqrt(n * both * (1 - both)))
+    # No decline changes nothing: the same draws as the default.
+    assert simulate_ab_test(1_000, consent_decline=0.0, seed=3, **LESSON_AB) == simulate_ab_test(
+        1_000, seed=3, **LESSON_AB)
+
+
 def test_lesson_ab_scenario_crowns_different_winners():
     result = simulate_ab_test(50_000, seed=5, **LESSON_AB)
     assert result.winner["server"] == "variant"

@@ -60,8 +60,8 @@ def test_columns_types_and_one_week(events):
     assert (events["step"].map(step_of) == events["step_number"]).all()
 
 
-def test_consenting_visitors_visit_once_and_steps_are_a_funnel(server):
-    unique = server.drop_duplicates("event_id")
+def test_consenting_visitors_visit_once_and_steps_are_a_funnel(events):
+    unique = events.drop_duplicates("event_id")  # both sources: the server's log misses a few
     consented = unique[unique["consent"] == "granted"]
     assert consented["user_id"][consented["step"] == "visit"].is_unique
     declined_share = 1 - consented["user_id"].nunique() / tracking_events.VISITORS
@@ -69,7 +69,10 @@ def test_consenting_visitors_visit_once_and_steps_are_a_funnel(server):
     declines = np.array([v[2] for v in tracking_events.SEGMENTS.values()])
     assert declined_share == pytest.approx(shares @ declines, abs=0.01)
     deepest = consented.groupby("user_id")["step_number"].agg(["max", "count"])
-    assert (deepest["max"] == deepest["count"]).all()  # no step skipped
+    # No step skipped, except where the server's log missed an event the client lost too
+    # (chance about SERVER_LOSS times the client's loss, for a handful of events).
+    skipped = (deepest["max"] != deepest["count"]).sum()
+    assert skipped <= 5 and (deepest["max"] >= deepest["count"]).all()
 
 
 def test_the_server_logs_only_the_orders_of_declining_visitors(server, client):
@@ -79,12 +82,19 @@ def test_the_server_logs_only_the_orders_of_declining_visitors(server, client):
 
 
 def test_each_event_has_one_id_in_both_sources(server, client):
-    # Every client event is a server event under the same ID, with the same user and step.
+    # A client event is a server event under the same ID, with the same user and step,
+    # except the few behavioural events the server's log missed.
     merged = client.merge(server.drop_duplicates("event_id"), on="event_id",
                           suffixes=("_client", "_server"), validate="one_to_one")
-    assert len(merged) == len(client)
+    browser_only = client[~client["event_id"].isin(server["event_id"])]
+    assert len(merged) + len(browser_only) == len(client)
     assert (merged["user_id_client"] == merged["user_id_server"]).all()
     assert (merged["step_client"] == merged["step_server"]).all()
+    # The log misses behavioural events only, at SERVER_LOSS (binomial, 4 SD).
+    assert (browser_only["step"] != "purchase").all()
+    reported = (client["step"] != "purchase").sum()
+    p = tracking_events.SERVER_LOSS
+    assert len(browser_only) == pytest.approx(reported * p, abs=4 * np.sqrt(reported * p))
 
 
 def test_retries_repeat_an_event_id_with_a_higher_attempt(server, client):
@@ -100,8 +110,12 @@ def test_retries_repeat_an_event_id_with_a_higher_attempt(server, client):
 
 
 def test_the_client_reports_only_events_that_happened(server, client):
+    # Apart from the few behavioural events the server's log missed, every client event
+    # is one the server logged too.
     happened = set(zip(server["user_id"], server["step"], strict=True))
-    assert set(zip(client["user_id"], client["step"], strict=True)) <= happened
+    missed = set(zip(client["user_id"], client["step"], strict=True)) - happened
+    assert 0 < len(missed) < 0.01 * len(client)
+    assert "purchase" not in {step for _, step in missed}
 
 
 def test_client_loss_by_segment_and_step_matches_the_closed_form(server, client):

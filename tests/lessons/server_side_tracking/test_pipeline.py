@@ -111,11 +111,21 @@ def test_store_removes_retries_and_is_idempotent(small_funnel):
         from_sql = funnel_from_sql(connection)
     pd.testing.assert_frame_equal(from_sql, funnel_from_events(delivered))
     pd.testing.assert_frame_equal(from_sql, funnel_from_events(log))
-    # Each server event is one user at one step: the SQL funnel is the server count.
+    # Each server event is one user at one step: for the behavioural steps, which the server
+    # logs for consenting users only, the SQL funnel is the server count.
     counts = funnel_counts(small_funnel)
     server = counts[counts["segment"] != ALL_USERS].set_index(["segment", "step"])["server"]
     users = from_sql.set_index(["segment", "step"])["users"]
-    assert (users == server.loc[users.index]).all()
+    behavioural = users[users.index.get_level_values("step") != "purchase"]
+    assert (behavioural == server.loc[behavioural.index]).all()
+    # Orders: the server keeps every one, the funnel counts the consenting users' only.
+    orders = log[log["step"] == "purchase"]
+    assert (orders["consent"] == "declined").any()
+    purchases = users[users.index.get_level_values("step") == "purchase"]
+    consenting = orders[orders["consent"] == "granted"].groupby("segment").size()
+    assert (purchases.droplevel("step") == consenting.loc[purchases.index.get_level_values(0)]
+            .to_numpy()).all()
+    assert purchases.sum() < server.xs("purchase", level="step").sum()
     assert (from_sql["events"] == from_sql["users"]).all()
 
 
@@ -123,7 +133,8 @@ def test_naive_count_of_deliveries_is_inflated(small_funnel):
     log = event_log(small_funnel, seed=1)
     delivered = deliver_with_retries(log, retry_probability=0.3, seed=2)
     naive = funnel_from_events(delivered, deduplicate=False)
-    assert naive["events"].sum() == len(delivered) > len(log)
+    consenting = delivered[delivered["consent"] == "granted"]
+    assert naive["events"].sum() == len(consenting) > (log["consent"] == "granted").sum()
     pd.testing.assert_series_equal(naive["users"], funnel_from_events(log)["users"])
 
 
@@ -146,10 +157,12 @@ def test_store_skips_only_repeated_keys_and_reports_other_bad_rows():
     connection = sqlite3.connect(":memory:")
     good = pd.DataFrame(
         {"event_id": ["a", "b"], "user_id": [1, 2], "segment": ["s", "s"],
-         "step": ["visit", "visit"], "step_number": [1, 1]}
+         "step": ["visit", "visit"], "step_number": [1, 1], "consent": ["granted", "declined"]}
     )
     assert store_events(connection, good).stored == 2
     assert store_events(connection, good).duplicates_ignored == 2
+    assert connection.execute("SELECT consent FROM events ORDER BY event_id").fetchall() == [
+        ("granted",), ("declined",)]
     connection.close()
 
 
@@ -189,6 +202,13 @@ BAD_CALLS = [
         "user_id",
     ),
     (lambda: store_events("events.db", pd.DataFrame()), TypeError, "connection"),
+    (
+        lambda: store_in_memory(pd.DataFrame(
+            {"event_id": ["a"], "user_id": [1], "segment": ["s"], "step": ["visit"],
+             "step_number": [1], "consent": ["maybe"]})),
+        ValueError,
+        "consent",
+    ),
 ]
 
 
