@@ -21,7 +21,7 @@ budget_left_minutes    ``(1 - slo) * window_days * 1440 - sum(incident_minutes)`
 utilisation_for_p99    ``max(0, 1 - ln(100) * service_ms / slo_ms)``: an M/M/1 server's
                        p99 time in system is ``ln(100) * S / (1 - rho)``
 largest_fanout         the largest ``n`` with ``1 - (1 - p) ** n <= max_slow_share``
-                       (0 when even one leaf is too many)
+                       (0 when even one leaf is too many, ``math.inf`` when ``p`` is 0)
 best_investment        the name with the largest share gained per unit of cost
 =====================  ==============================================================
 
@@ -104,6 +104,13 @@ CHAIN_AVAILABILITY = Task(
         Mistake(
             "you returned a percentage. Return a fraction between 0 and 1 (0.997, not 99.7).",
             lambda services, replica: 100 * _chain(services, replica),
+            compare=Number(rel_tol=0, abs_tol=0.006),
+        ),
+        Mistake(
+            "your answer is right but rounded. Return the value as computed, without round(): "
+            "the check compares more digits than the example shows.",
+            lambda services, replica: round(_chain(services, replica), 4),
+            compare=Number(rel_tol=0, abs_tol=5.1e-5),
         ),
     ),
 )
@@ -154,6 +161,20 @@ BUDGET_LEFT = Task(
             ),
         ),
         Mistake(
+            "the sign is reversed: return the budget minus the minutes used, so that what is "
+            "left is positive and an overspent budget negative.",
+            lambda slo, window_days, incident_minutes: (
+                -_budget_left(slo, window_days, incident_minutes)
+            ),
+        ),
+        Mistake(
+            "your answer is right but rounded. Return the value as computed, without round().",
+            lambda slo, window_days, incident_minutes: round(
+                _budget_left(slo, window_days, incident_minutes), 1
+            ),
+            compare=Number(rel_tol=0, abs_tol=0.051),
+        ),
+        Mistake(
             "an overspent budget should come out negative (it says by how much): do not "
             "stop at zero.",
             lambda slo, window_days, incident_minutes: max(
@@ -174,12 +195,17 @@ def _utilisation_for_p99(slo_ms, service_ms, *, factor=_LN100, clip=True):
     return max(0.0, rho) if clip else rho
 
 
+def _none_when_impossible(slo_ms, service_ms):
+    rho = _utilisation_for_p99(slo_ms, service_ms, clip=False)
+    return rho if rho >= 0 else None
+
+
 UTILISATION_FOR_P99 = Task(
     name="utilisation_for_p99",
     parameters=("slo_ms", "service_ms"),
     summary="The highest utilisation at which one M/M/1 server's p99 time in system "
     "meets the SLO (0 if none does); three decimals are enough.",
-    compare=Number(rel_tol=0, abs_tol=6e-4),
+    compare=Number(rel_tol=0, abs_tol=1e-3 + 1e-9),
     cases=(
         Case.from_reference(_utilisation_for_p99, 50, 5),
         Case.from_reference(_utilisation_for_p99, 200, 10, hidden=True),
@@ -200,9 +226,19 @@ UTILISATION_FOR_P99 = Task(
             lambda slo_ms, service_ms: _utilisation_for_p99(slo_ms, service_ms, factor=100.0),
         ),
         Mistake(
+            "math.log10(100) is 2, not ln(100): the p99 of an exponential time is "
+            "-ln(1 - 0.99) = math.log(100) = 4.6 times its mean (math.log is the natural log).",
+            lambda slo_ms, service_ms: _utilisation_for_p99(slo_ms, service_ms, factor=2.0),
+        ),
+        Mistake(
             "when even an idle server misses the SLO the formula goes negative: no "
             "utilisation works, so return 0.",
             lambda slo_ms, service_ms: _utilisation_for_p99(slo_ms, service_ms, clip=False),
+        ),
+        Mistake(
+            "when even an idle server misses the SLO your function returns None: return 0 "
+            "there (no utilisation meets the SLO).",
+            _none_when_impossible,
         ),
         Mistake(
             "you returned a percentage. Return a fraction between 0 and 1 (0.54, not 54).",
@@ -214,11 +250,16 @@ UTILISATION_FOR_P99 = Task(
 # --------------------------------------------------------------------------- 4. fan-out
 
 
-def _largest_fanout(leaf_slow_probability, max_slow_share, *, rounding=math.floor):
+def _largest_fanout(
+    leaf_slow_probability, max_slow_share, *, rounding=math.floor, shift=0, never_slow=True
+):
+    if leaf_slow_probability == 0 and never_slow:
+        return math.inf
     if leaf_slow_probability > max_slow_share:
-        return 0
+        return max(0, shift)  # one too many: 1; one too few: still 0
     exact = math.log(1 - max_slow_share) / math.log(1 - leaf_slow_probability)
-    return int(rounding(exact + 1e-9)) if rounding is math.floor else int(rounding(exact))
+    whole = int(rounding(exact + 1e-9)) if rounding is math.floor else int(rounding(exact))
+    return whole + shift
 
 
 def _linear_fanout(leaf_slow_probability, max_slow_share):
@@ -234,9 +275,14 @@ LARGEST_FANOUT = Task(
         Case.from_reference(_largest_fanout, 0.01, 0.05),
         Case.from_reference(_largest_fanout, 0.001, 0.5, hidden=True),
         Case.from_reference(_largest_fanout, 0.0001, 0.2, hidden=True),
-        Case.from_reference(_largest_fanout, 0.02, 0.05, hidden=True),
         Case.from_reference(
             _largest_fanout, 0.1, 0.05, label="a leaf slower than the target allows", hidden=True
+        ),
+        Case.from_reference(
+            _largest_fanout, 0.0, 0.05, label="leaves that are never slow", hidden=True
+        ),
+        Case.from_reference(
+            _largest_fanout, 0.01, 0.0, label="no slow request allowed at all", hidden=True
         ),
     ),
     mistakes=(
@@ -249,7 +295,23 @@ LARGEST_FANOUT = Task(
         Mistake(
             "round down (math.floor), not up or to the nearest: any fan-out above "
             "log(1 - target) / log(1 - p) breaks the target.",
-            lambda p, target: _largest_fanout(p, target, rounding=math.ceil),
+            lambda p, target: _largest_fanout(p, target, rounding=math.ceil, never_slow=False),
+        ),
+        Mistake(
+            "your answers are one leaf too many: that fan-out already breaks the target. Did "
+            "you count the first fan-out that fails, or reverse the inequality? The answer is "
+            "floor(log(1 - target) / log(1 - p)).",
+            lambda p, target: _largest_fanout(p, target, shift=1, never_slow=False),
+        ),
+        Mistake(
+            "your answers are one leaf too few: the fan-out floor(log(1 - target) / log(1 - p)) "
+            "itself still meets the target (at most, not below).",
+            lambda p, target: _largest_fanout(p, target, shift=-1, never_slow=False),
+        ),
+        Mistake(
+            "when leaf_slow_probability is 0 no leaf is ever slow and any fan-out is safe: "
+            "return math.inf there (log(1 - 0) is 0, so the formula divides by zero).",
+            lambda p, target: _largest_fanout(p, target, never_slow=False),
         ),
     ),
 )
@@ -287,6 +349,17 @@ def _cheapest(share, baseline, investments):
     return min(investments, key=lambda name: investments[name][1])
 
 
+def _piled_up(share, baseline, investments):
+    """Changes applied to ``baseline`` itself, so each investment inherits the ones before."""
+    base = share(dict(baseline))
+    current = dict(baseline)
+    gains = {}
+    for name, (changes, cost) in investments.items():
+        current.update(changes)
+        gains[name] = (share(dict(current)) - base) / cost
+    return max(gains, key=gains.get)
+
+
 def _toy_share(weights):
     """A share of users that rises with each quality and falls with the rival's features."""
 
@@ -302,7 +375,7 @@ _BASE = {"speed": 1.0, "uptime": 1.0, "privacy": 1.0, "rival_features": 5.0}
 _INVESTMENTS = {
     "faster pages": ({"speed": 3.0}, 4.0),
     "fewer outages": ({"uptime": 2.0}, 3.0),
-    "end-to-end encryption": ({"privacy": 4.0}, 5.0),
+    "end-to-end encryption": ({"privacy": 3.8}, 5.0),
 }
 _SHARE_B = _toy_share({"speed": 0.05, "uptime": 0.10, "privacy": 0.60, "rival_features": -0.10})
 _INVESTMENTS_B = {
@@ -337,20 +410,38 @@ BEST_INVESTMENT = Task(
             label="a single investment",
             hidden=True,
         ),
+        Case.from_reference(
+            _best,
+            _SHARE,
+            _BASE,
+            {
+                "fewer outages": ({"uptime": 3.0}, 2.0),
+                "faster pages": ({"speed": 1.5}, 2.0),
+            },
+            label="two investments of equal cost, the first much stronger",
+            hidden=True,
+        ),
     ),
     mistakes=(
         Mistake(
-            "you picked the largest gain in share and ignored the cost. Divide each gain by "
-            "its cost: the budget is the constraint.",
+            "the name you returned gains the most share, but not the most per unit of cost: "
+            "divide each gain by its cost (the budget is the constraint).",
             _best_ignoring_cost,
         ),
         Mistake(
-            "you picked the investment with the *smallest* gain per cost. Take the largest.",
+            "the changes piled up: each investment was scored with the ones before it still "
+            "applied. Do not change baseline; build a new dict for each, {**baseline, **changes}.",
+            _piled_up,
+        ),
+        Mistake(
+            "the name you returned gains the *least* share per unit of cost. Take the largest "
+            "(max, not min), and check that you divide the gain by the cost.",
             _worst,
         ),
         Mistake(
-            "you picked the cheapest investment. Compare the share each one gains per unit of "
-            "cost: share(baseline with its changes) - share(baseline), divided by its cost.",
+            "the name you returned is the cheapest investment, not the one that gains the most "
+            "per cost. Did you divide the share itself by the cost? Subtract the share today "
+            "first: (share({**baseline, **changes}) - share(baseline)) / cost.",
             _cheapest,
         ),
     ),
@@ -385,9 +476,9 @@ def chain_availability(function: object = None) -> None:
 
     ``services`` is a list of availabilities in series (possibly empty); after them
     comes a pair of replicas, each with availability ``replica``, either of which
-    will do. The answer is ``prod(services) * (1 - (1 - replica) ** 2)``. Five cases,
-    four hidden. Recognises: the pair in series, the pair as one replica, the pair
-    left out, added downtimes, a percentage.
+    will do. The answer is ``prod(services) * (1 - (1 - replica) ** 2)``, not rounded.
+    Five cases, four hidden. Recognises: the pair in series, the pair as one replica,
+    the pair left out, added downtimes, a percentage, a rounded answer.
 
     Examples
     --------
@@ -402,9 +493,10 @@ def budget_left_minutes(function: object = None) -> None:
     """Check ``budget_left_minutes(slo, window_days, incident_minutes)``.
 
     The answer is ``(1 - slo) * window_days * 1440 - sum(incident_minutes)``,
-    negative when the budget is overspent. Five cases, four hidden, including no
-    incidents and an overspent budget. Recognises: the whole budget, the minutes
-    spent, hours instead of minutes, always 30 days, stopping at zero.
+    negative when the budget is overspent, not rounded. Five cases, four hidden,
+    including no incidents and an overspent budget. Recognises: the whole budget, the
+    minutes spent, hours instead of minutes, always 30 days, a reversed sign, a
+    rounded answer, stopping at zero.
     """
     BUDGET_LEFT.check(function)
 
@@ -414,9 +506,9 @@ def utilisation_for_p99(function: object = None) -> None:
     """Check ``utilisation_for_p99(slo_ms, service_ms)``.
 
     The answer is ``max(0, 1 - ln(100) * service_ms / slo_ms)`` (three decimals are
-    enough). Four cases, three hidden, one where no utilisation meets the SLO.
-    Recognises: the mean instead of the p99, a factor of 100 instead of ln(100), a
-    negative utilisation, a percentage.
+    enough: within 0.001 is accepted). Four cases, three hidden, one where no
+    utilisation meets the SLO. Recognises: the mean instead of the p99, a factor of
+    100 or log10(100) instead of ln(100), a negative utilisation or None, a percentage.
 
     Examples
     --------
@@ -431,9 +523,10 @@ def largest_fanout(function: object = None) -> None:
     """Check ``largest_fanout(leaf_slow_probability, max_slow_share)``.
 
     The answer is the largest whole ``n`` with ``1 - (1 - p) ** n <= max_slow_share``:
-    ``floor(log(1 - max_slow_share) / log(1 - p))``, and 0 when ``p`` alone is over
-    the target. Five cases, four hidden. Recognises: ``target / p``, rounding up
-    or to the nearest.
+    ``floor(log(1 - max_slow_share) / log(1 - p))``, 0 when ``p`` alone is over
+    the target, and ``math.inf`` when ``p`` is 0. Six cases, five hidden. Recognises:
+    ``target / p``, rounding up or to the nearest, one leaf too many or too few, and
+    dividing by zero at ``p = 0``.
     """
     LARGEST_FANOUT.check(function)
 
@@ -446,7 +539,8 @@ def best_investment(function: object = None) -> None:
     ``baseline`` is such a dict; ``investments`` maps a name to
     ``(changes, cost)``, where ``changes`` is a dict of parameters to override.
     The answer is the name with the largest
-    ``(share({**baseline, **changes}) - share(baseline)) / cost``. Three cases, two
-    hidden. Recognises: ignoring the cost, the smallest gain, the cheapest.
+    ``(share({**baseline, **changes}) - share(baseline)) / cost``. Four cases, three
+    hidden. Recognises: ignoring the cost, the smallest gain, changes piled onto
+    ``baseline``, the cheapest.
     """
     BEST_INVESTMENT.check(function)

@@ -1,12 +1,14 @@
 """Lesson 01's model: put numbers on reliability, speed and the market that rewards them.
 
-Four modules, one concern each:
+Five modules, one concern each:
 
 - :mod:`~infralab.reliability.availability`: nines to downtime, dependencies in series
   and in parallel, error budgets and burn rates;
 - :mod:`~infralab.reliability.queueing`: latency against utilisation for M/M/1 and
   M/M/c queues, in closed form (mean, quantiles, Erlang C) and simulated (the Lindley
   recursion as a cumulative sum and a running minimum);
+- :mod:`~infralab.reliability.measured`: the same queue run for real, worker threads
+  sleeping their service times, timed;
 - :mod:`~infralab.reliability.tail`: the tail at scale, ``1 - (1 - p)^n``, simulated
   fan-out requests and hedged requests;
 - :mod:`~infralab.reliability.market`: a 36-month market of a feature-first and a
@@ -27,7 +29,14 @@ from .availability import (
     downtime_minutes,
     error_budget_minutes,
 )
-from .market import MARKET_DEFAULTS, MarketSimulation, market_sensitivity, simulate_market
+from .market import (
+    MARKET_DEFAULTS,
+    MarketSimulation,
+    market_break_even,
+    market_sensitivity,
+    simulate_market,
+)
+from .measured import MeasuredQueue, measure_thread_pool
 from .queueing import (
     REPLICATIONS,
     WARMUP_SHARE,
@@ -53,6 +62,7 @@ __all__ = [
     "WARMUP_SHARE",
     "FanoutSimulation",
     "MarketSimulation",
+    "MeasuredQueue",
     "QueueSimulation",
     "availability_in_parallel",
     "availability_in_series",
@@ -62,7 +72,9 @@ __all__ = [
     "error_budget_minutes",
     "fanout_slow_probability",
     "leaf_latency_quantile",
+    "market_break_even",
     "market_sensitivity",
+    "measure_thread_pool",
     "mm1_time_in_system",
     "mmc_mean_wait",
     "simulate_fanout",

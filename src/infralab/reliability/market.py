@@ -47,6 +47,7 @@ from infralab.validation import (
 __all__ = [
     "MARKET_DEFAULTS",
     "MarketSimulation",
+    "market_break_even",
     "market_sensitivity",
     "simulate_market",
 ]
@@ -75,6 +76,7 @@ MARKET_DEFAULTS: dict[str, float] = {
     "breach_churn": 0.08,
     "encrypted_breach_churn": 0.01,
     "load_seconds_per_feature": 0.015,
+    "quality_first_load_seconds_per_feature": 0.005,
     "abandonment_over_3s": 0.53,
     "loss_per_100ms": 0.0019,
     "base_churn": 0.02,
@@ -106,6 +108,7 @@ _HIGH = {
     "network_weight": 100.0,
     "outages_per_month": 1_000.0,
     "load_seconds_per_feature": 10.0,
+    "quality_first_load_seconds_per_feature": 10.0,
 }
 
 
@@ -118,6 +121,14 @@ def _check_parameter(name: str, value: object) -> float:
         return check_probability(name, value)
     low_inclusive = name not in {"people"}
     return check_number(name, value, low=0.0, high=_HIGH[name], low_inclusive=low_inclusive)
+
+
+def _check_bound(argument: str, name: str, value: object) -> float:
+    """A value of parameter ``name``, refused under the name of the ``argument`` it came in."""
+    try:
+        return _check_parameter(name, value)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{argument} (a value of {name}): {error}") from None
 
 
 def _check_parameters(overrides: Mapping[str, object]) -> dict[str, float]:
@@ -216,7 +227,7 @@ def simulate_market(
     p = _check_parameters(parameters)
     people = p["people"]
     rates = np.array([p["feature_first_features_per_month"], p["quality_first_features_per_month"]])
-    bloat = np.array([p["load_seconds_per_feature"], 0.0])
+    bloat = np.array([p["load_seconds_per_feature"], p["quality_first_load_seconds_per_feature"]])
     availability = np.array([p["feature_first_availability"], p["quality_first_availability"]])
     breach_chance = np.array(
         [p["feature_first_breach_probability"], p["quality_first_breach_probability"]]
@@ -229,18 +240,18 @@ def simulate_market(
     users[0] = p["head_start"] * people
     history = np.empty((months + 1, 2, runs))
     history[0] = users
+    # Features, load times and engagement depend only on the month: all months at once.
+    features = _START_FEATURES + np.outer(np.arange(1, months + 1), rates)
+    load = _BASE_LOAD_SECONDS + bloat * (features - _START_FEATURES)
+    slow_visits = np.vectorize(_normal_cdf)(np.log(load / 3.0) / _LOAD_SPREAD)
+    extra_ms = np.minimum(1000.0 * (load - _BASE_LOAD_SECONDS), 400.0)
+    engagement = (1 - p["abandonment_over_3s"] * slow_visits) * (
+        1 - p["loss_per_100ms"] * extra_ms / 100.0
+    )
+    feature_utility = p["feature_weight"] * np.log(features)
     for month in range(1, months + 1):
-        features = _START_FEATURES + rates * month
-        load = _BASE_LOAD_SECONDS + bloat * (features - _START_FEATURES)
-        slow_visits = np.array([_normal_cdf(math.log(s / 3.0) / _LOAD_SPREAD) for s in load])
-        extra_ms = np.minimum(1000.0 * (load - _BASE_LOAD_SECONDS), 400.0)
-        engagement = (1 - p["abandonment_over_3s"] * slow_visits) * (
-            1 - p["loss_per_100ms"] * extra_ms / 100.0
-        )
-        engaged = users * engagement[:, None]
-        utility = p["feature_weight"] * np.log(features)[:, None] + (
-            p["network_weight"] * engaged / people
-        )
+        engaged = users * engagement[month - 1][:, None]
+        utility = feature_utility[month - 1][:, None] + p["network_weight"] * engaged / people
         choice = np.exp(utility - utility.max(axis=0))
         choice /= choice.sum(axis=0)
         undecided = np.maximum(people - users.sum(axis=0), 0.0)
@@ -320,3 +331,82 @@ def market_sensitivity(
     table["swing"] = (table["share_at_high"] - table["share_at_low"]).abs()
     table["base_share"] = base
     return table.sort_values("swing", ascending=False)
+
+
+def market_break_even(
+    parameter: str,
+    low: float,
+    high: float,
+    months: int = 36,
+    runs: int = 200,
+    seed: int = 0,
+    *,
+    steps: int = 30,
+    **parameters: float,
+) -> float:
+    """Return the value of one parameter at which the final quality-first share is one half.
+
+    The market is simulated with the same seed at every value tried (common random
+    numbers), and the interval ``[low, high]`` is halved ``steps`` times around the
+    point where the final quality-first share crosses 0.5 (bisection).
+
+    Parameters
+    ----------
+    parameter : str
+        A name in :data:`MARKET_DEFAULTS`.
+    low, high : float
+        An interval of that parameter's values with the winner different at its two ends.
+    months, runs, seed
+        As in :func:`simulate_market`.
+    steps : int
+        Halvings of the interval (30 narrow it a billion times).
+    **parameters : float
+        The other parameters (defaults for the rest).
+
+    Returns
+    -------
+    float
+        The break-even value.
+
+    Raises
+    ------
+    ValueError
+        If the same product wins at both ends of the interval (no break-even in it).
+
+    Examples
+    --------
+    >>> value = market_break_even("head_start", 0.0, 0.05, runs=50, seed=1)
+    >>> 0.0 < value < 0.05
+    True
+    >>> round(simulate_market(runs=50, seed=1, head_start=value).final_quality_share, 3)
+    0.5
+    """
+    if not isinstance(parameter, str) or parameter not in MARKET_DEFAULTS:
+        raise ValueError(
+            f"parameter must be one of {', '.join(MARKET_DEFAULTS)}, got {parameter!r}"
+        )
+    if parameter in parameters:
+        raise TypeError(f"{parameter!r} is the parameter searched; do not also pass it")
+    low = _check_bound("low", parameter, low)
+    high = _check_bound("high", parameter, high)
+    if not low < high:
+        raise ValueError(f"high must be > low ({low:g}), got {high!r}")
+    steps = check_count("steps", steps, high=200)
+
+    def excess(value: float) -> float:
+        share = simulate_market(months, runs, seed, **{**parameters, parameter: value})
+        return share.final_quality_share - 0.5
+
+    at_low = excess(low)
+    if (at_low > 0) == (excess(high) > 0):
+        raise ValueError(
+            f"low and high must give different winners, got low={low:g} and high={high:g}: "
+            f"{'quality' if at_low > 0 else 'feature'}-first wins at both; widen the interval"
+        )
+    for _ in range(steps):
+        middle = 0.5 * (low + high)
+        if (excess(middle) > 0) == (at_low > 0):
+            low = middle
+        else:
+            high = middle
+    return 0.5 * (low + high)

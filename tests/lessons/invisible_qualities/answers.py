@@ -28,6 +28,8 @@ def utilisation_for_p99(slo_ms, service_ms):
 
 
 def largest_fanout(leaf_slow_probability, max_slow_share):
+    if leaf_slow_probability == 0:
+        return math.inf  # never slow: any fan-out is safe
     n = 0
     while 1 - (1 - leaf_slow_probability) ** (n + 1) <= max_slow_share:
         n += 1

@@ -178,10 +178,47 @@ SPECS = {
             "seed": BAD_SEED,
         },
     ),
+    "infralab.reliability.market_break_even": Spec(
+        kwargs(
+            parameter=st.just("head_start"),
+            low=st.just(0.0),
+            high=st.just(0.05),
+            months=st.integers(34, 40),
+            runs=st.integers(50, 60),
+            seed=st.integers(0, 1000),
+            steps=st.integers(1, 5),
+        ),
+        invalid={
+            "parameter": (None, 3, "no such parameter", ["head_start"]),
+            "low": (*BAD_PROBABILITY,),
+            "high": (*BAD_PROBABILITY, 0.0),
+            "months": bad_integer(1, 1_200),
+            "runs": bad_integer(1, 100_000),
+            "steps": bad_integer(1, 200),
+            "seed": BAD_SEED,
+        },
+    ),
+    "infralab.reliability.measure_thread_pool": Spec(
+        kwargs(
+            utilisation=finite(0.05, 0.9),
+            servers=st.integers(1, 3),
+            n_requests=st.integers(1, 5),
+            service_ms=finite(0.01, 0.2),
+            seed=SEEDS,
+        ),
+        invalid={
+            "utilisation": (*bad_number(0.0, 1.0), 0.0, 1.0),
+            "servers": bad_integer(1, 16),
+            "n_requests": bad_integer(1, 5_000),
+            "service_ms": bad_number(0.0, 100.0, open_low=True),
+            "seed": BAD_SEED,
+        },
+    ),
 }
 
 RECORDS = {
     "infralab.reliability.QueueSimulation": "built by simulate_queue, which checks it",
     "infralab.reliability.FanoutSimulation": "built by simulate_fanout, which checks it",
     "infralab.reliability.MarketSimulation": "built by simulate_market, which checks it",
+    "infralab.reliability.MeasuredQueue": "built by measure_thread_pool, which checks it",
 }

@@ -84,3 +84,34 @@ def test_results_are_read_only_and_repeatable():
     two = reliability.simulate_market(runs=5, seed=9)
     assert np.array_equal(one.quality_first, two.quality_first)
     assert not one.quality_first.flags.writeable
+
+
+def test_quality_first_features_cost_load_time_too():
+    base = reliability.simulate_market(runs=50, seed=3)
+    free = reliability.simulate_market(runs=50, seed=3, quality_first_load_seconds_per_feature=0.0)
+    heavy = reliability.simulate_market(
+        runs=50, seed=3, quality_first_load_seconds_per_feature=0.02
+    )
+    assert heavy.final_quality_share < base.final_quality_share < free.final_quality_share
+    same = reliability.simulate_market(
+        runs=50, seed=3, quality_first_load_seconds_per_feature=0.015
+    )
+    # with the same load per feature and the same features, only quality separates them
+    assert same.final_quality_share < base.final_quality_share
+
+
+def test_the_break_even_value_ends_the_two_products_level():
+    value = reliability.market_break_even("head_start", 0.0, 0.05, runs=50, seed=2, steps=20)
+    share = reliability.simulate_market(runs=50, seed=2, head_start=value).final_quality_share
+    assert share == pytest.approx(0.5, abs=1e-3)
+    # just below it quality-first wins, just above it loses
+    below = reliability.simulate_market(runs=50, seed=2, head_start=0.9 * value)
+    above = reliability.simulate_market(runs=50, seed=2, head_start=1.1 * value)
+    assert below.final_quality_share > 0.5 > above.final_quality_share
+
+
+def test_the_break_even_refuses_an_interval_without_a_change_of_winner():
+    with pytest.raises(ValueError, match="low and high"):
+        reliability.market_break_even("head_start", 0.1, 0.2, runs=20, seed=2)
+    with pytest.raises(ValueError, match="parameter"):
+        reliability.market_break_even("no such thing", 0.0, 1.0)

@@ -123,3 +123,18 @@ def test_the_share_slower_than_a_threshold_inverts_the_quantile(servers, utilisa
     assert float(np.mean(sim.times_in_system > 5.0)) == pytest.approx(
         reliability.slower_than_probability(5.0, utilisation, servers), abs=0.01
     )
+
+
+def test_the_standard_error_of_batches_matches_the_spread_over_seeds():
+    for servers in (1, 2):
+        sims = [
+            reliability.simulate_queue(0.7, servers, n_requests=40_000, seed=seed)
+            for seed in range(40)
+        ]
+        waits = np.array([sim.mean_wait for sim in sims])
+        standard_errors = np.array([sim.standard_error() for sim in sims])
+        assert standard_errors.mean() == pytest.approx(waits.std(ddof=1), rel=0.3), servers
+        # and about 95% of the +- 2 SE intervals hold the formula
+        formula = reliability.mmc_mean_wait(0.7, servers)
+        inside = np.abs(waits - formula) < 2 * standard_errors
+        assert inside.mean() > 0.8, servers
