@@ -168,11 +168,17 @@ def simulate_crawl(
 ) -> CrawlResult:
     """Crawl a link graph breadth first from ``start`` with a daily budget.
 
-    Each step fetches, within the day's remaining budget, the frontier pages at
-    the shallowest depth not yet done (in a random order, fixed by ``seed``);
-    a finished level's links, read from the sparse matrix's rows at once, are
-    the next level. The crawler
-    fetches no page deeper than ``max_depth`` clicks.
+    How it is computed: one breadth-first search gives every page's click depth
+    (:func:`click_depths`); the pages the crawler may fetch (reachable, at most
+    ``max_depth`` clicks deep) are put in its order, by depth and, within a
+    depth, in a random order fixed by ``seed``; day ``d`` fetches the
+    ``daily_budget`` pages at positions ``(d - 1) * daily_budget`` to
+    ``d * daily_budget - 1`` of that order. It is therefore the closed form
+    :func:`expected_pages_crawled` worked out page by page (which page, which
+    day), and agrees with it by construction; what checks it is an independent
+    crawler that keeps a queue and follows one link at a time
+    (``benchmarks/crawl.py``, compared day by day in
+    ``tests/test_simulator_agreement.py``).
 
     Parameters
     ----------

@@ -10,7 +10,8 @@ a background thread, as a context manager that always shuts the server down.
 ``html.parser`` and ``urllib.robotparser``, honouring ``robots.txt``.
 
 Nothing leaves the machine: the server listens on loopback only, and the
-crawler refuses any address that is not on the server's host.
+crawler refuses any address that is not on the server's host, redirects
+included.
 """
 
 from __future__ import annotations
@@ -243,7 +244,8 @@ class HttpCrawl:
         Each fetched path's click depth as the crawler found it (-1: found only
         in the sitemap).
     broken : tuple of str
-        Paths that answered with an error (404...); each cost one fetch.
+        Paths that answered with an error (404...) or redirected off the host; each
+        cost one fetch.
     blocked : tuple of str
         Paths linked but not fetched because robots.txt disallows them.
     requests : int
@@ -255,6 +257,38 @@ class HttpCrawl:
     broken: tuple[str, ...]
     blocked: tuple[str, ...]
     requests: int
+
+
+class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to the crawled host; any other answers as the 3xx itself."""
+
+    def __init__(self, host: str) -> None:
+        self.host = host
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D102
+        if urlsplit(newurl).netloc != self.host:
+            return None  # urllib then raises the 3xx as an HTTPError: not followed
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _opener(host: str) -> urllib.request.OpenerDirector:
+    """No proxy, and redirects only within ``host``."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _SameHostRedirects(host))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
+    return opener
+
+
+def _read_robots(opener, base_url: str) -> urllib.robotparser.RobotFileParser:
+    """robots.txt as Google reads it: a 4xx means no rules, a 5xx (or no answer) keep out."""
+    robots = urllib.robotparser.RobotFileParser(base_url + "/robots.txt")
+    status, _, text = _get(opener, base_url + "/robots.txt")
+    if status == 200:
+        robots.parse(text.decode("utf-8", "replace").splitlines())
+    elif 400 <= status < 500:
+        robots.allow_all = True
+    else:  # the server is failing: crawl nothing for now
+        robots.disallow_all = True
+    return robots
 
 
 def _get(opener: urllib.request.OpenerDirector, url: str) -> tuple[int, str, bytes]:
@@ -295,10 +329,12 @@ def crawl_http(
 ) -> HttpCrawl:
     """Crawl a site on this machine breadth first from its home page, honouring robots.txt.
 
-    The crawler reads ``/robots.txt`` (``urllib.robotparser``), then fetches
-    pages in breadth-first order (``urllib.request``, no proxy), finds their
-    links (``html.parser``), drops the ``#fragment`` and every link to another
-    host, and skips what robots.txt disallows. With ``use_sitemaps``, once no
+    The crawler reads ``/robots.txt`` (``urllib.robotparser``; as Google does,
+    a 4xx answer means no rules and a 5xx means keep out of the whole site for
+    now), then fetches pages in breadth-first order (``urllib.request``, no
+    proxy, redirects followed only within the host), finds their links
+    (``html.parser``), drops the ``#fragment`` and every link to another host,
+    and skips what robots.txt disallows. With ``use_sitemaps``, once no
     link is left to follow, it fetches the pages listed in the sitemaps that
     robots.txt names and that it has not seen. Every page fetch, broken ones
     included, counts against ``max_pages``.
@@ -327,11 +363,8 @@ def crawl_http(
         max_depth = check_integer("max_depth", max_depth, low=0)
     use_sitemaps = check_flag("use_sitemaps", use_sitemaps)
     host = parts.netloc
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    opener.addheaders = [("User-Agent", USER_AGENT)]
-    robots = urllib.robotparser.RobotFileParser(base_url + "/robots.txt")
-    status, _, text = _get(opener, base_url + "/robots.txt")
-    robots.parse(text.decode("utf-8", "replace").splitlines() if status == 200 else [])
+    opener = _opener(host)
+    robots = _read_robots(opener, base_url)
     requests = 1
     queue: deque[tuple[str, int]] = deque([(base_url + "/", 0)])
     seen = {base_url + "/"}

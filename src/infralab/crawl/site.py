@@ -13,10 +13,16 @@ entry ``[i, j]`` is 1 when page ``i`` links to page ``j``. The pages are
 - with a categorised HTML sitemap: ``/sitemap.html`` (linked from the home page)
   listing every category, and per category paginated hub pages
   ``/categories/<name>/<page>.html`` (oldest first, ``hub_page_size`` questions
-  each), every hub page linking to all pages of its category; each question
-  links back to its category's first hub page;
+  each), every hub page linking to its questions and to all hub pages of its
+  category. Questions link to nothing in this design (real Q&A pages link to
+  their tags and categories; that would add paths, not shorten the shortest);
 - with related links: each question also links to ``related_links`` other
-  questions of its category, drawn at random.
+  questions of its category, drawn uniformly at random (real related links
+  favour popular pages, which leaves more of the archive unlinked).
+
+What the model leaves out: it is a static snapshot (on a live site each new
+question passes through the first latest-questions page when it is posted), and
+nothing links in from other sites.
 
 The three designs are cumulative, as in :data:`DESIGNS`: ``"latest"`` (only the
 latest-questions pagination), ``"sitemap"`` (plus the categorised sitemap) and

@@ -8,6 +8,11 @@ files and lists them in a *sitemap index* (a ``<sitemapindex>`` of
 ``<sitemap><loc>...</loc></sitemap>``), itself holding at most
 :data:`INDEX_MAX_SITEMAPS` (50,000) sitemaps. These are the limits of the
 protocol (sitemaps.org) and of Google Search Central's documentation.
+
+Each ``<url>`` may also carry the optional ``<lastmod>`` (the date the page last
+changed, in W3C date format: the one optional field Google says it uses, when it
+is kept accurate), ``<changefreq>`` and ``<priority>`` (which Google ignores).
+URLs must be entity-escaped (``&`` as ``&amp;``) and, outside ASCII, percent-encoded.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import escape
 
 from infralab.validation import check_count, check_number, check_text
@@ -48,11 +53,47 @@ _URLSET = (f'<urlset xmlns="{NAMESPACE}">\n', "</urlset>\n")
 _INDEX = (f'<sitemapindex xmlns="{NAMESPACE}">\n', "</sitemapindex>\n")
 _ENVELOPE_BYTES = len((_HEAD + _URLSET[0] + _URLSET[1]).encode())
 #: An absolute http(s) URL: its scheme and host (with port), without ``urlsplit``'s cost.
-_ABSOLUTE = re.compile(r"https?://([^/?#\s]+)")
+_ABSOLUTE = re.compile(r"(https?://[^/?#\s]+)")
+#: A W3C date or date-time, as <lastmod> takes (2026-11-29, 2026-11-29T21:40:00+00:00).
+_W3C_DATE = re.compile(
+    r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])"
+    r"(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d))?)?)?"
+)
+#: Clean <loc> lines, one per line: absolute http(s), printable ASCII, at most 2,048 characters.
+_CLEAN_LOCS = re.compile(
+    r"(?:(?=[^\n]{1,2048}\n)https?://(?:(?![/?#])[\x21-\x7e])+(?:[/?#][\x21-\x7e]*)?\n)*"
+)
+#: The scheme and host of each clean <loc> line.
+_HOSTS = re.compile(r"^(https?://[^/?#\s]+)", re.MULTILINE)
+#: A character a <loc> must not hold as it is: whitespace or anything outside ASCII.
+_UNENCODED = re.compile(r"[^\x21-\x7e]")
+#: The values <changefreq> may take.
+_CHANGEFREQ = ("always", "hourly", "daily", "weekly", "monthly", "yearly", "never")
+#: Characters a URL keeps as they are; anything else (spaces, non-ASCII) is percent-encoded.
+_URL_SAFE = "/:?#[]@!$&'()*+,;=%~-._"
 
 
-def _entry(url: str) -> str:
-    return f"<url><loc>{escape(url)}</loc></url>\n"
+def _entry(url: str, lastmod: str | None = None) -> str:
+    loc = escape(quote(url, safe=_URL_SAFE))
+    extra = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+    return f"<url><loc>{loc}</loc>{extra}</url>\n"
+
+
+def _check_lastmod(lastmod: object, n_paths: int) -> list[str | None]:
+    if lastmod is None:
+        return [None] * n_paths
+    if not isinstance(lastmod, (str, list, tuple)):
+        raise TypeError(
+            f"lastmod must be a date text or a list of them, got {type(lastmod).__name__}"
+        )
+    values = [lastmod] * n_paths if isinstance(lastmod, str) else list(lastmod)
+    if len(values) != n_paths:
+        raise ValueError(f"lastmod must be one date or one per path ({n_paths:,}), "
+                         f"got {len(values):,}")  # fmt: skip
+    for value in values:
+        if not isinstance(value, str) or not _W3C_DATE.fullmatch(value):
+            raise ValueError(f"lastmod must be W3C dates such as '2026-11-29', got {value!r}")
+    return values
 
 
 def sitemap_files_needed(
@@ -138,6 +179,7 @@ def write_sitemaps(
     base_url: str,
     max_urls: int = SITEMAP_MAX_URLS,
     max_bytes: int = SITEMAP_MAX_BYTES,
+    lastmod: str | list[str] | None = None,
 ) -> SitemapFiles:
     """Write the sitemap files (and an index if needed) for a site's pages.
 
@@ -157,10 +199,18 @@ def write_sitemaps(
         is ``base_url`` joined with a path.
     max_urls, max_bytes : int
         The limits of one file (the protocol's by default; smaller to try a split).
+    lastmod : str or list of str, optional
+        The W3C date (``2026-11-29``) each page last changed, one for all or one
+        per path: written as ``<lastmod>``. Only worth writing if it is true.
 
     Returns
     -------
     SitemapFiles
+
+    Notes
+    -----
+    URLs are percent-encoded outside ASCII (``/café`` becomes ``/caf%C3%A9``) and
+    entity-escaped (``&`` becomes ``&amp;``), as the protocol asks.
 
     Examples
     --------
@@ -184,8 +234,10 @@ def write_sitemaps(
     base = _absolute("base_url", base_url).rstrip("/")
     max_urls = check_count("max_urls", max_urls, high=SITEMAP_MAX_URLS)
     max_bytes = check_count("max_bytes", max_bytes, low=1_024, high=SITEMAP_MAX_BYTES)
+    dates = _check_lastmod(lastmod, len(paths))
 
-    entries = [_entry(path if "://" in path else base + "/" + path.lstrip("/")) for path in paths]
+    entries = [_entry(path if "://" in path else base + "/" + path.lstrip("/"), date)
+               for path, date in zip(paths, dates, strict=True)]  # fmt: skip
     chunks: list[list[str]] = [[]]
     size = _ENVELOPE_BYTES
     for entry in entries:  # one pass over the entries, to cut the files
@@ -210,7 +262,8 @@ def write_sitemaps(
         sizes.append(len(data))
     index = None
     if len(chunks) > 1:
-        body = "".join(f"<sitemap><loc>{escape(base + '/' + n)}</loc></sitemap>\n" for n in names)
+        body = "".join(f"<sitemap><loc>{escape(quote(base + '/' + n, safe=_URL_SAFE))}</loc>"
+                       "</sitemap>\n" for n in names)  # fmt: skip
         index = folder / "sitemap_index.xml"
         index.write_bytes((_HEAD + _INDEX[0] + body + _INDEX[1]).encode())
     return SitemapFiles(tuple(written), index, tuple(len(c) for c in chunks), tuple(sizes))
@@ -243,14 +296,29 @@ class SitemapReport:
         return not self.problems
 
 
-def check_sitemap(path: str | Path) -> SitemapReport:
+def check_sitemap(path: str | Path, *, base_url: str | None = None) -> SitemapReport:
     """Parse a sitemap or sitemap index and list how it breaks the protocol, if it does.
 
-    Checks that the file is well-formed XML, its root is ``urlset`` or
-    ``sitemapindex`` in the protocol's namespace, each entry has one absolute
-    http(s) ``<loc>`` (at most 2,048 characters), all on one host, and the file
-    is within :data:`SITEMAP_MAX_URLS` entries (:data:`INDEX_MAX_SITEMAPS` for an
-    index) and :data:`SITEMAP_MAX_BYTES` bytes.
+    Checks that the file is UTF-8 (any ``encoding=`` it declares says so),
+    well-formed XML, its root is ``urlset`` or ``sitemapindex`` in the
+    protocol's namespace, each entry has one absolute http(s) ``<loc>`` (at
+    most 2,048 characters, no spaces, ASCII only: percent-encoded), all on one
+    scheme and host (``base_url``'s, if given), the optional ``<lastmod>`` is a
+    W3C date, ``<changefreq>`` one of the protocol's words and ``<priority>`` a
+    number from 0.0 to 1.0, and the file is within :data:`SITEMAP_MAX_URLS`
+    entries (:data:`INDEX_MAX_SITEMAPS` for an index) and
+    :data:`SITEMAP_MAX_BYTES` bytes.
+
+    Parameters
+    ----------
+    path : str or Path
+        The sitemap or sitemap index file.
+    base_url : str, optional
+        The site's address (``https://qa.example``): every ``<loc>`` must be on it.
+
+    Returns
+    -------
+    SitemapReport
 
     Examples
     --------
@@ -266,8 +334,15 @@ def check_sitemap(path: str | Path) -> SitemapReport:
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"path must be an existing file, got {str(path)!r}")
+    origin = None if base_url is None else _absolute("base_url", base_url).rstrip("/").lower()
     data = path.read_bytes()
     problems = []
+    declared = re.match(rb"\s*<\?xml[^>]*encoding=[\"']([^\"']+)", data)
+    if declared and declared[1].decode("ascii", "replace").lower().replace("_", "-") not in (
+        "utf-8",
+        "utf8",
+    ):
+        problems.append(f"declared encoding {declared[1].decode('ascii', 'replace')}, not UTF-8")
     if len(data) > SITEMAP_MAX_BYTES:
         problems.append(f"{len(data):,} bytes, over the limit of {SITEMAP_MAX_BYTES:,}")
     try:
@@ -284,19 +359,67 @@ def check_sitemap(path: str | Path) -> SitemapReport:
     limit = SITEMAP_MAX_URLS if tag == "urlset" else INDEX_MAX_SITEMAPS
     if len(entries) > limit:
         problems.append(f"{len(entries):,} entries, over the limit of {limit:,}")
-    locations, hosts = [], set()
+    locations, entry_problems = _read_entries(entries, child, origin, base_url)
+    return SitemapReport(tag, tuple(locations), len(data), tuple((problems + entry_problems)[:20]))
+
+
+def _read_entries(entries, child, origin, base_url):
+    """Every entry's <loc>, and what is wrong with the entries; a fast path for clean files."""
+    loc_tag, child_tag = f"{{{NAMESPACE}}}loc", f"{{{NAMESPACE}}}{child}"
+    if all(len(entry) == 1 and entry.tag == child_tag and entry[0].tag == loc_tag
+           for entry in entries):  # fmt: skip
+        locations = [(entry[0].text or "").strip() for entry in entries]
+        joined = "\n".join(locations) + "\n"
+        if _CLEAN_LOCS.fullmatch(joined):
+            hosts = {host.lower() for host in _HOSTS.findall(joined)}
+            if len(hosts) <= 1 and (origin is None or hosts <= {origin}):
+                return locations, []
+    problems, locations, hosts = [], [], set()
     for number, entry in enumerate(entries, start=1):
-        locs = entry.findall(f"{{{NAMESPACE}}}loc")
-        if entry.tag != f"{{{NAMESPACE}}}{child}" or len(locs) != 1:
+        locs = entry.findall(loc_tag)
+        if entry.tag != child_tag or len(locs) != 1:
             problems.append(f"entry {number} is not a <{child}> with one <loc>")
             continue
         loc = (locs[0].text or "").strip()
         absolute = _ABSOLUTE.match(loc)
         if absolute is None or len(loc) > 2_048:
             problems.append(f"entry {number}: {loc!r} is not an absolute http(s) URL")
+        elif _UNENCODED.search(loc):
+            problems.append(f"entry {number}: {loc!r} has spaces or non-ASCII characters; "
+                            "percent-encode them")  # fmt: skip
         else:
             hosts.add(absolute[1].lower())
+            if origin is not None and absolute[1].lower() != origin:
+                problems.append(f"entry {number}: {loc!r} is not on {base_url}")
+        if len(entry) > 1:
+            problems += _optional_field_problems(entry, number)
         locations.append(loc)
     if len(hosts) > 1:
-        problems.append(f"the URLs are on {len(hosts)} hosts; a sitemap lists one site's pages")
-    return SitemapReport(tag, tuple(locations), len(data), tuple(problems[:20]))
+        found = ", ".join(sorted(hosts))
+        problems.append(
+            f"the URLs are on {len(hosts)} schemes or hosts ({found}); "
+            "a sitemap lists one site's pages"
+        )
+    return locations, problems
+
+
+def _optional_field_problems(entry: ElementTree.Element, number: int) -> list[str]:
+    """What is wrong with an entry's <lastmod>, <changefreq> and <priority>, if present."""
+    problems = []
+    for field in entry:
+        name = field.tag.rpartition("}")[2]
+        value = (field.text or "").strip()
+        if name == "lastmod" and not _W3C_DATE.fullmatch(value):
+            problems.append(f"entry {number}: <lastmod>{value}</lastmod> is not a W3C date")
+        elif name == "changefreq" and value not in _CHANGEFREQ:
+            problems.append(f"entry {number}: <changefreq>{value}</changefreq> is not one of "
+                            f"{', '.join(_CHANGEFREQ)}")  # fmt: skip
+        elif name == "priority":
+            try:
+                number_ok = 0.0 <= float(value) <= 1.0
+            except ValueError:
+                number_ok = False
+            if not number_ok:
+                problems.append(f"entry {number}: <priority>{value}</priority> is not a number "
+                                "from 0.0 to 1.0")  # fmt: skip
+    return problems

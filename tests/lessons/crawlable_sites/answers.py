@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from xml.sax.saxutils import escape
 
 
 def _depths(links):
@@ -51,10 +52,21 @@ def days_to_coverage(reachable_pages, total_pages, daily_budget, target):
     return days
 
 
+def sitemap_xml(urls):
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in urls]
+    lines.append("</urlset>")
+    return "\n".join(lines)
+
+
 RIGHT_ANSWERS = {
     "click_depth": click_depth,
     "pages_within": pages_within,
     "orphan_pages": orphan_pages,
     "sitemap_files": sitemap_files,
     "days_to_coverage": days_to_coverage,
+    "sitemap_xml": sitemap_xml,
 }

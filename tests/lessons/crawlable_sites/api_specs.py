@@ -162,8 +162,10 @@ SPECS = {
             base_url=st.just("http://127.0.0.1:8000"),
             max_urls=st.integers(1, 50_000),
             max_bytes=st.integers(1_024, 50 * 1024 * 1024),
+            lastmod=st.one_of(st.none(), st.sampled_from(["2026-11-29", "2026-11-29T21:40:00Z"])),
         ),  # fmt: skip
         invalid={
+            "lastmod": (3, "yesterday", "2026-13-01", ["2026-11-29", "x"] * 40, b"2026-11-29"),
             "paths": (None, "/a.html", [], [3], [""]),
             "folder": (*BAD_PATH, str(Path(tempfile.gettempdir()) / "no-such-folder-here")),
             "base_url": (*BAD_TEXT, "127.0.0.1:8000", "ftp://127.0.0.1", ""),
@@ -173,8 +175,11 @@ SPECS = {
         call=_in_a_folder,
     ),
     "infralab.crawl.check_sitemap": Spec(
-        kwargs(path=st.just(SITEMAP)),
-        invalid={"path": (*BAD_PATH, str(Path(tempfile.gettempdir()) / "no-such-sitemap.xml"))},
+        kwargs(path=st.just(SITEMAP), base_url=st.sampled_from([None, "http://127.0.0.1:8000"])),
+        invalid={
+            "path": (*BAD_PATH, str(Path(tempfile.gettempdir()) / "no-such-sitemap.xml")),
+            "base_url": (3, True, ["http://127.0.0.1"], "127.0.0.1:8000", "ftp://127.0.0.1", ""),
+        },
         call=_in_a_folder,
     ),
     "infralab.crawl.write_static_site": Spec(

@@ -15,7 +15,7 @@ C = notebook_constants(
     "06_crawlable_sites.ipynb",
     "SEED", "N_QUESTIONS", "N_CATEGORIES", "PER_PAGE", "MAX_LISTING_PAGES", "HUB_PAGE_SIZE",
     "RELATED_LINKS", "DAILY_BUDGET", "DAYS", "SMALL_QUESTIONS", "REAL_QUESTIONS",
-    "REAL_PER_PAGE", "REAL_LISTING_PAGES", "REAL_BUDGET",
+    "REAL_PER_PAGE", "REAL_LISTING_PAGES", "REAL_BUDGET", "TIGHT_BUDGET",
 )  # fmt: skip
 
 
@@ -73,6 +73,12 @@ def test_section_1_orphans_and_depths(sites, depths):
     assert set(np.flatnonzero(depths["sitemap"] == 3)) & set(
         np.flatnonzero(site.is_question)
     ) <= set(linked.tolist())
+    # "2,550 (5%) are at depth 3: the 100 on the first hub page of each of the 24 categories,
+    # plus the 150 on the three list pages the first one links to"
+    assert (
+        np.sum(question == 3) == 2_550 == C["N_CATEGORIES"] * C["HUB_PAGE_SIZE"] + 3 * C["PER_PAGE"]
+    )
+    assert round(np.sum(question == 3) / C["N_QUESTIONS"], 2) == 0.05
     # "the related links change almost nothing here"
     related = depths["related"][sites["related"].is_question]
     assert abs(np.mean(related == 3) - np.mean(question == 3)) < 0.01
@@ -156,17 +162,35 @@ def test_section_5_sitemap_files(sites):
 def test_section_5_the_real_crawl():
     assert C["REAL_QUESTIONS"] == 1_200
     assert C["REAL_PER_PAGE"] * C["REAL_LISTING_PAGES"] == 200  # "only the 200 newest listed"
+    assert (C["REAL_BUDGET"], C["TIGHT_BUDGET"]) == (300, 150)
     site = crawl.build_site(C["REAL_QUESTIONS"], "latest", n_categories=8,
                             per_page=C["REAL_PER_PAGE"], max_listing_pages=C["REAL_LISTING_PAGES"],
                             seed=C["SEED"])  # fmt: skip
     with tempfile.TemporaryDirectory() as folder, crawl.serve_folder(folder) as server:
         crawl.write_static_site(site, folder, base_url=server.base_url)
         real = crawl.crawl_http(server.base_url, max_pages=C["REAL_BUDGET"], use_sitemaps=True)
+        tight = crawl.crawl_http(server.base_url, max_pages=C["TIGHT_BUDGET"])
     assert not server.running
     depth = crawl.click_depths(site.links)
     assert np.sum(depth < 0) == 1_000
+    reachable = int(np.sum(depth >= 0))
+    assert reachable == 211 < C["REAL_BUDGET"]  # "more than the links reach"
     by_link = [p for p, d in zip(real.fetched, real.depths, strict=True) if d >= 0]
     assert set(by_link) == set(site.urls[depth >= 0].tolist())  # every reachable page
     assert real.broken == ("/questions/0.html",) and real.blocked == ("/private/admin.html",)
     # the budget: reachable pages, one broken link, then orphans from the sitemap
     assert len(real.fetched) - len(by_link) == C["REAL_BUDGET"] - 1 - len(by_link) == 88
+
+    # a budget of 150 runs out partway through depth 4: the 404 (at depth 1) costs the real
+    # crawl one page there, and nothing anywhere else
+    def counts(mask):
+        return np.bincount(depth[mask & (depth >= 0)], minlength=depth.max() + 1)
+
+    simulated = crawl.simulate_crawl(site.links, daily_budget=C["TIGHT_BUDGET"], days=1,
+                                     seed=C["SEED"])  # fmt: skip
+    sim = counts(simulated.day_fetched > 0)
+    got = counts(np.isin(site.urls, tight.fetched))
+    assert tight.broken == ("/questions/0.html",) and len(tight.fetched) == C["TIGHT_BUDGET"] - 1
+    assert np.flatnonzero(sim != got).tolist() == [4]
+    assert (sim[4], got[4], counts(depth >= 0)[4]) == (61, 60, 82)
+    assert site.urls[np.isin(site.urls, tight.fetched)].size == C["TIGHT_BUDGET"] - 1

@@ -89,3 +89,76 @@ def test_a_folder_with_files_is_not_written_over(tmp_path):
     with pytest.raises(ValueError, match="empty"):
         write_static_site(build_site(10, "latest", n_categories=1), tmp_path)
     assert np.array_equal(sorted(p.name for p in tmp_path.iterdir()), ["mine.txt"])
+
+
+class _Answers(__import__("http.server").server.BaseHTTPRequestHandler):
+    """robots.txt answers ``robots_status``; / links to /a, which redirects elsewhere."""
+
+    robots_status = 200
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):  # noqa: N802
+        if self.path == "/robots.txt":
+            self.send_response(self.robots_status)
+            self.end_headers()
+            self.wfile.write(b"User-agent: *\nAllow: /\n")
+        elif self.path == "/":
+            self._html(b'<a href="/a">a</a> <a href="/b">b</a>')
+        elif self.path == "/a":  # a redirect to another host: never followed
+            self.send_response(302)
+            self.send_header("Location", "http://192.0.2.1/elsewhere")
+            self.end_headers()
+        elif self.path == "/b":  # a redirect within the host: followed
+            self.send_response(301)
+            self.send_header("Location", "/c")
+            self.end_headers()
+        else:
+            self._html(b"<p>c</p>")
+
+    def _html(self, body):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _serve(robots_status):
+    import http.server
+
+    handler = type("Handler", (_Answers,), {"robots_status": robots_status})
+    server = http.server.HTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    return server, thread
+
+
+@pytest.mark.parametrize(
+    ("robots_status", "fetched"), [(200, ("/", "/b")), (404, ("/", "/b")), (503, ())]
+)
+def test_redirects_stay_on_the_host_and_a_failing_robots_txt_keeps_out(robots_status, fetched):
+    server, thread = _serve(robots_status)
+    try:
+        crawl = crawl_http(f"http://127.0.0.1:{server.server_address[1]}")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    assert crawl.fetched == fetched  # /b is fetched by following its redirect to /c
+    if fetched:
+        assert crawl.broken == ("/a",)  # the off-host redirect is not followed
+    else:  # robots.txt answered 503: Google keeps out of the whole site for now
+        assert crawl.blocked == ("/",) and crawl.requests == 1
+
+
+def test_the_exercise_site_links_reach_23_pages_and_a_sitemap_all_63(tmp_path):
+    # exercises, task 6: "links alone reach the home page, the two listing pages and the 20
+    # questions on them; your sitemap hands the crawler the other 40"
+    site = build_site(60, "latest", n_categories=3, per_page=10, max_listing_pages=2, seed=606)
+    depths = click_depths(site.links)
+    assert site.n_pages == 63 and np.sum(depths >= 0) == 1 + 2 + 20
+    with serve_folder(tmp_path) as server:
+        write_static_site(site, tmp_path, base_url=server.base_url)
+        assert len(crawl_http(server.base_url).fetched) == 23
+        assert len(crawl_http(server.base_url, use_sitemaps=True).fetched) == 63
