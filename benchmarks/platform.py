@@ -2,8 +2,10 @@
 
 The vectorised side calls :func:`infralab.platform.simulate_break_even`, handed
 the draws through :class:`benchmarks.replay.ReplayGenerator`; the loop side
-takes one run at a time and walks its months, shipping column types on both
-paths until the platform is ahead, as one would write it by hand. Both give the
+takes one run at a time, as one would write it by hand: if the roadmap is long
+enough for the platform to finish it first, it walks the months until the
+platform path (not yet capped by the roadmap) has shipped more than the
+copy-per-team path. Both give the
 number of runs that break even in each month, and that never do.
 ``tests/test_simulator_agreement.py`` checks that they agree;
 ``benchmarks/test_simulators.py`` times them.
@@ -69,13 +71,13 @@ def _loop(draws: np.ndarray) -> dict[str, list[float]]:
         without = unique + c["capabilities"] * capability
         with_platform = unique + c["hookup_weeks"]
         found = math.nan
-        for month in range(1, c["horizon_months"] + 1):
-            work = c["capacity"] * month
-            shipped_without = min(work / without, c["column_types"])
-            shipped_with = min(max(work - platform, 0.0) / with_platform, c["column_types"])
-            if shipped_with > shipped_without:
-                found = float(month)
-                break
+        saving = without - with_platform
+        if c["column_types"] * saving > platform:  # the platform finishes the roadmap first
+            for month in range(1, c["horizon_months"] + 1):
+                work = c["capacity"] * month
+                if max(work - platform, 0.0) / with_platform > work / without:
+                    found = float(month)
+                    break
         months.append(found)
     return _counts(months)
 

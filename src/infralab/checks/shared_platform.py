@@ -50,9 +50,9 @@ from infralab.checks.core import (
 
 from ._shared_platform_contracts import (
     RATING_CONTRACTS,
-    FailsContract,
     PassesContracts,
     RatingRequest,
+    SameProblems,
 )
 
 __all__ = [
@@ -76,6 +76,26 @@ def _crossing(capacity, platform_weeks, weeks_without, weeks_with):
     return platform_weeks * weeks_without / (capacity * saving)
 
 
+class _MonthOrNever(Number):
+    """A month within 0.006 (two decimals are fine); "never" may be None, NaN or infinity."""
+
+    def __call__(self, expected, got):
+        if expected is None:
+            try:
+                if type(got) in (float, np.float64) and got == math.inf:  # type(): never asks
+                    return True
+            except KeyboardInterrupt:
+                raise
+            except BaseException:
+                return False
+        return super().__call__(expected, got)
+
+
+def _break_even_instead(capacity, platform_weeks, weeks_without, weeks_with):
+    crossing = _crossing(capacity, platform_weeks, weeks_without, weeks_with)
+    return None if crossing is None else math.floor(crossing) + 1
+
+
 def _never_raises(capacity, platform_weeks, weeks_without, weeks_with):
     return platform_weeks * weeks_without / (capacity * (weeks_without - weeks_with))
 
@@ -84,7 +104,7 @@ CROSSING_MONTH = Task(
     name="crossing_month",
     parameters=("capacity", "platform_weeks", "weeks_without", "weeks_with"),
     summary="The month (a fraction is fine) at which the platform path catches up, or None.",
-    compare=Number(rel_tol=1e-6, abs_tol=1e-9),
+    compare=_MonthOrNever(rel_tol=1e-6, abs_tol=0.006),
     cases=(
         Case.from_reference(_crossing, 17.3, 50.0, 17.4, 0.8),
         Case.from_reference(_crossing, 10.0, 20.0, 4.0, 2.0, hidden=True),
@@ -118,6 +138,12 @@ CROSSING_MONTH = Task(
             "the lines never cross: return None in that case (check it before dividing).",
             _never_raises,
         ),
+        Mistake(
+            "you returned a whole month: the break-even month (the first whole month after "
+            "the crossing) and the crossing month differ. Return the crossing itself, a "
+            "fraction such as 3.03.",
+            _break_even_instead,
+        ),
     ),
 )
 
@@ -138,6 +164,11 @@ def _to_pay_off(platform_weeks, weeks_without, weeks_with):
 def _to_pay_off_ceil(platform_weeks, weeks_without, weeks_with):
     saving = weeks_without - weeks_with
     return None if saving <= 0 else math.ceil(platform_weeks / saving)
+
+
+def _to_pay_off_floor(platform_weeks, weeks_without, weeks_with):
+    saving = weeks_without - weeks_with
+    return None if saving <= 0 else math.floor(platform_weeks / saving)
 
 
 def _to_pay_off_without_unique(platform_weeks, weeks_without, weeks_with):
@@ -162,6 +193,12 @@ COLUMNS_TO_PAY_OFF = Task(
             "cost the same: the platform pays off from the next whole one "
             "(floor(...) + 1, not ceil(...)).",
             _to_pay_off_ceil,
+        ),
+        Mistake(
+            "rounding platform_weeks / (weeks_without - weeks_with) down (or to the nearest) "
+            "gives the largest roadmap that does not pay off: at that many column types the "
+            "platform saves at most what it cost. Add 1: floor(...) + 1.",
+            _to_pay_off_floor,
         ),
         Mistake(
             "on the platform each column type still costs weeks_with: divide platform_weeks "
@@ -190,7 +227,7 @@ INCONSISTENCY_CHANCE = Task(
     name="inconsistency_chance",
     parameters=("copies", "defect_rate"),
     summary="The chance that at least one of the copies of a capability deviates.",
-    compare=Number(rel_tol=1e-6, abs_tol=1e-9),
+    compare=Number(rel_tol=1e-6, abs_tol=6e-4),  # three decimals are fine
     cases=(
         Case.from_reference(_chance, 30, 0.05),
         Case.from_reference(_chance, 1, 0.05, hidden=True),
@@ -202,6 +239,16 @@ INCONSISTENCY_CHANCE = Task(
             "you added the rates (copies * defect_rate): that can pass 100%. The chance that "
             "every copy is right is (1 - defect_rate) ** copies; the answer is 1 minus that.",
             lambda copies, defect_rate: copies * defect_rate,
+        ),
+        Mistake(
+            "min(1, copies * defect_rate) caps the sum of the rates, but it is still a sum: "
+            "the chance that every copy is right is (1 - defect_rate) ** copies; the answer "
+            "is 1 minus that.",
+            lambda copies, defect_rate: min(1.0, copies * defect_rate),
+        ),
+        Mistake(
+            "that is a percentage; return the chance as a share from 0 to 1 (drop the * 100).",
+            lambda copies, defect_rate: 100 * (1 - (1 - defect_rate) ** copies),
         ),
         Mistake(
             "(1 - defect_rate) ** copies is the chance that every copy is right; "
@@ -271,7 +318,7 @@ def _rating_unchecked(max_stars):
 
 def _contract_mistake(contract, hint, wrong_answer):
     return Mistake(f"the contract {contract} fails: {hint}", wrong_answer,
-                   compare=FailsContract(contract))
+                   compare=SameProblems())
 
 
 RATING_COLUMN = Task(
@@ -287,31 +334,32 @@ RATING_COLUMN = Task(
     mistakes=(
         _contract_mistake(
             "export_is_text",
-            "to_text returned a number; a spreadsheet cell is text. Use to_text=str.",
+            "to_text(1) returns the number 1, not text; a spreadsheet cell is text. "
+            "Use to_text=str.",
             _rating_as_number,
         ),
         _contract_mistake(
             "round_trip",
-            "from_text(to_text(3)) does not give back 3. Make from_text undo to_text "
-            "(int(text) for to_text=str).",
+            "to_text writes stars (rating 1 exports as '★'), which from_text cannot read back. "
+            "Make from_text undo to_text: to_text=str and int(text).",
             _rating_as_stars,
         ),
         _contract_mistake(
             "spreadsheet_round_trip",
-            "a text that starts with '=' is a formula to Excel and does not come back as "
-            "written. Export the plain number, str(stars).",
+            "rating 1 exports as '=1', which a spreadsheet reads as a formula, so it does not "
+            "come back as written. Export the plain number, str(stars).",
             _rating_as_formula,
         ),
         _contract_mistake(
             "sort_order",
-            "ratings sorted as text put '10' before '2'. Sort by the number itself: leave "
-            "sort_key out (it defaults to the value).",
+            "with sort_key=str the ratings sort as text, so 10 comes before 2. Sort by the "
+            "number itself: leave sort_key out (it defaults to the value).",
             _rating_sorted_as_text,
         ),
         _contract_mistake(
             "refuses_bad_text",
-            "from_text accepted a rating out of range (such as '0'). Raise ValueError unless "
-            "1 <= stars <= max_stars.",
+            "from_text('0') gives 0 instead of raising ValueError: it reads any whole number. "
+            "Raise ValueError unless 1 <= stars <= max_stars.",
             _rating_unchecked,
         ),
     ),
@@ -341,6 +389,17 @@ def _decide_by_median(break_even_months, horizon_months, confidence):
     return "now" if np.nanmedian(months) <= horizon_months else "later"
 
 
+def _decide_never_counts(break_even_months, horizon_months, confidence):
+    months = np.asarray(break_even_months, dtype=float)
+    return "now" if np.mean(~(months > horizon_months)) >= confidence else "later"
+
+
+def _decide_before_horizon(break_even_months, horizon_months, confidence):
+    months = np.asarray(break_even_months, dtype=float)
+    within = np.sum(~np.isnan(months) & (months < horizon_months))
+    return "now" if within / months.size >= confidence else "later"
+
+
 def _decide_strictly(break_even_months, horizon_months, confidence):
     months = np.asarray(break_even_months, dtype=float)
     within = np.sum(~np.isnan(months) & (months <= horizon_months))
@@ -361,6 +420,7 @@ PLATFORM_DECISION = Task(
         Case.from_reference(_decide, [_NAN] * 6, 24, 0.5, hidden=True),
         Case.from_reference(_decide, [5.0] * 6 + [_NAN] * 4, 12, 0.8, hidden=True),
         Case.from_reference(_decide, [2.0] * 7 + [_NAN] * 3, 6, 0.6, hidden=True),
+        Case.from_reference(_decide, [12.0] * 7 + [3.0, 4.0, _NAN], 12, 0.9, hidden=True),
     ),
     mistakes=(
         Mistake(
@@ -372,6 +432,16 @@ PLATFORM_DECISION = Task(
             "the median break-even month hides the runs that never break even. Decide by the "
             "share of all runs with a month <= horizon_months, against confidence.",
             _decide_by_median,
+        ),
+        Mistake(
+            "your count takes the runs that never break even (NaN) as breaking even: "
+            "not (NaN > horizon) is True. Count months <= horizon_months, where NaN gives False.",
+            _decide_never_counts,
+        ),
+        Mistake(
+            "a run that breaks even in month horizon_months itself is within the horizon: "
+            "count months <= horizon_months, not <.",
+            _decide_before_horizon,
         ),
         Mistake(
             "a share exactly equal to confidence is enough: build now when share >= confidence.",
@@ -418,10 +488,12 @@ def crossing_month(function: object = None) -> None:
     """Check ``crossing_month(capacity, platform_weeks, weeks_without, weeks_with)``.
 
     The answer is ``platform_weeks * weeks_without / (capacity * (weeks_without -
-    weeks_with))`` months, or None when ``weeks_without <= weeks_with``. Four
+    weeks_with))`` months (two decimals are enough), or None when
+    ``weeks_without <= weeks_with`` (NaN or infinity are accepted too). Four
     cases, three hidden, including a free platform and one that saves nothing.
     Recognises: the platform's own build time, ``weeks_with`` in the numerator,
-    a missing factor ``weeks_without``, dividing by zero instead of None.
+    a missing factor ``weeks_without``, dividing by zero instead of None, the
+    whole break-even month instead of the crossing.
 
     Examples
     --------
@@ -438,8 +510,9 @@ def columns_to_pay_off(function: object = None) -> None:
     The answer is the smallest whole ``n`` with ``n * weeks_without >
     platform_weeks + n * weeks_with``, or None when the platform saves nothing
     per column type. Five cases, four hidden, including a tie. Recognises:
-    ``ceil`` at a tie, forgetting that columns still cost ``weeks_with``, the
-    fraction instead of a whole number.
+    ``ceil`` at a tie, rounding down (or to the nearest) without the + 1,
+    forgetting that columns still cost ``weeks_with``, the fraction instead of
+    a whole number.
     """
     COLUMNS_TO_PAY_OFF.check(function)
 
@@ -448,9 +521,10 @@ def columns_to_pay_off(function: object = None) -> None:
 def inconsistency_chance(function: object = None) -> None:
     """Check ``inconsistency_chance(copies, defect_rate)``.
 
-    The answer is ``1 - (1 - defect_rate) ** copies``. Four cases, three
-    hidden, including no copies. Recognises: adding the rates, the chance all
-    copies are right, the chance all are wrong.
+    The answer is ``1 - (1 - defect_rate) ** copies`` (three decimals are
+    enough). Four cases, three hidden, including no copies. Recognises: adding
+    the rates (capped at 1 or not), a percentage, the chance all copies are
+    right, the chance all are wrong.
 
     Examples
     --------
@@ -466,9 +540,10 @@ def rating_column(function: object = None) -> None:
 
     Your column type for ratings ``1..max_stars`` must pass every contract in
     :data:`CONTRACTS` (export is text, round trip, spreadsheet round trip through
-    a real CSV and .xlsx, sort order, refusing bad text). Three cases, two
-    hidden (10 stars, 3 stars). A failed contract is named in the line, with
-    how to fix it.
+    a real CSV and .xlsx, sort order with the examples in that order, refusing
+    bad text). Three cases, two hidden (10 stars, 3 stars). The line names the
+    first failed contract, the rating or text that failed it and how to fix
+    it, then how many more contracts fail.
     """
     RATING_COLUMN.check(function)
 
@@ -480,15 +555,16 @@ def platform_decision(function: object = None) -> None:
     ``break_even_months`` holds one month per Monte Carlo run, NaN where the
     platform never breaks even. The answer is ``"now"`` when the share of all
     runs with a month ``<= horizon_months`` is at least ``confidence``, else
-    ``"later"`` (any case). Five cases, four hidden. Recognises: ignoring the
-    runs that never break even, deciding by the median, ``>`` instead of ``>=``,
-    the answers swapped.
+    ``"later"`` (any case). Six cases, five hidden, one with runs in the
+    horizon's own month. Recognises: ignoring the runs that never break even,
+    counting them as breaking even, ``<`` instead of ``<=`` for the horizon,
+    deciding by the median, ``>`` instead of ``>=``, the answers swapped.
 
     Examples
     --------
     >>> import numpy as np
     >>> platform_decision(lambda months, horizon, confidence: "now"
     ...     if np.mean(np.nan_to_num(months, nan=np.inf) <= horizon) >= confidence else "later")
-    Correct (platform_decision): right on all 5 test cases (4 of them hidden).
+    Correct (platform_decision): right on all 6 test cases (5 of them hidden).
     """
     PLATFORM_DECISION.check(function)

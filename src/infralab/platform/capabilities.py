@@ -62,8 +62,10 @@ class SharedColumn:
     ('2.5', '', None)
     >>> sorted([None, 3.0, -1.0], key=column.sort_key)
     [-1.0, 3.0, None]
-    >>> column.matches(2.5, "2.5"), column.may_view("guest", frozenset({"owner"}))
-    (True, False)
+    >>> column.matches(2.5, "2.5"), column.matches(14000.0, "4000"), column.matches(4000.0, "4000")
+    (True, False, True)
+    >>> column.may_view("guest", frozenset({"owner"}))
+    False
     """
 
     column_type: ColumnType
@@ -115,13 +117,27 @@ class SharedColumn:
         return (0, self.column_type.sort_key(value))
 
     def matches(self, value: object, query: str) -> bool:
-        """Filter: an empty query keeps everything; otherwise the text contains it (any case)."""
+        """Filter: an empty query keeps everything, and never finds an empty cell.
+
+        A text value matches when it contains the query (any case). Any other
+        value (a number, a date) must match as a whole: its text equals the
+        query (any case), or the query reads as an equal value, so ``"4000"``
+        finds 4000.0 but not 14000.0.
+        """
         check = query if isinstance(query, str) else check_text("query", query)
         if not check:
             return True
         if value is None:
             return False
-        return check.casefold() in self.export_text(value).casefold()
+        text = self.export_text(value).casefold()
+        if isinstance(value, str):
+            return check.casefold() in text
+        if check.strip().casefold() == text:
+            return True
+        try:
+            return bool(self.column_type.from_text(check.strip()) == value)
+        except (ValueError, TypeError, ArithmeticError):
+            return False
 
     def may_view(self, role: str, viewers: frozenset[str] | None) -> bool:
         """Permissions: everyone when ``viewers`` is None, else only the roles listed."""
@@ -242,9 +258,18 @@ class Board:
         return pd.DataFrame(table, columns=titles, dtype=str)
 
     def to_csv(self, path: str | Path, role: str) -> Path:
-        """Write :meth:`export` to a new CSV file (UTF-8); an existing file is never replaced."""
+        """Write :meth:`export` to a new CSV file (UTF-8); an existing file is never replaced.
+
+        A cell (or title) a spreadsheet would run as a formula, text starting with
+        ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (but not a number
+        such as ``-1.5``), is written with a leading ``'`` so it opens as text;
+        a text that starts with ``'`` gets one more. :func:`read_export` removes it.
+        """
         path = _new_file(path, ".csv")
-        self.export(role).to_csv(path, index=False, encoding="utf-8")
+        table = self.export(role)
+        safe = table.map(_csv_safe)
+        safe.columns = [_csv_safe(title) for title in table.columns]
+        safe.to_csv(path, index=False, encoding="utf-8")
         return path
 
     def to_xlsx(self, path: str | Path, role: str) -> Path:
@@ -253,10 +278,34 @@ class Board:
         table = self.export(role)
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
             table.to_excel(writer, index=False, sheet_name="Board")
-            for row in writer.sheets["Board"].iter_rows(min_row=2):
-                for cell in row:  # every cell is text: "=1+1" stays text, not a formula
-                    cell.data_type = "s"
+            for row in writer.sheets["Board"].iter_rows(min_row=1):
+                for cell in row:  # every cell, titles too, is text: "=1+1" is not a formula
+                    if cell.value is not None:
+                        cell.value = str(cell.value)
+                        cell.data_type = "s"
         return path
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _csv_safe(text: str) -> str:
+    """``text`` with a leading ``'`` if a spreadsheet would run it as a formula."""
+    if text.startswith("'") or (text.startswith(_FORMULA_STARTS) and not _is_number(text)):
+        return "'" + text
+    return text
+
+
+def _csv_unsafe(text: str) -> str:
+    return text[1:] if text.startswith("'") else text
 
 
 def _new_file(path: object, suffix: str) -> Path:
@@ -276,8 +325,11 @@ def read_export(path: str | Path) -> pd.DataFrame:
     """Read a CSV or .xlsx export back with pandas, every cell as text (empty cells as "").
 
     Read as text, ``007`` stays ``007`` and ``=1+1`` stays a text (the workbook
-    marks every cell as text, so no spreadsheet runs it as a formula). A row whose
-    cells are all empty does not come back from a workbook: Excel stores no such row.
+    marks every cell as text, so no spreadsheet runs it as a formula, and a
+    spreadsheet cannot add up a column of them either: convert before summing).
+    The ``'`` that :meth:`Board.to_csv` puts before a formula-like cell is
+    removed again. A row whose cells are all empty does not come back from a
+    workbook: Excel stores no such row.
 
     Examples
     --------
@@ -298,5 +350,8 @@ def read_export(path: str | Path) -> pd.DataFrame:
     if not path.is_file():
         raise FileNotFoundError(f"path {str(path)!r} does not exist")
     if suffix == ".csv":
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        table = table.map(_csv_unsafe)
+        table.columns = [_csv_unsafe(title) for title in table.columns]
+        return table
     return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")

@@ -3,7 +3,8 @@
 A *column type* is only the logic that is unique to it: how a value becomes
 text (``to_text``), how text becomes a value again (``from_text``), how values
 sort (``sort_key``), a few example values in ascending order (``examples``)
-and, optionally, texts it must refuse (``bad_texts``). Everything else (empty
+and, optionally, texts it must refuse (``bad_texts``) and the smallest and
+largest value it allows (``limits``). Everything else (empty
 cells, filtering, sorting with empty cells last, permissions, export to CSV and
 Excel) is written once, in :mod:`infralab.platform.capabilities`, and works for
 every registered type. That is the whole idea of the platform: adding a column
@@ -11,7 +12,13 @@ type is a few lines.
 
 Examples
 --------
->>> rating = ColumnType("rating", to_text=str, from_text=int, examples=(1, 2, 3, 4, 5))
+>>> def stars(text):
+...     value = int(text)
+...     if not 1 <= value <= 5:
+...         raise ValueError(f"a rating is 1 to 5, got {text!r}")
+...     return value
+>>> rating = ColumnType("rating", to_text=str, from_text=stars, examples=(1, 2, 3, 4, 5),
+...                     limits=(1, 5))
 >>> registry = standard_registry()
 >>> registry.register(rating)
 >>> registry.names()
@@ -51,7 +58,12 @@ class ColumnType:
     sort_key : callable, optional
         ``sort_key(value)``: what values sort by (default: the value itself).
     bad_texts : tuple of str, optional
-        Texts ``from_text`` must refuse (the contracts check it does).
+        Texts ``from_text`` must refuse (the contracts check it does, and add
+        texts of their own: see :func:`~infralab.platform.run_contracts`).
+    limits : tuple, optional
+        ``(low, high)``, the smallest and largest value of a bounded type (a
+        rating from 1 to 5). The contracts then also check that both round-trip
+        and that the values just outside them are refused.
 
     Examples
     --------
@@ -65,6 +77,7 @@ class ColumnType:
     examples: tuple
     sort_key: Callable[[object], object] = _itself
     bad_texts: tuple = ()
+    limits: tuple | None = None
 
     def __post_init__(self) -> None:
         check_text("name", self.name)
@@ -84,6 +97,20 @@ class ColumnType:
             )
         if not all(isinstance(text, str) for text in self.bad_texts):
             raise TypeError(f"bad_texts must be texts, got {self.bad_texts!r}")
+        if self.limits is not None:
+            if isinstance(self.limits, (str, bytes)) or not isinstance(self.limits, (tuple, list)) \
+                    or len(self.limits) != 2 or None in self.limits:
+                raise TypeError(f"limits must be a pair (low, high), got {self.limits!r}")
+            low, high = self.limits
+            try:
+                ordered = low <= high
+            except TypeError:
+                ordered = False
+            if not ordered:
+                raise ValueError(
+                    f"limits must be (low, high) with low <= high, got {self.limits!r}"
+                )
+            object.__setattr__(self, "limits", (low, high))
 
 
 class Registry:
@@ -100,13 +127,32 @@ class Registry:
     def __init__(self) -> None:
         self._types: dict[str, ColumnType] = {}
 
-    def register(self, column_type: ColumnType, *, replace: bool = False) -> None:
-        """Add ``column_type``; a name already taken is refused unless ``replace=True``."""
+    def register(
+        self, column_type: ColumnType, *, replace: bool = False, verify: bool = True
+    ) -> None:
+        """Add ``column_type``; a name already taken is refused unless ``replace=True``.
+
+        With ``verify=True`` (the default) the type must first pass the contract
+        suite (:func:`~infralab.platform.run_contracts`); a type that fails is
+        refused with a ``ValueError`` listing each failed contract, one line each.
+        """
         if not isinstance(column_type, ColumnType):
             raise TypeError(
                 f"column_type must be a ColumnType, got {short_repr(column_type, 40)}"
             )
         replace = check_flag("replace", replace)
+        verify = check_flag("verify", verify)
+        if verify:
+            from .capabilities import SharedColumn  # here: they import this module
+            from .contracts import run_contracts
+
+            report = run_contracts(SharedColumn(column_type))
+            problems = report.loc[~report["passed"], "message"].tolist()
+            if problems:
+                raise ValueError(
+                    f"column_type {column_type.name!r} fails the contract suite:\n"
+                    + "\n".join(problems)
+                )
         if column_type.name in self._types and not replace:
             raise ValueError(
                 f"column_type {column_type.name!r} is already registered; "

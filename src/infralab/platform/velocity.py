@@ -15,10 +15,14 @@ audit, API).
 
 Both are capped at the roadmap's ``column_types``. The two lines cross at
 ``t* = platform_weeks * weeks_without / (capacity * (weeks_without - weeks_with))``
-months; the *break-even month* is the first whole month in which the platform
-has shipped strictly more. The platform never pays off for a roadmap of at most
-``platform_weeks / (weeks_without - weeks_with)`` column types, however long
-one waits: the copy-per-team teams finish the whole roadmap first.
+months, when both have shipped ``platform_weeks / (weeks_without - weeks_with)``
+column types. The platform never pays off for a roadmap of at most that many
+column types, however long one waits: the copy-per-team teams finish the whole
+roadmap first. Otherwise the *break-even month* is ``floor(t*) + 1``, the first
+whole month after the crossing (if it is within the horizon). It is defined
+from the crossing time, not by comparing month-end totals: when both paths
+finish a short roadmap within the same month, month-end totals tie although the
+platform finished first and cost less.
 
 Every copy of a capability is a separate piece of code that may deviate from
 the others: with ``copies`` independent copies, each wrong with probability
@@ -122,12 +126,14 @@ def break_even_month(
     column_types: int,
     horizon_months: int,
 ) -> int | None:
-    """The first whole month in which the platform has shipped more column types, or None.
+    """The first whole month after the two paths cross, ``floor(t*) + 1``, or None.
 
-    Both paths are evaluated month by month with :func:`cumulative_columns`;
-    None means the platform is never ahead within ``horizon_months`` (too few
-    column types on the roadmap, too short a horizon, or a platform that saves
-    nothing per column).
+    The paths cross at ``t* = P * w0 / (capacity * (w0 - w1))`` months. None
+    means the platform never gets ahead within ``horizon_months``: a roadmap of
+    at most ``P / (w0 - w1)`` column types (the copy-per-team path finishes it
+    first; see :func:`columns_to_pay_off`), a platform that saves nothing per
+    column, or a crossing beyond the horizon. The answer does not depend on the
+    number of teams except through the horizon.
 
     Parameters
     ----------
@@ -157,6 +163,13 @@ def break_even_month(
     >>> break_even_month(capacity=17.3, platform_weeks=50, weeks_without=17.4,
     ...                  weeks_with=0.8, column_types=3, horizon_months=24) is None
     True
+
+    Both paths may finish a short roadmap within one month; the platform, ahead
+    from the crossing on, still breaks even:
+
+    >>> break_even_month(capacity=69.3, platform_weeks=150, weeks_without=17.4,
+    ...                  weeks_with=0.8, column_types=10, horizon_months=24)
+    3
     """
     capacity = _weeks("capacity", capacity)
     platform_weeks = _weeks("platform_weeks", platform_weeks, positive=False)
@@ -164,12 +177,13 @@ def break_even_month(
     weeks_with = _weeks("weeks_with", weeks_with)
     column_types = check_count("column_types", column_types, high=_MAX_COLUMNS)
     horizon_months = check_count("horizon_months", horizon_months, high=_MAX_MONTHS)
-    months = np.arange(1, horizon_months + 1, dtype=float)
-    without = np.minimum(capacity * months / weeks_without, column_types)
-    built = np.maximum(capacity * months - platform_weeks, 0.0) / weeks_with
-    with_platform = np.minimum(built, column_types)
-    ahead = with_platform > without * (1 + 1e-12) + 1e-12  # a tie is not ahead
-    return int(months[np.argmax(ahead)]) if ahead.any() else None
+    needed = columns_to_pay_off(platform_weeks=platform_weeks, weeks_without=weeks_without,
+                                weeks_with=weeks_with)
+    if needed is None or column_types < needed:
+        return None  # the copy-per-team path finishes the roadmap first, or never falls behind
+    crossing = platform_weeks * weeks_without / (capacity * (weeks_without - weeks_with))
+    month = math.floor(crossing + 1e-9) + 1  # a crossing at exactly 3.0 is a tie: month 4
+    return month if month <= horizon_months else None
 
 
 def columns_to_pay_off(
@@ -274,15 +288,18 @@ def simulate_break_even(
     horizon_months: int,
     uncertainty: float,
     seed: object,
+    rebuild_chance: float = 0.0,
 ) -> BreakEvenRuns:
     """Break-even months when the costs are uncertain: one month (or NaN) per run.
 
     Each run multiplies the platform's cost, the cost of one copy of a
     capability and the unique logic of a column type by independent
     log-normal factors ``exp(uncertainty * z)`` (median 1: the estimates are
-    medians). Then, with the closed form of the module docstring, the
-    break-even month is ``floor(t*) + 1`` when the copy-per-team path has not
-    finished the roadmap by then and it is within the horizon, else NaN.
+    medians). With probability ``rebuild_chance`` a run's platform turns out to
+    be the wrong abstraction and is built twice (its cost doubles). Then, with
+    the closed form of the module docstring, the break-even month is
+    ``floor(t*) + 1`` when the roadmap is longer than ``P / (w0 - w1)`` column
+    types and that month is within the horizon, else NaN.
 
     Parameters
     ----------
@@ -302,6 +319,10 @@ def simulate_break_even(
         Standard deviation of the log of each cost (0 = certain; 0.4 means a
         cost is within x0.53 to x1.9 of its estimate nine times in ten).
     seed : int or numpy.random.Generator
+    rebuild_chance : float, optional
+        The chance that the platform must be built a second time (default 0).
+        Its draws come after the cost draws, so the same seed gives the same
+        costs with or without it.
 
     Returns
     -------
@@ -329,17 +350,22 @@ def simulate_break_even(
     horizon_months = check_count("horizon_months", horizon_months, high=_MAX_MONTHS)
     uncertainty = check_number("uncertainty", uncertainty, low=0.0, high=2.0)
     rng = check_seed("seed", seed)
+    rebuild_chance = check_probability("rebuild_chance", rebuild_chance)
 
     # Single precision: months are whole numbers, and half the memory runs twice as fast.
     factors = np.float32(uncertainty) * rng.standard_normal((3, runs), dtype=np.float32)
     np.exp(factors, out=factors)  # log-normal factors, median 1
     platform, unique, copies = factors
     platform *= platform_weeks
+    if rebuild_chance > 0:  # the wrong abstraction: the platform is built twice
+        platform *= 1 + (rng.random(runs, dtype=np.float32) < rebuild_chance)
     unique *= unique_weeks
     copies *= capabilities * capability_weeks  # every capability, copied once per column
     without = unique + copies  # a column type by hand
-    with_platform = unique + hookup_weeks  # a column type on the platform
-    saving = copies - hookup_weeks  # = without - with_platform
+    # In place from here (fewer fresh arrays): unique becomes the cost on the platform,
+    # copies the saving per column type, without - with_platform.
+    with_platform = np.add(unique, hookup_weeks, out=unique)
+    saving = np.subtract(copies, hookup_weeks, out=copies)
     with np.errstate(divide="ignore", invalid="ignore"):
         months = platform * without  # t* = platform * without / (capacity * saving)
         months /= saving
@@ -348,7 +374,8 @@ def simulate_break_even(
     months += 1  # the first whole month after the crossing
     never = months > horizon_months
     never |= saving <= 0  # the paths never cross
-    never |= capacity * months >= column_types * without  # the copy path finished first
+    saving *= column_types  # what the whole roadmap saves
+    never |= saving <= platform  # the copy path finishes the roadmap first
     np.copyto(months, np.nan, where=never)
     return BreakEvenRuns(
         months=read_only(months),
@@ -361,16 +388,22 @@ def simulate_break_even(
 
 @dataclass(frozen=True)
 class BreakEvenBand:
-    """A central band of break-even months; ``inf`` stands for "never within the horizon".
+    """The narrowest band of whole months holding ``level`` of the runs; ``inf`` is "never".
 
     Attributes
     ----------
     level : float
-        The share of runs the band holds (0.8 for the 10th to 90th percentile).
-    low, median, high : float
-        Percentiles of the break-even month (``inf`` when that share never breaks even).
+        The share of runs the band must hold at least (0.8 for an 80% band).
+    low, high : float
+        The band's first and last month (``high`` is ``inf`` when the band
+        reaches "never within the horizon").
+    median : float
+        The median break-even month, "never" counted as later than any.
     share_never : float
         The share of runs with no break-even within the horizon.
+    coverage : float
+        The share of runs actually inside the band (months are whole, so it is
+        usually more than ``level``).
     """
 
     level: float
@@ -378,32 +411,54 @@ class BreakEvenBand:
     median: float
     high: float
     share_never: float
+    coverage: float
 
 
 def break_even_band(months: object, level: float = 0.8) -> BreakEvenBand:
-    """The central ``level`` band of break-even months, counting "never" (NaN) as later than any.
+    """The narrowest run of consecutive whole months holding at least ``level`` of the runs.
 
-    Percentiles are read off the sorted runs (no interpolation), so each bound
-    is a month some run actually had, or ``inf``.
+    The months a run can break even in are ordered 1, 2, ... and then "never"
+    (NaN), which comes after every month. The band is the shortest stretch of
+    consecutive months (the "never" runs count as one last step) that holds at
+    least ``level`` of the runs; of two equally short stretches, the one that
+    holds more. ``coverage`` says how much it holds.
 
     Examples
     --------
     >>> band = break_even_band([3, 4, 4, 5, 6, 4, 3, 4, 5, float("nan")])
-    >>> band.low, band.median, band.high, band.share_never
-    (3.0, 4.0, 6.0, 0.1)
+    >>> band.low, band.median, band.high, band.coverage, band.share_never
+    (3.0, 4.0, 5.0, 0.8, 0.1)
     """
     level = check_number("level", level, low=0.0, high=1.0, low_inclusive=False,
                          high_inclusive=False)
     values = np.asarray(months, dtype=float) if not isinstance(months, str) else None
     if values is None or values.ndim != 1 or values.size == 0 or np.isinf(values).any():
         raise ValueError(f"months must be a non-empty list of months (NaN = never), got {months!r}")
+    found = values[~np.isnan(values)]
+    if not np.all(found == np.round(found)) or (found.size and found.min() < 0):
+        raise ValueError(f"months must be whole months (NaN = never), got {months!r}")
     ordered = np.where(np.isnan(values), np.inf, values)
-    tail = (1 - level) / 2
-    low, median, high = np.quantile(ordered, [tail, 0.5, 1 - tail], method="inverted_cdf")
+    steps, counts = np.unique(ordered, return_counts=True)
+    # positions on the month axis: month m at m, "never" one step after the last month
+    last = steps[np.isfinite(steps)].max() if np.isfinite(steps).any() else 0.0
+    position = np.where(np.isfinite(steps), steps, last + 1)
+    total = values.size
+    best = None  # (width, -count, first, last)
+    for first in range(steps.size):
+        held = np.cumsum(counts[first:])
+        enough = np.nonzero(held >= level * total - 1e-9)[0]
+        if enough.size == 0:
+            break
+        end = first + int(enough[0])
+        candidate = (position[end] - position[first], -int(held[enough[0]]), first, end)
+        best = candidate if best is None or candidate[:2] < best[:2] else best
+    _, held, first, end = best
+    median = float(np.quantile(ordered, 0.5, method="inverted_cdf"))
     return BreakEvenBand(
         level=level,
-        low=float(low),
-        median=float(median),
-        high=float(high),
+        low=float(steps[first]),
+        median=median,
+        high=float(steps[end]),
         share_never=float(np.mean(np.isnan(values))),
+        coverage=-held / total,
     )

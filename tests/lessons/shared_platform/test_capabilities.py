@@ -131,3 +131,50 @@ def test_bad_method_arguments_are_named():
         board.sort("text", "pm", descending="yes")
     with pytest.raises(TypeError, match="column_type"):
         platform.SharedColumn("text")
+
+
+def test_csv_export_keeps_formulas_as_text_and_reads_them_back(tmp_path):
+    from infralab.platform.columns import NUMBER, TEXT
+
+    board = platform.Board(
+        {'=HYPERLINK("x")': platform.SharedColumn(TEXT), "n": platform.SharedColumn(NUMBER)},
+        [{'=HYPERLINK("x")': "=1+1", "n": -1.5},
+         {'=HYPERLINK("x")': "+cmd|' /C calc'!A0", "n": 2.0},
+         {'=HYPERLINK("x")': "'quoted", "n": None}])
+    csv = board.to_csv(tmp_path / "b.csv", "owner")
+    raw = csv.read_text(encoding="utf-8").splitlines()
+    assert raw[0].startswith("\"'=HYPERLINK")
+    assert raw[1] == "'=1+1,-1.5"  # a formula is escaped, a negative number is not
+    assert raw[2].startswith("'+cmd")
+    assert raw[3] == "''quoted,"
+    xlsx = board.to_xlsx(tmp_path / "b.xlsx", "owner")
+    for path in (csv, xlsx):
+        back = platform.read_export(path)
+        assert back.columns.tolist() == ['=HYPERLINK("x")', "n"]
+        assert back.iloc[:, 0].tolist() == ["=1+1", "+cmd|' /C calc'!A0", "'quoted"]
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(xlsx)["Board"]
+    assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row
+               if cell.value is not None)
+
+
+def test_a_number_filter_matches_whole_values():
+    from infralab.platform.columns import NUMBER
+
+    column = platform.SharedColumn(NUMBER)
+    assert column.matches(4000.0, "4000") and column.matches(4000.0, "4000.0")
+    assert not column.matches(14000.0, "4000")
+
+
+def test_the_registry_refuses_a_type_that_fails_a_contract():
+    from infralab.platform.columns import standard_registry
+
+    registry = standard_registry()
+    loose = platform.ColumnType("rating", to_text=str, from_text=int, examples=(1, 2, 3, 4, 5),
+                                limits=(1, 5))
+    with pytest.raises(ValueError, match="refuses_bad_text: '0' is read as 0"):
+        registry.register(loose)
+    assert "rating" not in registry
+    registry.register(loose, verify=False)
+    assert "rating" in registry

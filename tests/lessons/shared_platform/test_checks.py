@@ -6,6 +6,7 @@ stub is not attempted, each listed mistake gets its hint, junk gets one line) is
 tested for every task in tests/test_lesson_checks.py.
 """
 
+import math
 from functools import partial
 
 import numpy as np
@@ -28,7 +29,8 @@ def test_reference_answers_match_hand_computed_values():
     assert expected["inconsistency_chance"] == pytest.approx([1 - 0.95**30, 0.05, 0.0, 63 / 64])
     # 8 of 10 runs by month 12: now at 80%, later at 90%; none at all: later; 60% of
     # runs at month 5: later (the median says now); 70% at month 2 against 60%: now.
-    assert expected["platform_decision"] == ["now", "later", "later", "later", "now"]
+    # 7 runs in month 12 itself, 2 earlier, 1 never: 90% by month 12 (month 12 counts): now.
+    assert expected["platform_decision"] == ["now", "later", "later", "later", "now", "now"]
 
 
 def _rating(max_stars=5, **change):
@@ -71,15 +73,15 @@ def test_a_learner_who_forgets_the_examples_still_passes_when_the_column_is_righ
     assert printed("rating_column", right_but_few_examples).startswith("Correct")
 
 
-def test_two_broken_contracts_are_named_one_line_at_a_time():
+def test_two_broken_contracts_are_named_one_at_a_time_with_how_many_more():
     def learner(max_stars):
         return platform.ColumnType("rating", to_text=str, from_text=int, sort_key=str,
                                    examples=tuple(range(1, max_stars + 1)))
 
     # The range check fails at every size, the sort only at 10 stars: the line names the
-    # contract that explains every failing case, and after that fix the next one.
-    assert printed("rating_column", learner).startswith(
-        "Not quite (rating_column): the contract refuses_bad_text fails")
+    # range check first (the first failing case, 5 stars), with the text that got through.
+    line = printed("rating_column", learner)
+    assert "the contract refuses_bad_text fails: from_text('0') gives 0" in line
 
     def fixed_range(max_stars):
         return _rating(max_stars, sort_key=str)
@@ -87,18 +89,130 @@ def test_two_broken_contracts_are_named_one_line_at_a_time():
     assert printed("rating_column", fixed_range).startswith(
         "Not quite (rating_column): the contract sort_order fails")
 
+    def everything_wrong(max_stars):
+        return platform.ColumnType("rating", to_text=lambda n: "★" * n, from_text=float,
+                                   sort_key=lambda v: -v,
+                                   examples=tuple(range(1, max_stars + 1)))
 
-def test_failures_no_single_contract_explains_are_listed_in_the_fallback_line():
-    def learner(max_stars):
-        # 5 stars: exported as stars (round trip fails); 10 stars: sorted as text.
-        if max_stars == 5:
-            return _rating(max_stars, to_text=lambda n: "★" * n)
-        return _rating(max_stars, sort_key=str)
+    line = printed("rating_column", everything_wrong)
+    assert "the contract round_trip fails: rating 1 exports as '★'" in line
+    assert line.endswith("And 2 more: sort_order, refuses_bad_text (fix this one first).")
 
-    line = printed("rating_column", learner)
-    assert line.startswith("Not quite (rating_column): rating_column(5) should return a column "
-                           "type that passes all 5 contracts, but returned a column type that "
-                           "fails round_trip")
+
+_PREFIX = ("Not quite (rating_column): rating_column(5) should return a column type that passes "
+           "all 5 contracts, but returned a column type for which ")
+
+
+def _reading(max_stars, low=1, top=None, error=ValueError, parse=int):
+    top = max_stars if top is None else top
+
+    def read(text):
+        stars = parse(text)
+        if not low <= stars <= top:
+            raise error("out of range")
+        return stars
+    return read
+
+
+@pytest.mark.parametrize(
+    ("learner", "line"),
+    [
+        # a range that leaves out the top rating: the line names 5, not 3
+        (lambda m: _rating(m, from_text=_reading(m, top=m - 1)),
+         _PREFIX + "the contract round_trip fails: rating 5 exports as '5', which from_text "
+         "refuses (ValueError). Make from_text read back every rating from 1 to 5 that to_text "
+         "writes."),
+        # to_text that mangles only the top rating
+        (lambda m: _rating(m, to_text=lambda n: str(n) if n < m else "top"),
+         _PREFIX + "the contract round_trip fails: rating 5 exports as 'top', which from_text "
+         "refuses (ValueError). Make from_text read back every rating from 1 to 5 that to_text "
+         "writes."),
+        # a bad text refused with the wrong exception
+        (lambda m: _rating(m, from_text=lambda t: _reading(m)(t) if t.isdigit()
+                           else (_ for _ in ()).throw(TypeError("no"))),
+         _PREFIX + "the contract refuses_bad_text fails: from_text('2.5') raises TypeError, not "
+         "ValueError. Raise ValueError for a text that is not a rating: that is how the "
+         "platform recognises a bad cell."),
+        # a float parse accepts "2.5"
+        (lambda m: _rating(m, from_text=_reading(m, parse=float)),
+         _PREFIX + "the contract refuses_bad_text fails: from_text('2.5') gives 2.5 instead of "
+         "raising ValueError. A rating is a whole number: read it with int(text)."),
+        # sorted the wrong way round: nothing is sorted as text here
+        (lambda m: _rating(m, sort_key=lambda v: -v),
+         _PREFIX + "the contract sort_order fails: sorting by sort_key puts 5 before 4. Sort by "
+         "the number itself: leave sort_key out (it defaults to the value)."),
+        # examples listed from the top: the platform's own suite would fail them too
+        (lambda m: _rating(m, examples=tuple(range(m, 0, -1))),
+         _PREFIX + "the contract sort_order fails: your examples (5, 4, 3, 2, 1) are not in "
+         "ascending order; the platform's contracts sort them and compare with your list. "
+         "List them from 1 up."),
+    ],
+    ids=["range-misses-top", "top-mangled", "type-error", "float-parse", "descending-key",
+         "descending-examples"],
+)
+def test_each_wrong_rating_is_told_the_value_that_failed(learner, line):
+    assert printed("rating_column", learner) == line
+
+
+def test_a_hard_coded_size_is_told_the_hidden_size_that_fails():
+    line = printed("rating_column", lambda m: _rating(m, from_text=_reading(m, top=5)))
+    assert line == (
+        "Not quite (rating_column): rating_column(10) (a hidden case) should return a column "
+        "type that passes all 5 contracts, but returned a column type for which the contract "
+        "round_trip fails: rating 6 exports as '6', which from_text refuses (ValueError). Make "
+        "from_text read back every rating from 1 to 10 that to_text writes.")
+
+
+def test_descending_examples_fail_the_platforms_own_suite_as_the_check_says():
+    column = platform.SharedColumn(_rating(5, examples=(5, 4, 3, 2, 1)))
+    assert platform.failed_contracts(platform.run_contracts(column)) == ["sort_order"]
+
+
+def test_a_right_rating_passes_the_platforms_own_suite_too():
+    from tests.lessons.shared_platform.answers import rating_column
+
+    for stars in (3, 5, 10):
+        column = platform.SharedColumn(rating_column(stars))
+        assert platform.failed_contracts(platform.run_contracts(column)) == []
+
+
+@pytest.mark.parametrize(
+    ("task", "answer", "start"),
+    [
+        ("crossing_month", lambda c, p, a, b: math.inf if a <= b else p * a / (c * (a - b)),
+         "Correct"),
+        ("crossing_month", lambda c, p, a, b: math.nan if a <= b else p * a / (c * (a - b)),
+         "Correct"),
+        ("crossing_month", lambda c, p, a, b: None if a <= b else round(p * a / (c * (a - b)), 2),
+         "Correct"),
+        ("crossing_month", lambda c, p, a, b: None if a <= b else math.ceil(p * a / (c * (a - b))),
+         "Not quite (crossing_month): you returned a whole month: the break-even month"),
+        ("crossing_month",
+         lambda c, p, a, b: None if a <= b else math.floor(p * a / (c * (a - b))) + 1,
+         "Not quite (crossing_month): you returned a whole month: the break-even month"),
+        ("columns_to_pay_off", lambda p, a, b: None if a <= b else math.floor(p / (a - b)),
+         "Not quite (columns_to_pay_off): rounding platform_weeks / (weeks_without - "
+         "weeks_with) down (or to the nearest)"),
+        ("columns_to_pay_off", lambda p, a, b: None if a <= b else round(p / (a - b)),
+         "Not quite (columns_to_pay_off): rounding platform_weeks / (weeks_without - "
+         "weeks_with) down (or to the nearest)"),
+        ("inconsistency_chance", lambda n, p: round(1 - (1 - p) ** n, 3), "Correct"),
+        ("inconsistency_chance", lambda n, p: 100 * (1 - (1 - p) ** n),
+         "Not quite (inconsistency_chance): that is a percentage"),
+        ("inconsistency_chance", lambda n, p: min(1, n * p),
+         "Not quite (inconsistency_chance): min(1, copies * defect_rate) caps the sum"),
+        ("platform_decision",
+         lambda m, h, c: "now" if np.mean(np.asarray(m, float) < h) >= c else "later",
+         "Not quite (platform_decision): a run that breaks even in month horizon_months itself"),
+        ("platform_decision",
+         lambda m, h, c: "now" if np.mean(~(np.asarray(m, float) > h)) >= c else "later",
+         "Not quite (platform_decision): your count takes the runs that never break even (NaN)"),
+    ],
+    ids=["inf-for-never", "nan-for-never", "two-decimals", "ceil", "floor-plus-one", "floor",
+         "round", "three-decimals", "percentage", "capped-sum", "strict-horizon", "nan-counts"],
+)
+def test_the_wrong_answers_the_review_named_get_their_own_line(task, answer, start):
+    assert printed(task, answer).startswith(start)
 
 
 def test_something_that_is_not_a_column_type_is_told_so():

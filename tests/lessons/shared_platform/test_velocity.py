@@ -26,9 +26,13 @@ def test_break_even_month_by_hand():
     # at month 4 (10 each), so the platform is ahead from month 5.
     kwargs = dict(capacity=10, platform_weeks=20, weeks_without=4, weeks_with=2, horizon_months=24)
     assert platform.break_even_month(column_types=100, **kwargs) == 5
-    # 12 column types: by hand they are all done at month 4.8 < 5: never ahead.
-    assert platform.break_even_month(column_types=12, **kwargs) is None
-    # 13 column types: by hand done at 5.2 months, so at month 5 the platform leads 13 to 12.5.
+    # 10 column types = P / (w0 - w1): both finish at month 4.0, a tie: never ahead.
+    assert platform.break_even_month(column_types=10, **kwargs) is None
+    # 11 or 12 column types: the platform finishes at (20 + 2n) / 10 = 4.2 or 4.4 months, by
+    # hand at 4.4 or 4.8. Both are done by the end of month 5 (month-end totals tie), but the
+    # platform was ahead from the crossing at month 4 on: it breaks even in month 5.
+    assert platform.break_even_month(column_types=11, **kwargs) == 5
+    assert platform.break_even_month(column_types=12, **kwargs) == 5
     assert platform.break_even_month(column_types=13, **kwargs) == 5
     # The horizon ends before month 5.
     assert platform.break_even_month(column_types=100, **{**kwargs, "horizon_months": 4}) is None
@@ -42,6 +46,38 @@ def test_the_lesson_story_by_hand():
     assert 50 * 17.4 / (17.32 * 16.6) == pytest.approx(3.026, abs=1e-3)
     assert platform.break_even_month(capacity=17.32, platform_weeks=50, weeks_without=17.4,
                                      weeks_with=0.8, column_types=30, horizon_months=24) == 4
+
+
+def test_the_verdict_does_not_depend_on_the_team_count():
+    # 150 team-weeks, 10 column types: P / (w0 - w1) = 9.04, so 10 pay off with any team count
+    # (month-end comparisons said 8, never, never, 5, never, 4, never for 5 to 11 teams).
+    months = [platform.break_even_month(capacity=teams * 4.33, platform_weeks=150,
+                                        weeks_without=17.4, weeks_with=0.8, column_types=10,
+                                        horizon_months=24) for teams in range(5, 12)]
+    assert months == [8, 7, 6, 5, 5, 4, 4]
+    assert all(platform.break_even_month(capacity=teams * 4.33, platform_weeks=150,
+                                         weeks_without=17.4, weeks_with=0.8, column_types=9,
+                                         horizon_months=24) is None for teams in range(1, 13))
+
+
+@settings(max_examples=300, deadline=None)
+@given(platform_weeks=st.floats(1, 300), without=st.floats(0.5, 40), with_=st.floats(0.1, 5),
+       teams=st.integers(1, 12), roadmap=st.integers(1, 60))
+def test_break_even_and_columns_to_pay_off_agree(platform_weeks, without, with_, teams, roadmap):
+    month = platform.break_even_month(capacity=teams * 4.33, platform_weeks=platform_weeks,
+                                      weeks_without=without, weeks_with=with_,
+                                      column_types=roadmap, horizon_months=600)
+    needed = platform.columns_to_pay_off(platform_weeks=platform_weeks, weeks_without=without,
+                                         weeks_with=with_)
+    pays = needed is not None and roadmap >= needed
+    crossing = (platform_weeks * without / (teams * 4.33 * (without - with_))
+                if without > with_ else math.inf)
+    assert (month is not None) == (pays and math.floor(crossing + 1e-9) + 1 <= 600)
+    if month is not None:
+        # the first whole month after the crossing: the platform has shipped more (uncapped),
+        # and it finishes the roadmap no later than the copy-per-team teams
+        assert month - 1 <= crossing + 1e-9 < month
+        assert platform_weeks + roadmap * with_ < roadmap * without + 1e-9
 
 
 def test_columns_to_pay_off_by_hand():
@@ -146,9 +182,34 @@ def test_a_seed_repeats_the_runs():
 
 
 def test_band_by_hand():
+    # months 3..5 hold 8 of 10 runs: the narrowest stretch with 80%
     band = platform.break_even_band([3, 4, 4, 5, 6, 4, 3, 4, 5, np.nan], level=0.8)
-    assert (band.low, band.median, band.high, band.share_never) == (3, 4, 6, 0.1)
+    assert (band.low, band.median, band.high, band.share_never) == (3, 4, 5, 0.1)
+    assert band.coverage == 0.8
+    # 2..4 and 3..5 are equally narrow; 2..4 holds more (9 against 8)
+    band = platform.break_even_band([2, 2, 3, 3, 3, 4, 4, 4, 5, 5], level=0.7)
+    assert (band.low, band.high, band.coverage) == (2, 4, 0.8)
+    # "never" is the last step: 5 and never hold 6 of 8
+    band = platform.break_even_band([1, 5, 5, 5, np.nan, np.nan, np.nan, 2], level=0.75)
+    assert (band.low, band.high, band.coverage) == (5, np.inf, 0.75)
     never = platform.break_even_band([np.nan] * 3 + [2.0], level=0.5)
     assert never.median == np.inf and never.share_never == 0.75
     with pytest.raises(ValueError, match="months"):
         platform.break_even_band([], level=0.8)
+    with pytest.raises(ValueError, match="whole months"):
+        platform.break_even_band([1.5, 2.0], level=0.8)
+
+
+def test_a_chance_of_rebuilding_doubles_the_platform_in_that_share_of_runs():
+    plain = platform.simulate_break_even(100_000, column_types=30, uncertainty=0.0, seed=4,
+                                         **COSTS)
+    rebuilt = platform.simulate_break_even(100_000, column_types=30, uncertainty=0.0, seed=4,
+                                           rebuild_chance=0.3, **COSTS)
+    assert np.all(plain.platform_weeks == 50)
+    assert set(np.unique(rebuilt.platform_weeks)) == {50, 100}
+    assert np.mean(rebuilt.platform_weeks == 100) == pytest.approx(0.3, abs=0.005)
+    # a doubled platform: t* = 100 * 17.4 / (17.32 * 16.6) = 6.05, month 7
+    assert set(np.unique(rebuilt.months)) == {4, 7}
+    with pytest.raises(ValueError, match="rebuild_chance"):
+        platform.simulate_break_even(10, column_types=30, uncertainty=0.0, seed=4,
+                                     rebuild_chance=1.5, **COSTS)
