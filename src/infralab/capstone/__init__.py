@@ -17,7 +17,14 @@ The doomsday dates themselves come from lesson 03's :mod:`infralab.growth`; a
 lesson package imports no other, so the notebook joins the two.
 """
 
-from .metrics_csv import DATE_FORMATS, MIN_ROWS, MetricsFile, MetricsFileError, read_metrics_csv
+from .metrics_csv import (
+    DATE_FORMATS,
+    MIN_PER_WEEKDAY,
+    MIN_ROWS,
+    MetricsFile,
+    MetricsFileError,
+    read_metrics_csv,
+)
 from .report import REPORT_NAME, write_report
 from .scorecard import (
     ANSWER_SCALE,
@@ -34,6 +41,7 @@ from .scorecard import (
 __all__ = [
     "ANSWER_SCALE",
     "DATE_FORMATS",
+    "MIN_PER_WEEKDAY",
     "MIN_ROWS",
     "QUESTIONS",
     "REPORT_NAME",

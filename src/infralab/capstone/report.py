@@ -6,8 +6,9 @@ HTML file: the style sheet is inline and every figure is a PNG inside the page
 browser's *Print* lays it out on A4 paper (``@page { size: A4 }``, no figure or
 table split across pages where it fits on one). It never replaces an earlier
 report unless told to: when the name is taken, the next free numbered name
-(``capstone_report-2.html``, ``-3``, ...) is used, and ``overwrite=True`` is the
-only way to write over a file.
+(``capstone_report-2.html``, ``-3``, ...: one above the highest already
+there, so a deleted number is not reused) is used, and ``overwrite=True`` is
+the only way to write over a file.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def _item_html(item: object, where: str) -> str:
     if isinstance(item, str):
         return f"<p>{html.escape(item)}</p>"
     if isinstance(item, pd.DataFrame):
-        return item.to_html(index=False, escape=True, border=0, na_rep="")
+        return _table_html(item)
     if _is_figure(item):
         return _figure_html(item)
     raise TypeError(
@@ -78,13 +79,37 @@ def _item_html(item: object, where: str) -> str:
     )
 
 
+def _table_html(frame: pd.DataFrame) -> str:
+    """A table; a ``link`` column becomes a link on the cell before it."""
+    columns = [str(c) for c in frame.columns]
+    links = frame["link"].tolist() if "link" in columns else None
+    shown = [c for c in frame.columns if str(c) != "link"]
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown)
+    rows = []
+    table = frame[shown].copy()
+    for column in table.columns:
+        if pd.api.types.is_datetime64_any_dtype(table[column]):  # 2020-07-02, not its midnight
+            table[column] = table[column].astype(str).where(table[column].notna(), None)
+    for number, (_, row) in enumerate(table.iterrows()):
+        cells = ["" if pd.isna(value) else str(value) for value in row]
+        text = [html.escape(cell) for cell in cells]
+        if links is not None and text and isinstance(links[number], str) and links[number]:
+            text[-1] = f'<a href="{html.escape(links[number])}">{text[-1]}</a>'
+        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in text) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
 def _free_path(folder: Path, name: str) -> Path:
+    """``name``, or the number after the highest one already used (a deleted one is not reused)."""
     stem, suffix = os.path.splitext(name)
-    candidate, number = folder / name, 1
-    while candidate.exists():
-        number += 1
-        candidate = folder / f"{stem}-{number}{suffix}"
-    return candidate
+    if not (folder / name).exists() and not any(folder.glob(f"{stem}-*{suffix}")):
+        return folder / name
+    numbers = [1]
+    for taken in folder.glob(f"{stem}-*{suffix}"):
+        tail = taken.name[len(stem) + 1 : len(taken.name) - len(suffix)]
+        if tail.isdigit():
+            numbers.append(int(tail))
+    return folder / f"{stem}-{max(numbers) + 1}{suffix}"
 
 
 def write_report(
@@ -105,8 +130,9 @@ def write_report(
         The page's title and first heading.
     sections : sequence of (str, sequence)
         Each a heading and its items, in order: a text (a paragraph), a
-        DataFrame (a table) or a matplotlib Figure (a PNG inside the page, its
-        title as alt text and caption).
+        DataFrame (a table; a column named ``link`` is not shown but makes the
+        cell before it a link) or a matplotlib Figure (a PNG inside the page,
+        its title as alt text and caption).
     file_name : str
         The file's name, ending ``.html``.
     overwrite : bool

@@ -105,7 +105,7 @@ QUESTIONS = (
         "trusted_for_reliability", STEPS[0], "sign",
         "Our largest customers pick us for reliability and where their data lives, "
         "not only for features.",
-        "01_invisible_qualities.ipynb", "1 · Nines, chains and budgets",
+        "01_invisible_qualities.ipynb", "4 · A market over 36 months",
     ),
     Question(
         "capabilities_rebuilt", STEPS[1], "mistake",
@@ -137,7 +137,7 @@ QUESTIONS = (
         "dedicated_100x_team", STEPS[3], "sign",
         "A few people work full time on what breaks at 100 times today's load, "
         "not part time between features.",
-        "04_100x_problems.ipynb", "1 · What breaks at 10x and at 100x",
+        "04_100x_problems.ipynb", "3 · People: who works on the 100x problem, and when",
     ),
     Question(
         "client_side_tracking", STEPS[4], "mistake",
@@ -310,7 +310,8 @@ def plot_profile(scores: pd.DataFrame, ax: plt.Axes | None = None) -> plt.Axes:
     Returns
     -------
     matplotlib Axes
-        Titled with the weakest step (or "no weak area").
+        Titled with the weakest step and how many steps are weak (or, when
+        every step scores the same, that no area is weaker than another).
 
     Examples
     --------
@@ -342,6 +343,9 @@ def plot_profile(scores: pd.DataFrame, ax: plt.Axes | None = None) -> plt.Axes:
     ax.set(xlim=(0, 110), xlabel="score (%): 100 = every answer the best one")
     weakest = scores.iloc[int(np.argmin(values))]
     n_weak = int(scores.weak.sum())
+    if max(values) - min(values) < 1e-9:
+        ax.set_title(f"Every step scores {values[0]:.0f}%: no area is weaker than another")
+        return ax
     tail = (
         f"{n_weak} step{'s' if n_weak != 1 else ''} below {WEAK_BELOW_PCT:.0f}%"
         if n_weak

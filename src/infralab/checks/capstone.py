@@ -23,6 +23,8 @@ area_scores            per step, 100 x the mean of its statements' points
 parse_number           the cell as a float: thousands separators (``,`` ``.`` space ``'``)
                        and a trailing ``%`` removed, a decimal comma read; ``None`` when
                        the cell is empty
+fix_export             the lines with every ``n/a`` cell emptied and a row dropped when
+                       its date (first cell) repeats the row before
 first_fix              ``(resource, start_by)`` with the earliest
                        ``earliest - lead_time_days[resource] - buffer_days``;
                        ``(None, None)`` when no resource has an earliest date
@@ -36,11 +38,14 @@ hidden.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import ClassVar
 
 import pandas as pd
 
 from infralab.checks.core import (
     Case,
+    Comparator,
     Day,
     Mistake,
     Number,
@@ -52,12 +57,14 @@ from infralab.checks.core import (
     ready_for,
     with_check_sections,
 )
+from infralab.validation import short_repr
 
 __all__ = [
     "EXAMPLES",
     "TASKS",
     "area_scores",
     "first_fix",
+    "fix_export",
     "parse_number",
     "ready",
     "scorecard_gaps",
@@ -117,18 +124,24 @@ def _gaps(answers, question_ids):
 
 _IDS = ["features_over_quality", "limits_known", "scale_when_failing", "server_logs_with_ids"]
 
+def _gaps_if(valid):
+    return lambda answers, ids: sorted(q for q in ids if q not in answers or not valid(answers[q]))
+
+
 SCORECARD_GAPS = Task(
     name="scorecard_gaps",
     parameters=("answers", "question_ids"),
     summary="The question ids with no answer, or with an answer that is not a whole "
-    "number from 1 to 5.",
+    "number from 1 to 5 (5.0 counts as 5; True does not count).",
     compare=TextSet(),
     cases=(
         Case.from_reference(
             _gaps, {"features_over_quality": 2, "limits_known": 6, "scale_when_failing": 4},
             _IDS,
         ),
-        Case.from_reference(_gaps, dict.fromkeys(_IDS, 3), _IDS, hidden=True),
+        Case.from_reference(  # 5.0 is 5
+            _gaps, {**dict.fromkeys(_IDS, 3), "limits_known": 5.0}, _IDS, hidden=True
+        ),
         Case.from_reference(
             _gaps,
             {"features_over_quality": "4", "limits_known": None, "scale_when_failing": 0,
@@ -138,11 +151,36 @@ SCORECARD_GAPS = Task(
         ),
         Case.from_reference(_gaps, {}, _IDS[:2], hidden=True),
         Case.from_reference(
-            _gaps, {"limits_known": 2.5, "scale_when_failing": 5.0, "extra": 9},
+            _gaps, {"limits_known": 2.5, "scale_when_failing": 4, "extra": 9},
+            ["limits_known", "scale_when_failing"], hidden=True,
+        ),
+        Case.from_reference(
+            _gaps, {"limits_known": True, "scale_when_failing": 2},
             ["limits_known", "scale_when_failing"], hidden=True,
         ),
     ),
     mistakes=(
+        Mistake(
+            "2.5 got through: an answer must be a whole number, 1, 2, 3, 4 or 5, not just "
+            "a number between 1 and 5.",
+            _gaps_if(lambda v: not isinstance(v, bool) and isinstance(v, (int, float))
+                     and 1 <= v <= 5),
+        ),
+        Mistake(
+            "True got through: in Python True == 1, so rule out bool before comparing "
+            "(isinstance(value, bool)).",
+            _gaps_if(lambda v: isinstance(v, (int, float)) and v in range(1, 6)),
+        ),
+        Mistake(
+            "2.5 and True got through: an answer must be a whole number, 1, 2, 3, 4 or 5 "
+            "(not just between 1 and 5), and True, which Python counts as 1, is not one.",
+            _gaps_if(lambda v: isinstance(v, (int, float)) and 1 <= v <= 5),
+        ),
+        Mistake(
+            "5.0 is a whole number too (a spreadsheet often gives 5.0): accept a float "
+            "whose value is 1, 2, 3, 4 or 5.",
+            _gaps_if(lambda v: type(v) is int and 1 <= v <= 5),
+        ),
         Mistake(
             "you found the missing answers but not the invalid ones: an answer must also be a "
             "whole number from 1 to 5 (not 0, 6, 2.5, '4' or None).",
@@ -180,7 +218,7 @@ AREA_SCORES = Task(
     name="area_scores",
     parameters=("answers", "questions"),
     summary="Each step's score in percent: 100 times the mean of its statements' points.",
-    compare=NumberMap(rel_tol=1e-6, abs_tol=1e-9),
+    compare=NumberMap(rel_tol=0, abs_tol=0.05),  # 83.3 for 83.33... is right
     cases=(
         Case.from_reference(_area_scores, {"a": 4, "b": 2, "c": 5, "d": 1, "e": 3}, _QUESTIONS),
         Case.from_reference(
@@ -254,7 +292,94 @@ PARSE_NUMBER = Task(
     ),
 )
 
-# --------------------------------------------------------------------------- 5. the first fix
+# --------------------------------------------------------------------------- 5. fix a refused file
+
+
+@dataclass(frozen=True)
+class _Lines(Comparator):
+    """A list of lines of text, in order; spaces at either end of a line ignored."""
+
+    describe: ClassVar[str] = "a list of lines (text)"
+
+    def accepts(self, got: object) -> bool:
+        return isinstance(got, (list, tuple)) and all(isinstance(line, str) for line in got)
+
+    def _same(self, expected: object, got: object) -> bool:
+        return [line.strip() for line in expected] == [line.strip() for line in got]
+
+    def _format(self, value: object) -> str:
+        if not self.accepts(value):
+            return short_repr(value, 40)
+        return f"{len(value)} lines, {short_repr(list(value)[:3], 60)}"
+
+
+def _fix_export(lines, marker="", keep_row=True, drop_repeats=True, fill=True):
+    fixed, previous = [], None
+    for line in lines:
+        cells = line.split(",")
+        if drop_repeats and cells[0] == previous:
+            continue
+        previous = cells[0]
+        if not keep_row and any(cell.strip().lower() == "n/a" for cell in cells):
+            continue
+        if fill:
+            cells = [marker if cell.strip().lower() == "n/a" else cell for cell in cells]
+        fixed.append(",".join(cells))
+    return fixed
+
+
+_HEAD = "Date,Host,Storage (GiB),CPU peak (%),Connections"
+_EXPORT = [
+    _HEAD,
+    '01/07/2020,db-primary-1,"5,732.8",47.8,"1,275"',
+    '02/07/2020,db-primary-1,"5,754.4",n/a,"1,094"',
+    '03/07/2020,db-primary-1,"5,773.4",48.2,"1,138"',
+    '03/07/2020,db-primary-1,"5,773.4",48.2,"1,138"',
+    "04/07/2020,db-primary-1,\"5,787.7\",44.0,913",
+]
+
+FIX_EXPORT = Task(
+    name="fix_export",
+    parameters=("lines",),
+    summary="The lines of an export with every n/a cell emptied and a row dropped when its "
+    "date repeats the row before (the first kept).",
+    compare=_Lines(),
+    cases=(
+        Case.from_reference(_fix_export, _EXPORT),
+        Case.from_reference(
+            _fix_export,
+            ["date,storage,cpu", "2024-03-01,100,N/A", "2024-03-02,n/a,n/a",
+             "2024-03-02,101,50", "2024-03-03,102,51"],
+            hidden=True,
+        ),
+        Case.from_reference(
+            _fix_export, ["date,storage", "2024-03-01,100", "2024-03-02,101"], hidden=True
+        ),
+    ),
+    mistakes=(
+        Mistake(
+            "a 0 is a reading, and the reader refuses it: empty the cell instead (\"\"), so "
+            "the day becomes a gap.",
+            lambda lines: _fix_export(lines, marker="0"),
+        ),
+        Mistake(
+            "keep the row and empty only the n/a cell: that day's other readings are good.",
+            lambda lines: _fix_export(lines, keep_row=False),
+        ),
+        Mistake(
+            "the n/a cells are emptied, but a date that repeats the row before is still "
+            "there: drop the second row, keep the first.",
+            lambda lines: _fix_export(lines, drop_repeats=False),
+        ),
+        Mistake(
+            "the repeated row is gone, but the n/a cells are still there: make each one an "
+            "empty cell.",
+            lambda lines: _fix_export(lines, fill=False),
+        ),
+    ),
+)
+
+# --------------------------------------------------------------------------- 6. the first fix
 
 
 def _table(rows):
@@ -312,6 +437,13 @@ FIRST_FIX = Task(
     ),
     mistakes=(
         Mistake(
+            "when no resource has an earliest date, return the pair (None, None), not None: "
+            "the next cell unpacks two values.",
+            lambda table, lead, buffer: (
+                None if table.earliest.isna().all() else _first_fix(table, lead, buffer)
+            ),
+        ),
+        Mistake(
             "plan from the earliest plausible crossing (column earliest), not the median "
             "doomsday: the band's early edge is the date to beat.",
             lambda table, lead, buffer: _first_fix(table, lead, buffer, column="doomsday"),
@@ -331,7 +463,9 @@ FIRST_FIX = Task(
 
 TASKS = {
     task.name: task
-    for task in (STATEMENT_POINTS, SCORECARD_GAPS, AREA_SCORES, PARSE_NUMBER, FIRST_FIX)
+    for task in (
+        STATEMENT_POINTS, SCORECARD_GAPS, AREA_SCORES, PARSE_NUMBER, FIX_EXPORT, FIRST_FIX
+    )
 }
 EXAMPLES = {name: task.examples for name, task in TASKS.items()}
 
@@ -359,15 +493,17 @@ def scorecard_gaps(function: object = None) -> None:
 
     The answer is the ids of ``question_ids`` that are missing from the dict
     ``answers`` or whose answer is not a whole number from 1 to 5 (a list or a
-    set, order ignored; empty when every answer is valid). Five cases, four
-    hidden: a complete card, text and None answers, an empty dict, 2.5 and an
-    extra key. Recognises: only the missing ones, only the invalid ones.
+    set, order ignored; empty when every answer is valid; 5.0 counts as 5, True
+    does not). Six cases, five hidden: a complete card with a 5.0, text and
+    None answers, an empty dict, 2.5 and an extra key, True. Recognises: 2.5
+    or True let through, 5.0 refused, only the missing ones, only the invalid
+    ones.
 
     Examples
     --------
     >>> scorecard_gaps(lambda answers, ids: [q for q in ids if answers.get(q) not in (1, 2, 3, 4, 5)
     ...                                      or isinstance(answers.get(q), (bool, str))])
-    Correct (scorecard_gaps): right on all 5 test cases (4 of them hidden).
+    Correct (scorecard_gaps): right on all 6 test cases (5 of them hidden).
     """
     SCORECARD_GAPS.check(function)
 
@@ -405,6 +541,26 @@ def parse_number(function: object = None) -> None:
     Error (parse_number): parse_number('12,480.2') raised ValueError: could not convert string to float: '12,480.2'. Call your function on that input in a new cell to see where.
     """  # noqa: E501
     PARSE_NUMBER.check(function)
+
+
+@with_check_sections
+def fix_export(function: object = None) -> None:
+    """Check ``fix_export(lines)``.
+
+    ``lines`` is an export's lines of text, header first. The answer is the
+    lines with every cell that reads ``n/a`` (any case) emptied and a row
+    dropped when its first cell, the date, repeats the row before (the first
+    kept); spaces at either end of a line are ignored. Three cases, two
+    hidden: a gap and a repeat in one file, a clean file. Recognises: ``0``
+    written for n/a, the whole row dropped, the repeat left in, the n/a left in.
+
+    Examples
+    --------
+    >>> fix_export(lambda lines: [",".join("" if c.lower() == "n/a" else c for c in line.split(","))
+    ...                           for line in lines])
+    Not quite (fix_export): the n/a cells are emptied, but a date that repeats the row before is still there: drop the second row, keep the first.
+    """  # noqa: E501
+    FIX_EXPORT.check(function)
 
 
 @with_check_sections

@@ -163,7 +163,8 @@ MEASURED = {
 #: data dictionary describes them last). Checksummed like measured files, never regenerated.
 EXAMPLES = {
     "my_metrics_example.csv": (
-        "An example of a team's own metrics export, for lesson 07 (the capstone). It is lesson 03's database (`postgres_metrics.csv`, "
+        "An example of a team's own metrics export, for lesson 07 (the capstone). It is "
+        "lesson 03's database (`postgres_metrics.csv`, "
         "1 Jul to 31 Dec 2020) written the way a monitoring dashboard exports it: a header "
         "`Date,Host,Storage (GiB),CPU peak (%),Connections` (units in the headers), dates "
         "day first (`31/12/2020`), thousands separators inside quotes (`\"12,480.2\"`), a "
@@ -172,13 +173,19 @@ EXAMPLES = {
         "`storage_gib`, `cpu_peak_pct` and `connections_peak` unchanged; "
         "`tests/lessons/capstone/test_example_file.py` rebuilds the file from "
         "`postgres_metrics.csv` and compares. Read it, or your own export, with "
-        "`infralab.capstone.read_metrics_csv(path)`, which accepts a `,` `;` or tab "
-        "delimiter, dates in eight formats, thousands separators and decimal commas, units "
-        "in headers, extra text columns, missing days and empty cells, one resource or "
-        "several, and refuses anything else (a missing column, a value that is not a "
-        "number, dates out of order or repeated, fewer than 14 rows, a value of zero or "
-        "less, an empty file, a file that is not CSV) with one line naming the file, the "
-        "row (the header is row 1) and the column."
+        "`infralab.capstone.read_metrics_csv(path, resources=[...])`, which accepts a `,` "
+        "`;` or tab delimiter (and a `sep=;` first line), the date in whichever column "
+        "holds dates in every row, in ISO 8601 (with a time, milliseconds or an offset) or "
+        "eight other formats, rows newest first, thousands separators and decimal commas "
+        "(decided per column and by the delimiter: `0.512` is 0.512; in a `;` file "
+        "`1,100` is 1.1), units in headers, extra text columns, numeric columns you did not "
+        "ask for that cannot be forecast (set aside, with a note), missing days and empty "
+        "cells, one resource or several, and refuses anything else (a missing column, a "
+        "value that is not a number or has its unit in the cell, day and month that could "
+        "be either way round, dates out of order or repeated, fewer than 21 rows or three "
+        "readings of each weekday, a value of zero or less, an empty file, a file that is "
+        "not CSV) with one line naming the file, the row (the header is row 1) and the "
+        "column."
     ),
 }
 

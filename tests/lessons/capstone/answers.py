@@ -47,6 +47,16 @@ def parse_number(text):
     return float(cell.replace(",", ""))
 
 
+def fix_export(lines):
+    out = []
+    for line in lines:
+        parts = line.split(",")
+        if out and parts[0] == out[-1].split(",")[0]:
+            continue
+        out.append(",".join("" if part.strip().lower() == "n/a" else part for part in parts))
+    return out
+
+
 def first_fix(table, lead_time_days, buffer_days):
     seen = table.dropna(subset=["earliest"])
     if seen.empty:
@@ -62,5 +72,6 @@ RIGHT_ANSWERS = {
     "scorecard_gaps": scorecard_gaps,
     "area_scores": area_scores,
     "parse_number": parse_number,
+    "fix_export": fix_export,
     "first_fix": first_fix,
 }

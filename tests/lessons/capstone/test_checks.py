@@ -17,7 +17,13 @@ import pandas as pd
 from infralab import capstone
 from infralab.checks import capstone as check
 from tests.check_runner import printed_line
-from tests.lessons.capstone.answers import first_fix, parse_number, scorecard_gaps
+from tests.lessons.capstone.answers import (
+    area_scores,
+    first_fix,
+    fix_export,
+    parse_number,
+    scorecard_gaps,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 printed = partial(printed_line, check)
@@ -30,9 +36,10 @@ def _expected(name):
     return [case.expected for case in check.TASKS[name].cases]
 
 
-def test_the_sheet_has_five_tasks_in_order():
+def test_the_sheet_has_six_tasks_in_order():
     assert list(check.TASKS) == [
-        "statement_points", "scorecard_gaps", "area_scores", "parse_number", "first_fix"]
+        "statement_points", "scorecard_gaps", "area_scores", "parse_number", "fix_export",
+        "first_fix"]
 
 
 def test_statement_points_by_hand():
@@ -56,10 +63,12 @@ def test_parse_number_by_hand():
 
 def test_scorecard_gaps_by_hand_and_the_sheets_example():
     assert _expected("scorecard_gaps") == [
-        ["limits_known", "server_logs_with_ids"], [],
+        ["limits_known", "server_logs_with_ids"], [],  # the second holds a 5.0: it is 5
         ["features_over_quality", "limits_known", "scale_when_failing"],
         ["features_over_quality", "limits_known"], ["limits_known"],
+        ["limits_known"],  # True is not an answer, though True == 1
     ]
+    assert "`True` and `None` are not; `5.0` is" in SHEET
     ids = ["limits_known", "scale_when_failing", "server_logs_with_ids"]
     answer = scorecard_gaps({"limits_known": 6, "scale_when_failing": 4}, ids)
     assert answer == ["limits_known", "server_logs_with_ids"]
@@ -105,3 +114,85 @@ def test_the_usual_mistakes_get_their_hints():
         return first_fix(table.assign(earliest=table.doomsday), lead_time_days, buffer_days)
 
     assert "not the median" in printed("first_fix", median_doomsday)
+
+
+def test_fix_export_by_hand_and_the_sheets_example():
+    first, gaps_and_repeat, clean = _expected("fix_export")
+    assert first[2] == '02/07/2020,db-primary-1,"5,754.4",,"1,094"'  # n/a emptied, quotes kept
+    assert len(first) == 5  # the repeated 03/07/2020 dropped
+    assert gaps_and_repeat == ["date,storage,cpu", "2024-03-01,100,", "2024-03-02,,",
+                               "2024-03-03,102,51"]
+    assert clean == ["date,storage", "2024-03-01,100", "2024-03-02,101"]
+    example = fix_export(["date,cpu", "2024-03-01,n/a", "2024-03-01,50"])
+    assert example == ["date,cpu", "2024-03-01,"]
+    assert '→ `["date,cpu", "2024-03-01,"]`' in SHEET
+
+
+def test_each_wrong_answer_the_review_names_gets_a_fitting_verdict():
+    def whole_range(answers, ids):  # lets 2.5 and True through
+        return [q for q in ids if not isinstance(answers.get(q), (int, float))
+                or not 1 <= answers.get(q) <= 5]
+
+    assert "2.5 and True got through" in printed("scorecard_gaps", whole_range)
+
+    def no_bool_rule(answers, ids):
+        return [q for q in ids if answers.get(q) not in (1, 2, 3, 4, 5)
+                or isinstance(answers.get(q), str)]
+
+    assert "True got through" in printed("scorecard_gaps", no_bool_rule)
+
+    def int_only(answers, ids):
+        return [q for q in ids if type(answers.get(q)) is not int or not 1 <= answers.get(q) <= 5]
+
+    assert "5.0 is a whole number too" in printed("scorecard_gaps", int_only)
+
+    def rounded(answers, questions):
+        scores = dict(area_scores(answers, questions))
+        return {step: round(score, 1) for step, score in scores.items()}
+
+    assert printed("area_scores", rounded).startswith("Correct")
+
+    def whole_percent(answers, questions):
+        scores = dict(area_scores(answers, questions))
+        return {step: round(score) for step, score in scores.items()}
+
+    assert printed("area_scores", whole_percent).startswith("Not quite")
+
+    def none_for_nothing(table, lead_time_days, buffer_days):
+        answer = first_fix(table, lead_time_days, buffer_days)
+        return None if answer == (None, None) else answer
+
+    line = printed("first_fix", none_for_nothing)
+    assert "(None, None), not None" in line and "forget the `return`" not in line
+
+    def zero_instead(lines):
+        fixed, previous = [], None
+        for line in lines:
+            cells = line.split(",")
+            if cells[0] != previous:
+                fixed.append(",".join("0" if c.lower() == "n/a" else c for c in cells))
+            previous = cells[0]
+        return fixed
+
+    assert "a 0 is a reading" in printed("fix_export", zero_instead)
+
+    def repeat_left(lines):
+        return [",".join("" if c.lower() == "n/a" else c for c in line.split(","))
+                for line in lines]
+
+    assert "still there: drop the second row" in printed("fix_export", repeat_left)
+
+
+def test_answers_the_check_accepts_do_not_break_the_next_cells():
+    """Lower-case step names and a start-by date as text pass the check; the sheet copes."""
+
+    def lower_case(answers, questions):
+        return {str(step).lower(): score for step, score in area_scores(answers, questions).items()}
+
+    def text_date(table, lead_time_days, buffer_days):
+        resource, start_by = first_fix(table, lead_time_days, buffer_days)
+        return resource, None if start_by is None else f"{start_by:%Y-%m-%d}"
+
+    assert printed("area_scores", lower_case).startswith("Correct")
+    assert printed("first_fix", text_date).startswith("Correct")
+    assert "by_step[row.step.casefold()]" in SHEET and "pd.Timestamp(start_by)" in SHEET

@@ -89,7 +89,8 @@ def test_the_three_broken_files_are_refused_naming_row_and_column(tmp_path):
             capstone.read_metrics_csv(tmp_path / name)
         messages.append(str(caught.value))
     assert messages[0].startswith("sorted_wrong.csv, row 3, column 'Date'")
-    assert messages[1] == "no_reading.csv, row 10, column 'CPU peak (%)': 'n/a' is not a number"
+    assert messages[1] == ("no_reading.csv, row 10, column 'CPU peak (%)': 'n/a' is not a number "
+                           "(leave the cell empty if there was no reading)")
     assert messages[2].startswith("one_week.csv: only 7 rows of data")
 
 
@@ -121,3 +122,40 @@ def test_the_reports_second_write_gets_a_new_name(tmp_path):
     first = capstone.write_report(tmp_path, "Capstone", [("A", ["x"])])
     second = capstone.write_report(tmp_path, "Capstone", [("A", ["x"])])
     assert (first.name, second.name) == ("capstone_report.html", "capstone_report-2.html")
+
+
+def test_the_reader_rules_the_text_states(tmp_path):
+    """"`0.512` stays 0.512"; "three weeks ... each weekday three times"."""
+    lines = ["date,storage"] + [f"2024-03-{d:02d},0.512" for d in range(1, 29)]
+    (tmp_path / "small.csv").write_text("\n".join(lines), encoding="utf-8")
+    assert capstone.read_metrics_csv(tmp_path / "small.csv").frame.storage.iloc[0] == 0.512
+    lines = ["date;storage"] + [f"2024-03-{d:02d};1,100" for d in range(1, 29)]
+    (tmp_path / "semicolon.csv").write_text("\n".join(lines), encoding="utf-8")
+    assert capstone.read_metrics_csv(tmp_path / "semicolon.csv").frame.storage.iloc[0] == 1.1
+    assert capstone.MIN_ROWS == 21 and capstone.MIN_PER_WEEKDAY == 3
+
+
+def test_the_first_fix_is_182_days_overdue_as_the_figure_title_says(plan, mine):
+    assert (mine.frame.date.max() - plan.start_by["cpu_peak"]).days == 182
+
+
+def test_the_pointers_the_review_moved():
+    by_id = {question.id: question for question in capstone.QUESTIONS}
+    assert by_id["trusted_for_reliability"].section == "4 · A market over 36 months"
+    assert by_id["dedicated_100x_team"].section == (
+        "3 · People: who works on the 100x problem, and when")
+
+
+def test_the_sheets_broken_export_is_refused_then_fixed(tmp_path):
+    from tests.lessons.capstone.answers import fix_export
+
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    assert ",49.9," in lines[9]  # the CPU cell the sheet turns into n/a
+    broken = [*lines[:9], lines[9].replace(",49.9,", ",n/a,"), *lines[10:20], lines[19],
+              *lines[20:]]
+    (tmp_path / "broken_export.csv").write_text("\n".join(broken), encoding="utf-8")
+    with pytest.raises(capstone.MetricsFileError, match="row 21, column 'Date'"):
+        capstone.read_metrics_csv(tmp_path / "broken_export.csv")
+    (tmp_path / "fixed.csv").write_text("\n".join(fix_export(broken)), encoding="utf-8")
+    fixed = capstone.read_metrics_csv(tmp_path / "fixed.csv")
+    assert len(fixed.frame) == 178 and int(fixed.frame.cpu_peak.isna().sum()) == 1

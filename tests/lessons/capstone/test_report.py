@@ -33,12 +33,18 @@ def sections():
     card = {question.id: 2 for question in capstone.QUESTIONS}
     scores = capstone.score_scorecard(card)
     profile = capstone.plot_profile(scores).figure
-    pointers = capstone.weak_area_pointers(scores)[["step", "statement", "lesson", "section"]]
+    pointers = capstone.weak_area_pointers(scores)[
+        ["step", "statement", "lesson", "section", "link"]]
     dates = pd.DataFrame({"resource": ["cpu_peak"], "start_by": [pd.Timestamp("2020-07-02")]})
+    figure, axes = plt.subplots(3, 1, figsize=(8, 8.1), sharex=True)  # as the notebook's
+    for ax, name in zip(axes, ["cpu_peak", "storage", "connections"], strict=True):
+        ax.plot([0, 1], [0, 1])
+        ax.set_title(f"{name}: start by 02 Jul 2020")
+    figure.suptitle("cpu_peak's fix must start first: by 02 Jul 2020")
     return [
         ("Scorecard", ["Ten statements <b>from</b> the guide.", scores, profile]),
         ("Where to look next", [pointers]),
-        ("Doomsday and start-by dates", [dates]),
+        ("Doomsday and start-by dates", [dates, figure]),
     ]
 
 
@@ -50,8 +56,13 @@ def test_the_page_holds_everything_and_needs_nothing_else(tmp_path):
     assert "<title>Capstone: &lt;our team&gt;</title>" in page
     assert "Ten statements &lt;b&gt;from&lt;/b&gt; the guide." in page  # text is escaped
     assert "@page { size: A4" in page and "<script" not in page
-    sources = re.findall(r'(?:src|href)="([^"]*)"', page)
+    sources = re.findall(r'src="([^"]*)"', page)
     assert sources and all(source.startswith("data:image/png;base64,") for source in sources)
+    links = re.findall(r'<a href="([^"]*)">([^<]*)</a>', page)  # the pointers keep their links
+    # all 2s: only "100x problems" (two signs) is weak, and both its statements point to 04 §3
+    assert len(links) == 2 and links[0][0].startswith("../notebooks/04_100x_problems.ipynb#3-")
+    assert links[0][1] == "3 · People: who works on the 100x problem, and when"
+    assert "<th>link</th>" not in page
     assert re.search(r'alt="Weakest area: [^"]+"', page)
     assert "Server-side tracking" in page and "2020-07-02" in page
 
@@ -68,6 +79,17 @@ def test_an_earlier_report_is_never_written_over_unasked(tmp_path):
     assert "two" in second.read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "capstone_report-2.html", "capstone_report-3.html", "capstone_report.html"]
+
+
+def test_a_deleted_number_is_not_reused(tmp_path):
+    for text in ("one", "two", "three"):
+        capstone.write_report(tmp_path, text, [("A", [text])])
+    (tmp_path / "capstone_report-2.html").unlink()
+    assert capstone.write_report(tmp_path, "four", [("A", ["four"])]).name == (
+        "capstone_report-4.html")
+    (tmp_path / "capstone_report.html").unlink()
+    assert capstone.write_report(tmp_path, "five", [("A", ["five"])]).name == (
+        "capstone_report-5.html")
 
 
 def test_the_folder_is_made_when_missing(tmp_path):
@@ -92,7 +114,8 @@ _MEASURE = """
   const width = document.documentElement.clientWidth;
   const wide = [...document.querySelectorAll("table, img, figure, section")]
     .filter((e) => e.getBoundingClientRect().right > width + 1).map((e) => e.tagName);
-  const images = [...document.images].map((i) => [i.complete && i.naturalWidth > 0, i.alt]);
+  const images = [...document.images].map((i) => [i.complete && i.naturalWidth > 0, i.alt,
+    i.getBoundingClientRect().width / i.naturalWidth]);
   const headings = [...document.querySelectorAll("h2")].map((h) => h.textContent);
   return {pageWidth: document.documentElement.scrollWidth, width, wide, images,
           title: document.title, headings};
@@ -140,8 +163,12 @@ def test_the_report_opens_offline_in_chromium_with_no_request_and_fits_a4(tmp_pa
     assert console == []
     assert found["title"] == "Capstone: our team"
     assert found["headings"] == ["Scorecard", "Where to look next", "Doomsday and start-by dates"]
-    assert found["images"] and all(loaded for loaded, _ in found["images"])
-    assert all(alt.startswith("Weakest area:") for _, alt in found["images"])
+    assert len(found["images"]) == 2
+    alts = [alt for _, alt, _ in found["images"]]
+    assert alts[0].startswith("Weakest area:") and alts[1].startswith("cpu_peak's fix")
+    assert all(loaded for loaded, _, _ in found["images"])
+    # the dates figure prints at 80% of its size or more (its tick labels stay readable)
+    assert found["images"][1][2] >= 0.8
     assert found["pageWidth"] <= found["width"] and found["wide"] == []
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pdf.startswith(b"%PDF") and 1 <= pages <= 4, pages  # printed on a few A4 sheets

@@ -118,6 +118,9 @@ def test_the_profile_draws_each_score_and_names_the_weakest():
     assert len(colours) == 1 and colours.isdisjoint(others)
     assert ax.get_title() == "Weakest area: Server-side tracking (25%); 1 step below 50%"
     plt.close("all")
-    ax = capstone.plot_profile(capstone.score_scorecard(answers(3)))
+    ax = capstone.plot_profile(capstone.score_scorecard(answers(3)))  # all 3: 50% everywhere
+    assert ax.get_title() == "Every step scores 50%: no area is weaker than another"
+    plt.close("all")
+    ax = capstone.plot_profile(capstone.score_scorecard(answers(4, limits_known=5)))
     assert ax.get_title().endswith("no step below 50%")
     plt.close("all")
