@@ -301,7 +301,12 @@ def try_it(draw: Callable[..., object], **controls: widgets.ValueWidget) -> TryI
             )
     _fit_labels(controls)
     output = widgets.Output()
-    image = widgets.Image(format="png", layout=widgets.Layout(display="none", max_width="100%"))
+    # At its own pixel size, capped at the cell's width, like an inline figure: the panel is a
+    # flex column, which would otherwise stretch the picture (and its text) to the full width.
+    image = widgets.Image(
+        format="png",
+        layout=widgets.Layout(display="none", max_width="100%", align_self="flex-start"),
+    )
     hint = widgets.HTML(f"<em>{HINT_BEFORE}</em>")
     picture = _Picture()
 
