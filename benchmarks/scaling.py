@@ -53,8 +53,10 @@ def _loop(draws: Mapping[str, np.ndarray]) -> dict[str, list[float]]:
         total = 0.0
         for quarter in range(_QUARTERS):
             log_load = math.log1p(a["load_growth"]) * quarter
-            if 0 <= shipped < quarter:  # the fix carries fix_gain times the load
-                log_load = max(log_load - math.log(a["fix_gain"]), 0.0)
+            if 0 <= shipped < quarter:  # traffic moves to the fix over migration_quarters
+                moved = min((quarter - shipped) / a["migration_quarters"], 1.0)
+                old = 1 - moved + moved / a["fix_gain"]
+                log_load = max(log_load + math.log(old), 0.0)
             toil = min(1.0, a["toil_at_start"] * math.exp(a["toil_exponent"] * log_load))
             fraction = 0.0
             if quarter >= _START:

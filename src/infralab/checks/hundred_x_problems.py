@@ -40,7 +40,6 @@ import numpy as np
 import pandas as pd
 
 from infralab.checks.core import (
-    Anything,
     Case,
     Mistake,
     Number,
@@ -109,6 +108,18 @@ _SEARCH = _system([
     ("query nodes", 5_000, 600, 100), ("indexer", 200, 1_500, 1), ("object store", 800, 1e6, 1),
 ])
 _ONE = _system([("only component", 10, 100, 1)])
+# A worker tier that scales out but is capped at 10 breaks long before the single database.
+_CAPPED = _system([
+    ("database", 100, 1_000, 1), ("workers", 1_000, 50, 10), ("lock", 10, 500, 1),
+])
+
+
+def _only_single(system, threshold):
+    """The mistake of looking only at the components that cannot scale out."""
+    single = system[system["max_instances"] == 1]
+    if single.empty:
+        return _first(system, threshold)
+    return _first(single.reset_index(drop=True), threshold)
 
 FIRST_TO_BREAK = Task(
     name="first_to_break",
@@ -120,8 +131,14 @@ FIRST_TO_BREAK = Task(
         Case.from_reference(_first, _SHARDED, 0.8, hidden=True),
         Case.from_reference(_first, _SEARCH, 0.8, hidden=True),
         Case.from_reference(_first, _ONE, 0.5, hidden=True),
+        Case.from_reference(_first, _CAPPED, 0.8, hidden=True),
     ),
     mistakes=(
+        Mistake(
+            "you looked only at the components that cannot scale out: a tier that scales out "
+            "breaks too, once every instance it may have is full.",
+            _only_single,
+        ),
         Mistake(
             "you left out max_instances: a component that scales out breaks only when every "
             "instance it may have is full (threshold * capacity * max_instances / demand).",
@@ -154,8 +171,19 @@ PEAK_CLIENTS = Task(
         Case.from_reference(_peak, 0.2, 0.0, hidden=True),
     ),
     mistakes=(
+        Mistake("don't round: return the full value (the task's 'about 21.8' is rounded for "
+                "reading; the check compares to 6 significant digits).",
+                lambda sigma, kappa: math.inf if kappa == 0 else round(_peak(sigma, kappa), 1)),
+        Mistake("don't round to whole clients: return the full value of "
+                "sqrt((1 - sigma) / kappa).",
+                lambda sigma, kappa: math.inf if kappa == 0 else round(_peak(sigma, kappa))),
+        Mistake("you swapped sigma and kappa: N* = sqrt((1 - sigma) / kappa), kappa below.",
+                lambda sigma, kappa: math.inf if kappa == 0 else math.sqrt((1 - kappa) / sigma)),
         Mistake("you forgot the square root: N* = sqrt((1 - sigma) / kappa).",
                 lambda sigma, kappa: math.inf if kappa == 0 else (1 - sigma) / kappa),
+        Mistake("you forgot the square root, N* = sqrt((1 - sigma) / kappa), and with "
+                "kappa = 0 there is no peak: return math.inf.",
+                lambda sigma, kappa: (1 - sigma) / kappa),
         Mistake("you used sigma where 1 - sigma belongs: N* = sqrt((1 - sigma) / kappa).",
                 lambda sigma, kappa: math.inf if kappa == 0 else math.sqrt(sigma / kappa)),
         Mistake("you dropped sigma: N* = sqrt((1 - sigma) / kappa), not sqrt(1 / kappa).",
@@ -196,7 +224,32 @@ def _exact(table):
     return (float(sigma), float(max(kappa, 0.0)))
 
 
-_FIT = TupleOf((Number(rel_tol=0.02, abs_tol=0.003), Number(rel_tol=0.05, abs_tol=2e-5)))
+class _PairOrArray(TupleOf):
+    """A pair as a tuple, a list or a NumPy array of two numbers (what curve_fit returns)."""
+
+    @staticmethod
+    def _as_pair(got):
+        if isinstance(got, np.ndarray) and got.shape == (2,) and got.dtype.kind in "iuf":
+            return tuple(float(v) for v in got)
+        return got
+
+    def accepts(self, got):
+        return super().accepts(self._as_pair(got))
+
+    def _same(self, expected, got):
+        return super()._same(expected, self._as_pair(got))
+
+
+def _amdahl_sigma(table):
+    """sigma of Amdahl's law fitted to a table with a 1-client row (kappa held at 0)."""
+    n = table["clients"].to_numpy(dtype=float)
+    x = table["throughput"].to_numpy(dtype=float)
+    lam = x[n == 1][0]
+    (sigma,), *_ = np.linalg.lstsq((n - 1)[:, None], n * lam / x - 1, rcond=None)
+    return (float(sigma), 0.0)
+
+
+_FIT = _PairOrArray((Number(rel_tol=0.02, abs_tol=0.003), Number(rel_tol=0.05, abs_tol=2e-5)))
 
 FIT_USL_TABLE = Task(
     name="fit_usl_table",
@@ -213,10 +266,18 @@ FIT_USL_TABLE = Task(
             lambda table: _exact(table)[::-1],
         ),
         Mistake(
+            "your sigma and kappa are both 0: the fit could not reach the data. Fit lam too "
+            "(one client's throughput, about the first row's), not a fixed value.",
+            lambda table: (0.0, 0.0),
+            compare=_PairOrArray((Number(rel_tol=0, abs_tol=1e-6),
+                                  Number(rel_tol=0, abs_tol=1e-9))),
+        ),
+        Mistake(
             "your kappa is 0 where the throughput falls: that is Amdahl's law. Fit all three "
             "parameters, lam, sigma and kappa, of the USL.",
-            lambda table: (0.0, 0.0),
-            compare=TupleOf((Anything(), Number(rel_tol=0, abs_tol=1e-9))),
+            _amdahl_sigma,
+            compare=_PairOrArray((Number(rel_tol=0.5, abs_tol=0.02),
+                                  Number(rel_tol=0, abs_tol=1e-9))),
         ),
     ),
 )
@@ -239,14 +300,25 @@ QUARTERS_NEEDED = Task(
         Case.from_reference(_quarters, 18.0, 12, 0.05, 1.5, hidden=True),
         Case.from_reference(_quarters, 30.0, 4, 0.1, 1.0, hidden=True),
         Case.from_reference(_quarters, 9.0, 6, 0.0, 1.5, hidden=True),  # exactly one quarter
-        Case.from_reference(_quarters, 40.0, 20, 0.2, 1.2, hidden=True),
+        Case.from_reference(_quarters, 41.0, 20, 0.2, 1.2, hidden=True),
+        Case.from_reference(_quarters, 13.0, 5, 0.1, 1.0, hidden=True),
     ),
-    mistakes=(
+    mistakes=(  # round before floor: where round is wrong, floor agrees with it
+        Mistake("round up, not to the nearest: a project that needs 8.2 quarters ships at the "
+                "end of the ninth (math.ceil, not round).",
+                lambda w, k, c, m: round(w / (k * m / (1 + c * (k - 1))))),
+        Mistake("round up: a project that needs 2.5 quarters ships at the end of the third.",
+                lambda w, k, c, m: math.floor(w / (k * m / (1 + c * (k - 1))))),
+        Mistake("int(x) + 1 is one too many when the work fills whole quarters exactly (9 "
+                "engineer-quarters at 9 a quarter is 1 quarter): use math.ceil.",
+                lambda w, k, c, m: int(w / (k * m / (1 + c * (k - 1)))) + 1),
+        Mistake("one quarter too many: math.ceil already counts the quarter the project "
+                "ships in.", lambda w, k, c, m: _quarters(w, k, c, m) + 1),
+        Mistake("one quarter too few: a project that needs 2.5 quarters ships at the end of "
+                "the third, and math.ceil gives 3.", lambda w, k, c, m: _quarters(w, k, c, m) - 1),
         Mistake("you left out the coordination overhead: a team of k gets "
                 "k * m / (1 + c * (k - 1)) people's worth of work done a quarter.",
                 lambda w, k, c, m: math.ceil(w / (k * m) - 1e-9)),
-        Mistake("round up: a project that needs 2.5 quarters ships at the end of the third.",
-                lambda w, k, c, m: math.floor(w / (k * m / (1 + c * (k - 1))))),
         Mistake("you returned a fraction of quarters: round up to whole quarters (math.ceil).",
                 lambda w, k, c, m: w / (k * m / (1 + c * (k - 1)))),
     ),
@@ -275,7 +347,27 @@ _PLANS = _options([
 ])
 _TIE_AT_LIMIT = _options([(5, 0, 300.0, 0.8), (10, 0, 320.0, 0.79), (3, 2, 280.0, 0.95)])
 _NONE_SAFE = _options([(6, 4, 290.0, 0.40), (10, 4, 295.0, 0.55)])
-_SINGLE = _options([(2, 0, 150.0, 1.0)])
+# The most features among the safe plans come from a later start.
+_LATER = _options([(6, 0, 300.0, 0.85), (8, 2, 320.0, 0.82), (4, 0, 280.0, 0.95)])
+# Features times chance picks a different plan from both the right one and the safest.
+_WEIGHED = _options([(3, 0, 200.0, 0.99), (6, 1, 400.0, 0.9), (10, 1, 420.0, 0.8)])
+
+
+def _earliest(options, min_chance):
+    allowed = options[options["chance_better"] >= min_chance]
+    if allowed.empty:
+        return (None, None)
+    first = allowed[allowed["start_quarter"] == allowed["start_quarter"].min()]
+    best = first.loc[first["mean_features"].idxmax()]
+    return (int(best["team_size"]), int(best["start_quarter"]))
+
+
+def _weighted(options, min_chance):
+    allowed = options[options["chance_better"] >= min_chance]
+    if allowed.empty:
+        return (None, None)
+    best = allowed.loc[(allowed["mean_features"] * allowed["chance_better"]).idxmax()]
+    return (int(best["team_size"]), int(best["start_quarter"]))
 
 
 def _ignore_chance(options, min_chance):
@@ -308,7 +400,8 @@ CHOOSE_TEAM = Task(
         Case.from_reference(_choose, _PLANS, 0.9, hidden=True),
         Case.from_reference(_choose, _TIE_AT_LIMIT, 0.8, hidden=True),
         Case.from_reference(_choose, _NONE_SAFE, 0.8, hidden=True),
-        Case.from_reference(_choose, _SINGLE, 0.5, hidden=True),
+        Case.from_reference(_choose, _LATER, 0.8, hidden=True),
+        Case.from_reference(_choose, _WEIGHED, 0.8, hidden=True),
     ),
     mistakes=(
         Mistake("you ignored min_chance: first keep the plans whose chance_better is at least "
@@ -316,6 +409,10 @@ CHOOSE_TEAM = Task(
         Mistake("'at least' includes min_chance itself: use >=, not >.", _strictly_above),
         Mistake("you chose the safest plan; choose the most features among the safe-enough "
                 "plans.", _safest),
+        Mistake("you weighted features by their chance: min_chance already settles safety, "
+                "so among the plans that pass it compare mean_features alone.", _weighted),
+        Mistake("you preferred the earliest start: among the safe-enough plans take the most "
+                "features, whatever the start quarter.", _earliest),
     ),
 )
 
@@ -343,9 +440,10 @@ def first_to_break(function: object = None) -> None:
     ``system`` has columns ``component``, ``demand_per_1x``,
     ``capacity_per_instance`` and ``max_instances``. The answer is the name of the
     component with the lowest ``threshold * capacity_per_instance * max_instances
-    / demand_per_1x``. Four cases, three hidden (a sharded system, a search
-    service, a single component). Recognises: forgetting ``max_instances``, the
-    last to break.
+    / demand_per_1x``. Five cases, four hidden (a sharded system, a search
+    service, a single component, a capped worker tier). Recognises: only the
+    components that cannot scale out, forgetting ``max_instances``, the last to
+    break.
 
     Examples
     --------
@@ -353,7 +451,7 @@ def first_to_break(function: object = None) -> None:
     ...     at = threshold * system.capacity_per_instance * system.max_instances
     ...     return system.component[(at / system.demand_per_1x).idxmin()]
     >>> first_to_break(first)
-    Correct (first_to_break): right on all 4 test cases (3 of them hidden).
+    Correct (first_to_break): right on all 5 test cases (4 of them hidden).
     """
     FIRST_TO_BREAK.check(function)
 
@@ -363,8 +461,10 @@ def peak_clients(function: object = None) -> None:
     """Check ``peak_clients(sigma, kappa)``.
 
     The answer is ``sqrt((1 - sigma) / kappa)``, and ``math.inf`` when ``kappa`` is
-    0. Four cases, three hidden. Recognises: no square root, ``sigma`` for
-    ``1 - sigma``, ``sigma`` dropped, a division by zero at ``kappa = 0``.
+    0. Four cases, three hidden. Recognises: a rounded answer, ``sigma`` and
+    ``kappa`` swapped, no square root (with or without the ``kappa = 0`` case),
+    ``sigma`` for ``1 - sigma``, ``sigma`` dropped, a division by zero at
+    ``kappa = 0``.
 
     Examples
     --------
@@ -381,8 +481,9 @@ def fit_usl_table(function: object = None) -> None:
 
     ``table`` has columns ``clients`` and ``throughput``, made without noise from
     known ``lam``, ``sigma`` and ``kappa``. The answer is ``(sigma, kappa)``: within
-    2% or 0.003 for ``sigma`` and 5% or 0.00002 for ``kappa``. Four cases, three
-    hidden, one of them with ``kappa = 0`` (Amdahl). Recognises: the two swapped.
+    2% or 0.003 for ``sigma`` and 5% or 0.00002 for ``kappa``, as a tuple, a list
+    or a NumPy array. Four cases, three hidden, one of them with ``kappa = 0``
+    (Amdahl). Recognises: the two swapped, ``lam`` held fixed, Amdahl's law.
     """
     FIT_USL_TABLE.check(function)
 
@@ -392,8 +493,10 @@ def quarters_needed(function: object = None) -> None:
     """Check ``quarters_needed(project_work, team_size, coordination, multiplier)``.
 
     The answer is the whole number of quarters
-    ``ceil(project_work / (k * m / (1 + c * (k - 1))))``. Five cases, four hidden.
-    Recognises: no coordination overhead, rounding down, a fraction of quarters.
+    ``ceil(project_work / (k * m / (1 + c * (k - 1))))``. Six cases, five hidden,
+    none on a rounding edge (a plain ``math.ceil`` passes). Recognises: rounding
+    down, rounding to the nearest, ``int(x) + 1``, one quarter too many or too
+    few, no coordination overhead, a fraction of quarters.
     """
     QUARTERS_NEEDED.check(function)
 
@@ -405,7 +508,8 @@ def choose_team(function: object = None) -> None:
     ``options`` has columns ``team_size``, ``start_quarter``, ``mean_features``
     and ``chance_better``. The answer is ``(team_size, start_quarter)`` of the row
     with the most ``mean_features`` among those with ``chance_better >=
-    min_chance``, or ``(None, None)``. Five cases, four hidden. Recognises:
-    ignoring ``min_chance``, ``>`` for ``>=``, the safest plan.
+    min_chance``, or ``(None, None)``. Six cases, five hidden. Recognises:
+    ignoring ``min_chance``, ``>`` for ``>=``, the safest plan, features
+    weighted by chance, the earliest start first.
     """
     CHOOSE_TEAM.check(function)

@@ -3,7 +3,8 @@
 - :mod:`~infralab.scaling.components`: a system of components swept from 1x to 100x
   load; the first, second and third thing to break, and what each fix costs and buys.
 - :mod:`~infralab.scaling.usl`: the Universal Scalability Law and Amdahl's law, and a
-  bounded fit of either to measured throughput, with uncertainty.
+  bounded fit of either to measured throughput, with profile-likelihood intervals,
+  and what one recording can say about which law it follows.
 - :mod:`~infralab.scaling.measure`: throughput of a real PostgreSQL against clients,
   measured with pgbench, and the recorded measurement read back, checked.
 - :mod:`~infralab.scaling.team`: an organisation over quarters, staffing the 100x
@@ -11,6 +12,7 @@
 """
 
 from .components import (
+    SHARDING_TEAM,
     SYSTEM_COLUMNS,
     apply_fix,
     bottleneck_order,
@@ -33,11 +35,21 @@ from .team import (
     latest_start_quarter,
     simulate_org,
 )
-from .usl import UslFit, amdahl_throughput, fit_usl, peak_concurrency, usl_throughput
+from .usl import (
+    LawComparison,
+    UslFit,
+    amdahl_throughput,
+    compare_laws,
+    fit_usl,
+    peak_concurrency,
+    usl_throughput,
+)
 
 __all__ = [
     "DEFAULT_ASSUMPTIONS",
+    "LawComparison",
     "OrgOutcome",
+    "SHARDING_TEAM",
     "STRATEGIES",
     "SYSTEM_COLUMNS",
     "THROUGHPUT_MEASUREMENT_FILE",
@@ -45,6 +57,7 @@ __all__ = [
     "amdahl_throughput",
     "apply_fix",
     "best_team_size",
+    "compare_laws",
     "bottleneck_order",
     "breaking_load",
     "draw_assumptions",

@@ -5,13 +5,17 @@ grows by ``load_growth`` per quarter. Firefighting (incidents and toil) takes a
 share of everyone's time that grows with the load the current architecture
 carries::
 
-    toil(t) = min(1, toil_at_start * (load(t) / relief(t)) ** toil_exponent)
+    toil(t) = min(1, toil_at_start * (load(t) * old(t)) ** toil_exponent)
     load(t) = (1 + load_growth) ** t
+    old(t)  = 1 - moved(t) + moved(t) / fix_gain
 
-where ``relief`` is 1 until the 100x project ships and ``fix_gain`` after (the new
-architecture carries ``fix_gain`` times the load for the same toil), floored so
-toil never drops below ``toil_at_start``. The project needs ``project_work``
-engineer-quarters of focused work. Three ways to staff it:
+where ``moved`` is the share of the traffic on the new architecture: 0 until the
+100x project ships, then rising by ``1 / migration_quarters`` a quarter to 1 (the
+migration's long tail: Slack went from 45% to 99% of its queries on Vitess in
+thirteen months). The new architecture carries ``fix_gain`` times the load for the
+same toil; toil never drops below ``toil_at_start``. The tail's work is left to
+the owning teams and not charged to anyone: an optimistic simplification. The
+project needs ``project_work`` engineer-quarters of focused work. Three ways to staff it:
 
 - ``"features"``: nobody works on it; everyone ships features and fights fires.
 - ``"part_time"``: from ``start_quarter`` everyone gives ``part_time_share`` of
@@ -28,15 +32,22 @@ output is the feature capacity times ``1 - toil``; incidents are Poisson with me
 ``incidents_at_start * toil / toil_at_start``. The model has no randomness of its
 own: the Monte Carlo draws the uncertain assumptions
 (:func:`draw_assumptions`), and :meth:`OrgOutcome.incidents` draws incident
-counts, each with its seed. The project ships at the end of the
-quarter in which its cumulative work reaches ``project_work`` (a dedicated team
-spends the rest of that quarter on features); the relief counts from the next
-quarter.
+counts, each with its seed. The project ships (first production traffic) at the
+end of the quarter in which its cumulative work reaches ``project_work`` (a
+dedicated team spends the rest of that quarter on features); the migration
+starts the next quarter.
 
-Every number is an illustrative assumption except the project's length, which is
-set so that a team of six needs about three quarters, in line with the reported
-timelines of Slack's move to Vitess (seven months from whiteboard to first
-production traffic) and Figma's horizontal sharding (about nine months).
+Two assumptions decide the comparisons more than the others, and the Monte Carlo
+draws both: ``coordination`` (applied to everyone under ``"part_time"``, it is
+what keeps that plan from shipping; at 0 it ships) and ``fix_gain`` (how much
+relief the project buys at all).
+
+Every number is an illustrative assumption except the project's length to first
+production, set so that a team of six needs about three quarters (18
+engineer-quarters), in line with the reported timelines of Slack's move to Vitess
+(seven months from whiteboard to first production traffic) and Figma's horizontal
+sharding (about nine months); the migration tail of four quarters follows Slack's
+thirteen months from 45% to 99%.
 :func:`simulate_org` runs many organisations at once (vectorised over runs and
 quarters), each with its own draw of the uncertain assumptions
 (:func:`draw_assumptions`).
@@ -65,19 +76,23 @@ STRATEGIES = ("features", "part_time", "dedicated")
 
 #: Central values of the uncertain assumptions (all illustrative, see the module docstring).
 DEFAULT_ASSUMPTIONS: dict[str, float] = {
-    "load_growth": 0.5,  # load x1.5 a quarter: 100x in about 11 quarters
+    "load_growth": 0.5,  # load x1.5 a quarter: 100x in about 11 quarters (hypergrowth)
     "toil_at_start": 0.10,  # a tenth of everyone's time on fires today
     "toil_exponent": 0.5,  # toil grows as the square root of load
     "project_work": 18.0,  # engineer-quarters: a team of six, about three quarters
     "coordination": 0.05,  # each extra team member costs 5% of everyone's output
     "strongest_multiplier": 1.5,  # the strongest engineers get 1.5x done
-    "fix_gain": 100.0,  # the new architecture carries 100x the load for the same toil
+    "fix_gain": 10.0,  # the new architecture carries 10x the load for the same toil
+    "migration_quarters": 4.0,  # quarters from first production to all traffic moved
     "incidents_at_start": 6.0,  # incidents a quarter today
 }
 
 #: How :func:`draw_assumptions` spreads each uncertain one: (distribution, a, b).
 _SPREAD = {
-    "load_growth": ("uniform", 0.3, 0.7),
+    "load_growth": ("uniform", 0.1, 0.7),
+    "coordination": ("uniform", 0.02, 0.1),
+    "fix_gain": ("loguniform", 3.0, 100.0),
+    "migration_quarters": ("uniform", 2.0, 6.0),
     "toil_exponent": ("uniform", 0.35, 0.65),
     "project_work": ("lognormal", np.log(18.0), 0.4),  # overruns are common
     "strongest_multiplier": ("uniform", 1.2, 1.8),
@@ -87,24 +102,32 @@ _SPREAD = {
 def draw_assumptions(runs: int, seed: object = 0) -> dict[str, np.ndarray]:
     """Draw ``runs`` sets of the uncertain assumptions (the others at their central value).
 
-    ``load_growth`` uniform on 0.3 to 0.7 a quarter, ``toil_exponent`` uniform on
-    0.35 to 0.65, ``project_work`` lognormal around 18 engineer-quarters (log-sd
-    0.4: one in six projects needs 1.5x the median or more) and
-    ``strongest_multiplier`` uniform on 1.2 to 1.8.
+    ``load_growth`` uniform on 0.1 to 0.7 a quarter (1.5x to 8.4x a year: from
+    steady growth to hypergrowth; Figma's reported 100x in about four years is
+    about 0.33), ``coordination`` uniform on 0.02 to 0.1, ``fix_gain``
+    log-uniform on 3 to 100, ``migration_quarters`` uniform on 2 to 6,
+    ``toil_exponent`` uniform on 0.35 to 0.65, ``project_work`` lognormal around
+    18 engineer-quarters (log-sd 0.4: one in six projects needs 1.5x the median or
+    more) and ``strongest_multiplier`` uniform on 1.2 to 1.8.
 
     Examples
     --------
     >>> drawn = draw_assumptions(1_000, seed=1)
     >>> sorted(drawn) == sorted(DEFAULT_ASSUMPTIONS)
     True
-    >>> bool(0.3 <= drawn["load_growth"].min() and drawn["load_growth"].max() <= 0.7)
+    >>> bool(0.1 <= drawn["load_growth"].min() and drawn["load_growth"].max() <= 0.7)
     True
     """
     count = check_count("runs", runs, high=1_000_000)
     rng = check_seed("seed", seed)
     drawn = {name: np.full(count, value) for name, value in DEFAULT_ASSUMPTIONS.items()}
     for name, (kind, a, b) in _SPREAD.items():
-        drawn[name] = rng.uniform(a, b, count) if kind == "uniform" else rng.lognormal(a, b, count)
+        if kind == "uniform":
+            drawn[name] = rng.uniform(a, b, count)
+        elif kind == "loguniform":
+            drawn[name] = np.exp(rng.uniform(np.log(a), np.log(b), count))
+        else:
+            drawn[name] = rng.lognormal(a, b, count)
     return drawn
 
 
@@ -169,7 +192,7 @@ _LIMITS = {
     "load_growth": (0.0, 10.0), "toil_at_start": (1e-6, 1.0), "toil_exponent": (0.0, 5.0),
     "project_work": (1e-6, 1e6), "coordination": (0.0, 1.0),
     "strongest_multiplier": (1.0, 10.0), "fix_gain": (1.0, 1e9),
-    "incidents_at_start": (0.0, 1e6),
+    "migration_quarters": (1.0, 400.0), "incidents_at_start": (0.0, 1e6),
 }
 
 
@@ -241,8 +264,14 @@ def simulate_org(
     quarter = np.arange(span)[None, :]
     growth = np.log1p(a["load_growth"])[:, None] * quarter  # log of load
     start_toil, exponent = a["toil_at_start"][:, None], a["toil_exponent"][:, None]
-    before = np.exp(exponent * growth)  # toil with no fix, in two steps, in place:
-    np.minimum(np.multiply(before, start_toil, out=before), 1.0, out=before)
+
+    def toil_at(log_load):
+        """min(1, toil_at_start * load ** toil_exponent), in place on ``log_load``."""
+        np.multiply(log_load, exponent, out=log_load)
+        np.exp(log_load, out=log_load)
+        np.multiply(log_load, start_toil, out=log_load)
+        return np.minimum(log_load, 1.0, out=log_load)
+
     work = a["project_work"][:, None]
     never = np.full(count, -1)
     if plan == "dedicated":
@@ -255,6 +284,7 @@ def simulate_org(
         fraction[:, :start] = 0.0
         feature_capacity = np.maximum(capacity - team * strong * fraction, 0.0)
     elif plan == "part_time":
+        before = toil_at(growth.copy())  # toil with no fix
         on_project = capacity * share * (1 - lost) / (1 + a["coordination"][:, None] * (people - 1))
         progress = np.where(quarter >= start, on_project * (1 - before), 0.0)
         finished = np.cumsum(progress, axis=1) >= work * (1 - 1e-12)
@@ -263,13 +293,16 @@ def simulate_org(
         feature_capacity = np.where(working, capacity * (1 - share), capacity)
     else:
         shipped, feature_capacity = never, capacity
-    toil = before
-    later = np.flatnonzero(shipped >= 0)
-    if later.size:  # after the fix: the new architecture carries fix_gain times the load
-        relieved = quarter > shipped[later, None]
-        excess = np.maximum(growth[later] - np.log(a["fix_gain"])[later, None], 0.0)
-        after = np.minimum(1.0, start_toil[later] * np.exp(exponent[later] * excess))
-        toil[later] = np.where(relieved, after, before[later])
+    if (shipped >= 0).any():  # after it ships, traffic moves to the new architecture over the tail
+        since = quarter - np.where(shipped >= 0, shipped, span)[:, None]  # never: never moves
+        moved = np.clip(since / a["migration_quarters"][:, None], 0.0, 1.0)
+        # the load the old architecture's toil sees: 1 - moved + moved / fix_gain of it
+        np.multiply(moved, 1 / a["fix_gain"][:, None] - 1, out=moved)
+        log_load = np.log1p(moved, out=moved)
+        np.add(log_load, growth, out=log_load)
+        toil = toil_at(np.maximum(log_load, 0.0, out=log_load))
+    else:
+        toil = toil_at(growth)
     features = np.multiply(feature_capacity, 1 - toil)
     return OrgOutcome(
         features=features,
@@ -325,29 +358,58 @@ def latest_start_quarter(
     engineers: int = 40,
     quarters: int = 12,
     firefighting_limit: float = 0.5,
+    chance: float = 0.8,
     assumptions: dict | None = None,
-) -> int:
-    """The last start quarter whose project ships before firefighting passes ``firefighting_limit``.
+    runs: int = 1,
+) -> tuple[int, np.ndarray]:
+    """The last start quarter whose project ships in time with at least ``chance``.
 
-    Firefighting "eats the roadmap" in the first quarter whose toil (without the
-    project) exceeds ``firefighting_limit``; the project must have shipped by the
-    end of the quarter before. Returns ``-1`` if even starting now is too late.
+    In each run, firefighting "eats the roadmap" in the first quarter whose toil
+    (without the project) exceeds ``firefighting_limit``; the project is in time
+    if it has shipped by the end of the quarter before (a run whose toil never
+    passes the limit has the whole horizon). For each start quarter, the share
+    of the ``runs`` in time; the latest start is the last one whose share is at
+    least ``chance``, ``-1`` if even starting now is not.
+
+    Parameters
+    ----------
+    team_size : int
+        The dedicated team, 1 to ``engineers``.
+    engineers, quarters : int
+        As for :func:`simulate_org`.
+    firefighting_limit : float
+        Share of the time on fires that counts as eating the roadmap, in (0, 1].
+    chance : float
+        Required share of runs in time, in (0, 1].
+    assumptions : dict, optional
+        As for :func:`simulate_org`, e.g. from :func:`draw_assumptions`.
+    runs : int
+        Runs, 1 to 1,000,000.
+
+    Returns
+    -------
+    (int, numpy.ndarray)
+        The latest start, and the share in time for each start quarter 0 to
+        ``quarters - 1``.
 
     Examples
     --------
-    >>> latest_start_quarter(6)
-    5
+    >>> latest, shares = latest_start_quarter(6)
+    >>> latest, shares[:7].tolist()
+    (5, [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0])
     """
     limit = check_number("firefighting_limit", firefighting_limit, low=0.0, high=1.0,
                          low_inclusive=False)
-    baseline = simulate_org("features", engineers=engineers, quarters=quarters,
-                            assumptions=assumptions)
-    over = np.flatnonzero(baseline.toil[0] > limit)
-    deadline = int(over[0]) - 1 if over.size else quarters - 1
-    latest = -1
-    for start in range(quarters):
-        run = simulate_org("dedicated", engineers=engineers, team_size=team_size,
-                           start_quarter=start, quarters=quarters, assumptions=assumptions)
-        if 0 <= run.ship_quarter[0] <= deadline:
-            latest = start
-    return latest
+    wanted = check_number("chance", chance, low=0.0, high=1.0, low_inclusive=False)
+    settings = dict(engineers=engineers, quarters=quarters, assumptions=assumptions, runs=runs)
+    baseline = simulate_org("features", **settings)
+    over = baseline.toil > limit
+    deadline = np.where(over.any(axis=1), np.argmax(over, axis=1) - 1, quarters - 1)
+    shares = np.array([
+        np.mean((lambda ship: (ship >= 0) & (ship <= deadline))(
+            simulate_org("dedicated", team_size=team_size, start_quarter=start,
+                         **settings).ship_quarter))
+        for start in range(quarters)
+    ])
+    good = np.flatnonzero(shares >= wanted)
+    return (int(good[-1]) if good.size else -1), shares

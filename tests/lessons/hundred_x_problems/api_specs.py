@@ -109,14 +109,21 @@ SPECS = {
     ),
     "infralab.scaling.fit_usl": Spec(
         kwargs(sweep=sweeps(), model=st.sampled_from(["usl", "amdahl"]),
-               band=finite(0.5, 0.95), draws=st.integers(100, 500), seed=SEEDS),
+               band=finite(0.5, 0.95)),
         invalid={"clients": (*BAD_CLIENTS, [float(n) for n in range(1, 20)]),
                  "throughput": (*BAD_ARRAY, [1.0, -1.0, 2.0, 3.0]),
                  "model": bad_choice("usl", "amdahl"),
-                 "band": bad_number(0.0, 1.0, open_low=True, open_high=True),
-                 "draws": bad_integer(100, 1_000_000), "seed": BAD_SEED},
+                 "band": bad_number(0.0, 1.0, open_low=True, open_high=True)},
         call=_fit,
         non_finite=INF_PEAK + "; the errors are infinite when the covariance is undefined",
+    ),
+    "infralab.scaling.compare_laws": Spec(
+        kwargs(sweep=sweeps(), band=finite(0.5, 0.95)),
+        invalid={"clients": (*BAD_CLIENTS, [float(n) for n in range(1, 20)]),
+                 "throughput": (*BAD_ARRAY, [1.0, -1.0, 2.0, 3.0]),
+                 "band": bad_number(0.0, 1.0, open_low=True, open_high=True)},
+        call=_fit,
+        non_finite=INF_PEAK + "; the F statistic is infinite for a perfect USL fit",
     ),
     "infralab.scaling.load_throughput_measurement": Spec(
         kwargs(), invalid={"path": BAD_PATH}
@@ -156,11 +163,13 @@ SPECS = {
     ),
     "infralab.scaling.latest_start_quarter": Spec(
         kwargs(team_size=st.integers(1, 8), engineers=st.integers(8, 40),
-               quarters=st.integers(4, 12), firefighting_limit=finite(0.05, 1.0)),
+               quarters=st.integers(4, 12), firefighting_limit=finite(0.05, 1.0),
+               chance=finite(0.05, 1.0), runs=st.integers(1, 20)),
         invalid={"team_size": (*bad_integer(1), 10_000), "engineers": bad_integer(1, 100_000),
                  "quarters": bad_integer(1, 400),
                  "firefighting_limit": bad_number(0.0, 1.0, open_low=True),
-                 "assumptions": NOT_ASSUMPTIONS},
+                 "chance": bad_number(0.0, 1.0, open_low=True),
+                 "assumptions": NOT_ASSUMPTIONS, "runs": bad_integer(1, 1_000_000)},
     ),
     "infralab.checks.hundred_x_problems.ready": Spec(
         kwargs(function=st.just(lambda *args: 1.0)),
@@ -170,6 +179,7 @@ SPECS = {
 
 RECORDS = {
     "infralab.scaling.UslFit": "built by fit_usl",
+    "infralab.scaling.LawComparison": "built by compare_laws",
     "infralab.scaling.OrgOutcome": "built by simulate_org",
 }
 

@@ -28,9 +28,14 @@ def test_a_dedicated_team_ships_when_its_work_is_done_and_returns_for_the_rest()
     expected = 40 * (1 - toil)
     expected[2:4] = (40 - 9) * (1 - toil[2:4])  # the team's 9 engineers' worth is away
     expected[4] = (40 - 9 * 0.5) * (1 - toil[4])  # back for half the shipping quarter
-    relieved = np.minimum(1, 0.1 * np.exp(0.5 * np.maximum(np.arange(12) * math.log(1.5)
-                                                              - math.log(100), 0)))
+    # then a quarter of the traffic a quarter moves to an architecture carrying 10x the load
+    q = np.arange(12)
+    moved = np.clip((q - 4) / 4, 0, 1)
+    old = 1 - moved + moved / 10
+    relieved = np.minimum(1, 0.1 * np.exp(0.5 * np.maximum(q * math.log(1.5)
+                                                           + np.log(old), 0)))
     expected[5:] = 40 * (1 - relieved[5:])
+    assert moved[5] == 0.25 and moved[8] == 1.0
     assert np.allclose(out.features[0], expected)
 
 
@@ -62,8 +67,37 @@ def test_best_team_size_is_interior_and_latest_start_by_hand():
     assert totals[size - 1] == totals.max()
     # toil passes 50% at quarter 8 (0.1 * 1.5 ** 4 = 0.506); a team of 6 needs 3 quarters,
     # so it must start by quarter 5 to ship by the end of quarter 7
-    assert scaling.latest_start_quarter(6) == 5
-    assert scaling.latest_start_quarter(6, firefighting_limit=0.12) == -1
+    latest, shares = scaling.latest_start_quarter(6)
+    assert latest == 5 and shares.tolist() == [1.0] * 6 + [0.0] * 6
+    assert scaling.latest_start_quarter(6, firefighting_limit=0.12)[0] == -1
+
+
+def test_latest_start_over_draws_is_the_last_start_in_time_often_enough():
+    drawn = {"load_growth": np.array([0.5, 0.5, 0.05, 0.5]),
+             "project_work": np.array([18.0, 30.0, 18.0, 60.0])}
+    # deadlines: quarter 7 (toil passes 50% at 8) in runs 0, 1, 3; the whole horizon in run 2.
+    # Quarters needed at 7.2 a quarter: 3, 5, 3 and 9.
+    latest, shares = scaling.latest_start_quarter(6, assumptions=drawn, runs=4, chance=0.75)
+    needed = np.array([3, 5, 3, 9])
+    deadline = np.array([7, 7, 11, 7])
+    by_hand = [np.mean(start + needed - 1 <= deadline) for start in range(12)]
+    assert shares.tolist() == by_hand
+    assert latest == 3  # start 3: runs 0, 1, 2 in time (3 of 4); start 4: run 1 is late
+    assert scaling.latest_start_quarter(6, assumptions=drawn, runs=4, chance=1.0)[0] == -1
+
+
+def test_the_flat_top_of_team_size_and_the_deciding_assumptions():
+    size, totals = scaling.best_team_size(range(1, 21))
+    near = np.flatnonzero(totals >= 0.98 * totals.max()) + 1
+    assert near.min() <= 6 and near.max() >= 12  # flat: a wide band of sizes within 2%
+    # part time ships once coordination is not charged across all 40
+    assert scaling.simulate_org("part_time", start_quarter=2).ship_quarter[0] == -1
+    free = scaling.simulate_org("part_time", start_quarter=2, assumptions={"coordination": 0.0})
+    assert free.ship_quarter[0] >= 0
+    # a smaller fix_gain buys less
+    gains = [scaling.simulate_org("dedicated", assumptions={"fix_gain": g}).total_features[0]
+             for g in (2.0, 10.0, 100.0)]
+    assert gains == sorted(gains)
 
 
 def test_it_does_not_pay_with_slow_growth_or_a_short_horizon():
