@@ -95,6 +95,7 @@ def write_static_site(site: Site, folder: str | Path, *, base_url: str | None = 
         check_text("base_url", base_url)
     links = site.links
     written = 0
+    folders: set[Path] = set()  # made already: one mkdir per folder, not per file
     for page, url in enumerate(site.urls.tolist()):
         targets = site.urls[links.indices[links.indptr[page] : links.indptr[page + 1]]]
         extra = ""
@@ -109,7 +110,9 @@ def write_static_site(site: Site, folder: str | Path, *, base_url: str | None = 
                 f"<a href=\"#main\">skip</a></header><main id=main><h1>{kind}</h1>{extra}"
                 f"<ul>{items}</ul></main></body></html>\n")  # fmt: skip
         path = folder / _page_path(url)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
         path.write_text(body, encoding="utf-8")
         written += 1
     (folder / "private").mkdir(exist_ok=True)

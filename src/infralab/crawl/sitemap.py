@@ -73,8 +73,12 @@ _CHANGEFREQ = ("always", "hourly", "daily", "weekly", "monthly", "yearly", "neve
 _URL_SAFE = "/:?#[]@!$&'()*+,;=%~-._"
 
 
+#: A URL that percent-encoding and escaping would leave as it is (most of them: a fast path).
+_PLAIN_URL = re.compile(r"[A-Za-z0-9/:?#\[\]@!$'()*+,;=%~._-]*")
+
+
 def _entry(url: str, lastmod: str | None = None) -> str:
-    loc = escape(quote(url, safe=_URL_SAFE))
+    loc = url if _PLAIN_URL.fullmatch(url) else escape(quote(url, safe=_URL_SAFE))
     extra = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
     return f"<url><loc>{loc}</loc>{extra}</url>\n"
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
 import tempfile
 
 import numpy as np
 import pytest
 
 from infralab import crawl
-from tests.notebook_constants import notebook_constants
+from tests.notebook_constants import ROOT, notebook_constants
 
 C = notebook_constants(
     "06_crawlable_sites.ipynb",
@@ -97,7 +98,7 @@ def test_section_2_coverage_over_thirty_days(sites, depths):
         )  # fmt: skip
     latest = results["latest"].coverage()
     assert np.sum(depths["latest"] >= 0) == 5_101
-    assert np.argmax(latest == latest[-1]) + 1 == 3  # "the red line stops on day 3"
+    assert np.argmax(latest == latest[-1]) + 1 == 3  # "the orange line stops on day 3"
     assert round(latest[-1], 2) == 0.10  # "stalls at 10%"
     for design in ("sitemap", "related"):
         coverage = results[design].coverage()
@@ -194,3 +195,33 @@ def test_section_5_the_real_crawl():
     assert np.flatnonzero(sim != got).tolist() == [4]
     assert (sim[4], got[4], counts(depth >= 0)[4]) == (61, 60, 82)
     assert site.urls[np.isin(site.urls, tight.fetched)].size == C["TIGHT_BUDGET"] - 1
+
+
+#: The words the prose may use for each course colour a figure uses (vermillion looks orange).
+_COLOUR_WORDS = {
+    "vermillion": {"orange", "vermillion"}, "blue": {"blue"}, "green": {"green"},
+    "grey": {"grey"}, "orange": {"orange"}, "sky": {"sky", "light blue"},
+    "purple": {"purple", "pink"}, "yellow": {"yellow"}, "black": {"black"},
+}  # fmt: skip
+_ANY_COLOUR = re.compile(
+    r"\b(red|orange|vermillion|blue|green|grey|gray|purple|pink|yellow|black)\b"
+)
+
+
+def test_colours_named_in_the_prose_are_the_figures_colours():
+    import nbformat
+
+    notebook = nbformat.read(ROOT / "notebooks" / "06_crawlable_sites.ipynb", as_version=4)
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    prose = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    used = set(re.findall(r'COLOURS\["(\w+)"\]', code))
+    assert used >= {"vermillion", "blue", "green"}
+    allowed = set().union(*(_COLOUR_WORDS[name] for name in used))
+    named = set(_ANY_COLOUR.findall(prose))
+    assert named and named <= allowed, f"colours named but not drawn: {named - allowed}"
+
+
+def test_the_try_it_panel_defaults(depths):
+    """The figure after the panel: its title's day-30 shares at the default settings."""
+    shares = {d: _coverage(depths[d])[-1] for d in crawl.DESIGNS}
+    assert [f"{shares[d]:.0%}" for d in crawl.DESIGNS] == ["10%", "100%", "100%"]
