@@ -244,22 +244,31 @@ def source_of(page: Path, run: BrowserRun, course_root: Path) -> Path | None:
     return source if source.is_file() else None
 
 
+def offline_context(browser, refused: list[str]):
+    """A new context of ``browser``, offline, A4-sized, that loads ``file://`` addresses only.
+
+    Every other request is refused and its address appended to ``refused``.
+    """
+    context = browser.new_context(offline=True, viewport=A4_PRINTABLE)
+
+    def refuse_the_network(route) -> None:
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", refuse_the_network)
+    return context
+
+
 def visit_every_page(pages: list[tuple[Path, Path]], browser) -> Iterator[Visit]:
     """Open each (page, its edition's folder) in one tab of ``browser``, in an offline context."""
     from playwright.sync_api import Error
 
-    context = browser.new_context(offline=True, viewport=A4_PRINTABLE)
+    refused: list[str] = []
+    context = offline_context(browser, refused)
     try:
-        refused: list[str] = []
-
-        def refuse_the_network(route) -> None:
-            if route.request.url.startswith("file://"):
-                route.continue_()
-            else:
-                refused.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", refuse_the_network)
         context.add_init_script(_RECORDER)
         tab = context.new_page()
         tab.emulate_media(media="print")  # every page is opened laid out for print

@@ -21,11 +21,11 @@ import pytest  # noqa: E402
 
 from infralab import capstone  # noqa: E402
 from tests.test_handouts_browser import (  # noqa: E402
-    A4_PRINTABLE,
     BROWSER_ARGUMENTS,
     browser_problem,
     chromium_executable,
     give_up,
+    offline_context,
 )
 
 
@@ -138,16 +138,7 @@ def test_the_report_opens_offline_in_chromium_with_no_request_and_fits_a4(tmp_pa
             executable_path=chromium_executable(), args=BROWSER_ARGUMENTS
         )
         try:
-            context = browser.new_context(offline=True, viewport=A4_PRINTABLE)
-
-            def refuse_the_network(route) -> None:
-                if route.request.url.startswith("file://"):
-                    route.continue_()
-                else:
-                    refused.append(route.request.url)
-                    route.abort()
-
-            context.route("**/*", refuse_the_network)
+            context = offline_context(browser, refused)
             tab = context.new_page()
             tab.on("request", lambda request: requests.append(request.url))
             tab.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
