@@ -34,6 +34,9 @@ hidden.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import io
 import math
 
 import numpy as np
@@ -44,9 +47,11 @@ from infralab.checks.core import (
     Number,
     Task,
     Text,
+    Verdict,
     ready_for,
     with_check_sections,
 )
+from infralab.checks.tasks import _describe_call, _print_line
 
 from ._shared_platform_contracts import (
     RATING_CONTRACTS,
@@ -65,6 +70,47 @@ __all__ = [
     "rating_column",
     "ready",
 ]
+
+# --------------------------------------------------------------------------- never: None
+
+
+@dataclasses.dataclass(frozen=True)
+class _NoneWhenNever(Task):
+    """A task whose answer is None where the platform saves nothing per column type.
+
+    A function that divides by ``weeks_without - weeks_with`` without asking first
+    raises ZeroDivisionError there; when no listed mistake explains the answers,
+    that case gets ``never_hint`` instead of the bare error.
+    """
+
+    never_hint: str = ""
+
+    def _targeted(self, verdict: Verdict) -> Verdict:
+        if verdict.status != "error":
+            return verdict
+        for case in self.cases:
+            if case.expected is not None:
+                continue
+            call = _describe_call(self.name, case)
+            if verdict.message.startswith(f"Error ({self.name}): {call} raised ZeroDivisionError"):
+                return Verdict(
+                    "incorrect",
+                    f"Not quite ({self.name}): {call} raised ZeroDivisionError, and there the "
+                    f"answer is None: {self.never_hint}",
+                )
+        return verdict
+
+    def evaluate(self, function: object) -> Verdict:
+        """Return the :class:`Verdict` for ``function``, with the hint for dividing by zero."""
+        return self._targeted(super().evaluate(function))
+
+    def check(self, function: object = None) -> None:
+        """Print the one-line verdict for ``function``, with the hint for dividing by zero."""
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            super().check(function)
+        line = printed.getvalue().removesuffix("\n")
+        _print_line(self._targeted(Verdict("error", line)).message)
+
 
 # --------------------------------------------------------------------------- 1. crossing month
 
@@ -91,23 +137,29 @@ class _MonthOrNever(Number):
         return super().__call__(expected, got)
 
 
-def _break_even_instead(capacity, platform_weeks, weeks_without, weeks_with):
-    crossing = _crossing(capacity, platform_weeks, weeks_without, weeks_with)
-    return None if crossing is None else math.floor(crossing) + 1
-
-
 def _never_raises(capacity, platform_weeks, weeks_without, weeks_with):
     return platform_weeks * weeks_without / (capacity * (weeks_without - weeks_with))
 
 
-CROSSING_MONTH = Task(
+# The wrong formulas below divide by zero where the platform saves nothing, as a learner's
+# would without the None case; a learner who has the None case still gets their hint.
+
+
+def _break_even_instead(capacity, platform_weeks, weeks_without, weeks_with):
+    return math.floor(_never_raises(capacity, platform_weeks, weeks_without, weeks_with)) + 1
+
+
+CROSSING_MONTH = _NoneWhenNever(
     name="crossing_month",
     parameters=("capacity", "platform_weeks", "weeks_without", "weeks_with"),
     summary="The month (a fraction is fine) at which the platform path catches up, or None.",
     compare=_MonthOrNever(rel_tol=1e-6, abs_tol=0.006),
+    never_hint="when weeks_without <= weeks_with the platform never gets ahead; return None "
+    "in that case, before dividing.",
     cases=(
+        # the task's own example first: a wrong formula shows plainly on round numbers
+        Case.from_reference(_crossing, 10.0, 20.0, 4.0, 2.0),
         Case.from_reference(_crossing, 17.3, 50.0, 17.4, 0.8),
-        Case.from_reference(_crossing, 10.0, 20.0, 4.0, 2.0, hidden=True),
         Case.from_reference(_crossing, 20.0, 0.0, 5.0, 1.0, hidden=True),
         Case.from_reference(_crossing, 10.0, 30.0, 2.0, 2.0, hidden=True),
     ),
@@ -117,6 +169,22 @@ CROSSING_MONTH = Task(
             "Meanwhile the copy-per-team teams keep shipping, so the lines cross later: "
             "platform_weeks * weeks_without / (capacity * (weeks_without - weeks_with)).",
             lambda capacity, platform_weeks, weeks_without, weeks_with: platform_weeks / capacity,
+        ),
+        Mistake(
+            "platform_weeks / (weeks_without - weeks_with) is the number of column types at "
+            "which the two paths meet, not a month: capacity is missing. By hand each of those "
+            "column types takes weeks_without team-weeks, and capacity team-weeks pass each "
+            "month: multiply by weeks_without and divide by capacity.",
+            lambda capacity, platform_weeks, weeks_without, weeks_with: (
+                platform_weeks / (weeks_without - weeks_with)
+            ),
+        ),
+        Mistake(
+            "that is in team-weeks, not months: capacity is missing. Divide by capacity "
+            "(the team-weeks worked each month).",
+            lambda capacity, platform_weeks, weeks_without, weeks_with: (
+                platform_weeks * weeks_without / (weeks_without - weeks_with)
+            ),
         ),
         Mistake(
             "you used weeks_with on top of the fraction. Set the two paths equal, "
@@ -161,25 +229,28 @@ def _to_pay_off(platform_weeks, weeks_without, weeks_with):
     return n
 
 
+# As in task 1, the wrong formulas divide by zero where the answer is None.
+
+
 def _to_pay_off_ceil(platform_weeks, weeks_without, weeks_with):
-    saving = weeks_without - weeks_with
-    return None if saving <= 0 else math.ceil(platform_weeks / saving)
+    return math.ceil(platform_weeks / (weeks_without - weeks_with))
 
 
 def _to_pay_off_floor(platform_weeks, weeks_without, weeks_with):
-    saving = weeks_without - weeks_with
-    return None if saving <= 0 else math.floor(platform_weeks / saving)
+    return math.floor(platform_weeks / (weeks_without - weeks_with))
 
 
 def _to_pay_off_without_unique(platform_weeks, weeks_without, weeks_with):
     return math.floor(platform_weeks / weeks_without) + 1
 
 
-COLUMNS_TO_PAY_OFF = Task(
+COLUMNS_TO_PAY_OFF = _NoneWhenNever(
     name="columns_to_pay_off",
     parameters=("platform_weeks", "weeks_without", "weeks_with"),
     summary="The fewest column types for which the platform is strictly cheaper, or None.",
     compare=Number(rel_tol=0, abs_tol=1e-9),
+    never_hint="when weeks_without <= weeks_with a column type costs no less on the "
+    "platform, so it never pays off; return None in that case, before dividing.",
     cases=(
         Case.from_reference(_to_pay_off, 50.0, 17.4, 0.8),
         Case.from_reference(_to_pay_off, 30.0, 12.0, 2.0, hidden=True),
@@ -209,8 +280,6 @@ COLUMNS_TO_PAY_OFF = Task(
             "return a whole number of column types (floor(...) + 1), not the fraction.",
             lambda platform_weeks, weeks_without, weeks_with: (
                 platform_weeks / (weeks_without - weeks_with)
-                if weeks_without > weeks_with
-                else None
             ),
         ),
     ),
@@ -490,15 +559,21 @@ def crossing_month(function: object = None) -> None:
     The answer is ``platform_weeks * weeks_without / (capacity * (weeks_without -
     weeks_with))`` months (two decimals are enough), or None when
     ``weeks_without <= weeks_with`` (NaN or infinity are accepted too). Four
-    cases, three hidden, including a free platform and one that saves nothing.
-    Recognises: the platform's own build time, ``weeks_with`` in the numerator,
-    a missing factor ``weeks_without``, dividing by zero instead of None, the
-    whole break-even month instead of the crossing.
+    cases, two hidden, including a free platform and one that saves nothing;
+    the task's own example (10, 20, 4, 2 gives month 4.0) comes first.
+    Recognises: the platform's own build time, a missing ``capacity`` (the
+    column types where the paths meet, or team-weeks instead of months),
+    ``weeks_with`` in the numerator, a missing factor ``weeks_without``,
+    dividing by zero instead of None, the whole break-even month instead of the
+    crossing. Any other function that divides by zero where the answer is None
+    is told to return None there.
 
     Examples
     --------
     >>> crossing_month(lambda c, p, w0, w1: p * w0 / (c * (w0 - w1)) if w0 > w1 else None)
-    Correct (crossing_month): right on all 4 test cases (3 of them hidden).
+    Correct (crossing_month): right on all 4 test cases (2 of them hidden).
+    >>> crossing_month(lambda c, p, w0, w1: p / (w0 - w1))  # doctest: +ELLIPSIS
+    Not quite (crossing_month): platform_weeks / (weeks_without - weeks_with) is the number ...
     """
     CROSSING_MONTH.check(function)
 
@@ -512,7 +587,13 @@ def columns_to_pay_off(function: object = None) -> None:
     per column type. Five cases, four hidden, including a tie. Recognises:
     ``ceil`` at a tie, rounding down (or to the nearest) without the + 1,
     forgetting that columns still cost ``weeks_with``, the fraction instead of
-    a whole number.
+    a whole number. A function that divides by zero where the answer is None
+    is told to return None there.
+
+    Examples
+    --------
+    >>> columns_to_pay_off(lambda p, w0, w1: int(p * w1 // (w0 - w1)))  # doctest: +ELLIPSIS
+    Not quite (columns_to_pay_off): columns_to_pay_off(30.0, 2.0, 2.0) (a hidden case) raised ...
     """
     COLUMNS_TO_PAY_OFF.check(function)
 

@@ -21,8 +21,8 @@ printed = partial(printed_line, check)
 
 def test_reference_answers_match_hand_computed_values():
     expected = {name: [case.expected for case in task.cases] for name, task in check.TASKS.items()}
-    # 50 * 17.4 / (17.3 * 16.6); 20 * 4 / (10 * 2) = 4; a free platform crosses at 0.
-    assert expected["crossing_month"][:3] == pytest.approx([50 * 17.4 / (17.3 * 16.6), 4.0, 0.0])
+    # 20 * 4 / (10 * 2) = 4; 50 * 17.4 / (17.3 * 16.6); a free platform crosses at 0.
+    assert expected["crossing_month"][:3] == pytest.approx([4.0, 50 * 17.4 / (17.3 * 16.6), 0.0])
     assert expected["crossing_month"][3] is None
     # 50 / 16.6 = 3.01 -> 4; 30 / 10 = 3, a tie -> 4; 50 / 1.6 = 31.25 -> 32; free -> 1.
     assert expected["columns_to_pay_off"] == [4, 4, 32, None, 1]
@@ -246,3 +246,72 @@ def test_the_decision_accepts_any_case_and_numpy_input():
         return "NOW" if np.mean(months <= horizon_months) >= confidence else "Later"
 
     assert printed("platform_decision", shouting).startswith("Correct")
+
+
+def test_the_tasks_own_round_example_is_a_visible_case_and_comes_first():
+    first = check.TASKS["crossing_month"].cases[0]
+    assert (first.args, first.expected, first.hidden) == ((10.0, 20.0, 4.0, 2.0), 4.0, False)
+    assert len(check.EXAMPLES["crossing_month"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("answer", "start"),
+    [
+        # the column types at which the paths meet: 20 / 2 = 10 where the answer is 4.0
+        (lambda c, p, a, b: p / (a - b),
+         "Not quite (crossing_month): platform_weeks / (weeks_without - weeks_with) is the "
+         "number of column types at which the two paths meet, not a month: capacity is missing."),
+        (lambda c, p, a, b: None if a <= b else p / (a - b),
+         "Not quite (crossing_month): platform_weeks / (weeks_without - weeks_with) is the "
+         "number of column types at which the two paths meet, not a month: capacity is missing."),
+        # team-weeks rather than months: 20 * 4 / 2 = 40 where the answer is 4.0
+        (lambda c, p, a, b: p * a / (a - b),
+         "Not quite (crossing_month): that is in team-weeks, not months: capacity is missing."),
+        (lambda c, p, a, b: None if a <= b else p * a / (a - b),
+         "Not quite (crossing_month): that is in team-weeks, not months: capacity is missing."),
+    ],
+    ids=["column-types", "column-types-with-none", "team-weeks", "team-weeks-with-none"],
+)
+def test_a_crossing_without_capacity_is_told_capacity_is_missing(answer, start):
+    assert printed("crossing_month", answer).startswith(start)
+
+
+@pytest.mark.parametrize(
+    ("task", "answer", "call"),
+    [
+        # a formula no listed mistake explains, without the None case
+        ("crossing_month", lambda c, p, a, b: p * a / (c * (a - b)) + 1,
+         "crossing_month(10.0, 30.0, 2.0, 2.0) (a hidden case)"),
+        # right but for the None case: task 2 lists no mistake for it
+        ("columns_to_pay_off", lambda p, a, b: int(p // (a - b)) + 1,
+         "columns_to_pay_off(30.0, 2.0, 2.0) (a hidden case)"),
+        ("columns_to_pay_off", lambda p, a, b: int(p * b // (a - b)),
+         "columns_to_pay_off(30.0, 2.0, 2.0) (a hidden case)"),
+    ],
+    ids=["crossing", "pay-off-right-formula", "pay-off-other-formula"],
+)
+def test_dividing_by_zero_where_the_answer_is_none_is_told_to_return_none(task, answer, call):
+    line = printed(task, answer)
+    assert line.startswith(
+        f"Not quite ({task}): {call} raised ZeroDivisionError, and there the answer is None: "
+        "when weeks_without <= weeks_with")
+    assert line.endswith("return None in that case, before dividing.")
+    assert check.TASKS[task].evaluate(answer).message == line
+    assert check.TASKS[task].evaluate(answer).status == "incorrect"
+
+
+def test_other_errors_are_still_reported_as_errors():
+    def broken(capacity, platform_weeks, weeks_without, weeks_with):
+        raise ValueError("no")
+
+    line = printed("crossing_month", broken)
+    assert line.startswith("Error (crossing_month): crossing_month(10.0, 20.0, 4.0, 2.0) raised "
+                           "ValueError")
+
+
+def test_a_listed_mistake_without_the_none_case_still_gets_its_own_hint():
+    # ceil at the tie, written without the None case: the hint, not the division by zero
+    line = printed("columns_to_pay_off", lambda p, a, b: math.ceil(p / (a - b)))
+    assert line.startswith("Not quite (columns_to_pay_off): at exactly platform_weeks")
+    line = printed("crossing_month", lambda c, p, a, b: math.floor(p * a / (c * (a - b))) + 1)
+    assert line.startswith("Not quite (crossing_month): you returned a whole month")
