@@ -708,10 +708,13 @@ CHECKS = {
             "mistakes": (None, [3], "hint"),
             "compare": ("number", 3, core.Number),
             "summary": (None, 3),
+            "none_hint": (None, 3),
         },
         gaps={
             name: RECORD_GAP
-            for name in ("name", "parameters", "cases", "mistakes", "compare", "summary")
+            for name in (
+                "name", "parameters", "cases", "mistakes", "compare", "summary", "none_hint"
+            )
         },
     ),
     "infralab.checks.core.evaluate": Spec(
@@ -723,7 +726,10 @@ CHECKS = {
             "task": (None, 3),
             "parameters": (3, "x", [3]),
         },
-        unchecked={"function": ANY_ANSWER},
+        unchecked={
+            "function": ANY_ANSWER,
+            "none_hint": "any value is shown in the message as it is",
+        },
         gaps={
             "cases": "only an empty sequence is refused by name",
             "mistakes": SEQUENCE_GAP,
@@ -736,6 +742,7 @@ CHECKS = {
         kwargs(function=st.just(lambda x: 2 * x), cases=st.just([CASE])),
         unchecked={
             "function": ANY_ANSWER,
+            "none_hint": "any value is shown in the message as it is",
             "cases": "never raises, by design: a broken check still prints one line "
             "('Check could not run', tests/test_checks_core.py)",
             "mistakes": "never raises, by design (as cases)",

@@ -34,9 +34,6 @@ hidden.
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-import io
 import math
 
 import numpy as np
@@ -47,11 +44,9 @@ from infralab.checks.core import (
     Number,
     Task,
     Text,
-    Verdict,
     ready_for,
     with_check_sections,
 )
-from infralab.checks.tasks import _describe_call, _print_line
 
 from ._shared_platform_contracts import (
     RATING_CONTRACTS,
@@ -70,47 +65,6 @@ __all__ = [
     "rating_column",
     "ready",
 ]
-
-# --------------------------------------------------------------------------- never: None
-
-
-@dataclasses.dataclass(frozen=True)
-class _NoneWhenNever(Task):
-    """A task whose answer is None where the platform saves nothing per column type.
-
-    A function that divides by ``weeks_without - weeks_with`` without asking first
-    raises ZeroDivisionError there; when no listed mistake explains the answers,
-    that case gets ``never_hint`` instead of the bare error.
-    """
-
-    never_hint: str = ""
-
-    def _targeted(self, verdict: Verdict) -> Verdict:
-        if verdict.status != "error":
-            return verdict
-        for case in self.cases:
-            if case.expected is not None:
-                continue
-            call = _describe_call(self.name, case)
-            if verdict.message.startswith(f"Error ({self.name}): {call} raised ZeroDivisionError"):
-                return Verdict(
-                    "incorrect",
-                    f"Not quite ({self.name}): {call} raised ZeroDivisionError, and there the "
-                    f"answer is None: {self.never_hint}",
-                )
-        return verdict
-
-    def evaluate(self, function: object) -> Verdict:
-        """Return the :class:`Verdict` for ``function``, with the hint for dividing by zero."""
-        return self._targeted(super().evaluate(function))
-
-    def check(self, function: object = None) -> None:
-        """Print the one-line verdict for ``function``, with the hint for dividing by zero."""
-        with contextlib.redirect_stdout(io.StringIO()) as printed:
-            super().check(function)
-        line = printed.getvalue().removesuffix("\n")
-        _print_line(self._targeted(Verdict("error", line)).message)
-
 
 # --------------------------------------------------------------------------- 1. crossing month
 
@@ -149,12 +103,12 @@ def _break_even_instead(capacity, platform_weeks, weeks_without, weeks_with):
     return math.floor(_never_raises(capacity, platform_weeks, weeks_without, weeks_with)) + 1
 
 
-CROSSING_MONTH = _NoneWhenNever(
+CROSSING_MONTH = Task(
     name="crossing_month",
     parameters=("capacity", "platform_weeks", "weeks_without", "weeks_with"),
     summary="The month (a fraction is fine) at which the platform path catches up, or None.",
     compare=_MonthOrNever(rel_tol=1e-6, abs_tol=0.006),
-    never_hint="when weeks_without <= weeks_with the platform never gets ahead; return None "
+    none_hint="when weeks_without <= weeks_with the platform never gets ahead; return None "
     "in that case, before dividing.",
     cases=(
         # the task's own example first: a wrong formula shows plainly on round numbers
@@ -244,12 +198,12 @@ def _to_pay_off_without_unique(platform_weeks, weeks_without, weeks_with):
     return math.floor(platform_weeks / weeks_without) + 1
 
 
-COLUMNS_TO_PAY_OFF = _NoneWhenNever(
+COLUMNS_TO_PAY_OFF = Task(
     name="columns_to_pay_off",
     parameters=("platform_weeks", "weeks_without", "weeks_with"),
     summary="The fewest column types for which the platform is strictly cheaper, or None.",
     compare=Number(rel_tol=0, abs_tol=1e-9),
-    never_hint="when weeks_without <= weeks_with a column type costs no less on the "
+    none_hint="when weeks_without <= weeks_with a column type costs no less on the "
     "platform, so it never pays off; return None in that case, before dividing.",
     cases=(
         Case.from_reference(_to_pay_off, 50.0, 17.4, 0.8),

@@ -653,6 +653,7 @@ def evaluate(
     *,
     task: str = "your function",
     parameters: Sequence[str] | None = None,
+    none_hint: str = "",
 ) -> Verdict:
     """Run ``function`` on every case and return a :class:`Verdict`.
 
@@ -675,6 +676,9 @@ def evaluate(
     parameters : sequence of str, optional
         The parameter names the exercise asks for, shown when the learner's
         function takes different ones.
+    none_hint : str, optional
+        What to say when the function divides by zero on a case whose answer is
+        ``None`` (it did not ask first); a general sentence by default.
 
     Returns
     -------
@@ -703,7 +707,8 @@ def evaluate(
     try:
         with _quietly(), _Alarm(seconds) as alarm:
             return _evaluate(
-                function, cases, tuple(mistakes), compare, task, parameters, alarm, running
+                function, cases, tuple(mistakes), compare, task, parameters, alarm, running,
+                none_hint,
             )
     except _TimeLimitReached:  # time ran out outside any one step: blame the case running
         return _too_slow(task, running[0] or cases[0], seconds)
@@ -720,6 +725,7 @@ def _evaluate(
     parameters: Sequence[str] | None,
     alarm: _Alarm,
     running: list[Case | None],
+    none_hint: str = "",
 ) -> Verdict:
     running[0] = cases[0]
     finished, verdict = _limited(alarm, _before_calls, (function, cases[0], task, parameters))
@@ -760,7 +766,7 @@ def _evaluate(
             "correct", f"Correct ({task}): right on all {len(cases)} test cases{extra}."
         )
     finished, verdict = _limited(
-        alarm, _explain, (cases, outcomes, failing, mistakes, compare, task)
+        alarm, _explain, (cases, outcomes, failing, mistakes, compare, task, none_hint)
     )
     if not finished:
         return _too_slow(task, cases[failing[0]], alarm.seconds)
@@ -774,6 +780,7 @@ def _explain(
     mistakes: tuple[Mistake, ...],
     compare: Comparator,
     task: str,
+    none_hint: str = "",
 ) -> Verdict:
     """The verdict for the failing cases: a one-shot iterator, a mistake, an error..."""
     for index in failing:
@@ -788,6 +795,16 @@ def _explain(
     for mistake in mistakes:
         if _matches(mistake, cases, outcomes, failing, compare):
             return Verdict("incorrect", f"Not quite ({task}): {mistake.hint}")
+
+    for index in failing:  # divided where the answer is None: it did not ask first
+        outcome, case = outcomes[index], cases[index]
+        if case.expected is None and outcome.error_type is ZeroDivisionError:
+            advice = none_hint or "check for that case first and return None, before dividing."
+            return Verdict(
+                "incorrect",
+                f"Not quite ({task}): {_describe_call(task, case)} raised ZeroDivisionError, "
+                f"and there the answer is None: {advice}",
+            )
 
     for index in failing:
         outcome = outcomes[index]
@@ -831,6 +848,7 @@ def run_check(
     *,
     task: str = "your function",
     parameters: Sequence[str] | None = None,
+    none_hint: str = "",
 ) -> None:
     """Evaluate ``function`` and print the verdict's one-line message.
 
@@ -839,7 +857,8 @@ def run_check(
     """
     try:
         message = evaluate(
-            function, cases, mistakes, compare, task=task, parameters=parameters
+            function, cases, mistakes, compare, task=task, parameters=parameters,
+            none_hint=none_hint,
         ).message
     except KeyboardInterrupt:  # pressed before the learner's code even ran
         message = _interrupted(task, None)
@@ -932,6 +951,9 @@ class Task:
         How an answer is compared with the expected one.
     summary : str
         One sentence saying what the check tests.
+    none_hint : str
+        What to say when the function divides by zero where the answer is ``None``
+        (see :func:`evaluate`).
     """
 
     name: str
@@ -940,6 +962,7 @@ class Task:
     mistakes: tuple[Mistake, ...] = ()
     compare: Comparator = field(default_factory=Number)
     summary: str = ""
+    none_hint: str = ""
 
     @property
     def examples(self) -> tuple[Case, ...]:
@@ -955,6 +978,7 @@ class Task:
             self.compare,
             task=self.name,
             parameters=self.parameters,
+            none_hint=self.none_hint,
         )
 
     def ready(self, function: object = None) -> bool:
@@ -1030,6 +1054,7 @@ class Task:
             self.compare,
             task=self.name,
             parameters=self.parameters,
+            none_hint=self.none_hint,
         )
 
 
