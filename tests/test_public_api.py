@@ -595,6 +595,23 @@ TOOLS = {
     "infralab.paths.data_dir": Spec(
         kwargs(start=st.none() | st.just(".")), invalid={"start": BAD_PATH}
     ),
+    "infralab.validation.read_recorded_csv": Spec(
+        kwargs(
+            path=st.none(),
+            default=st.just("postgres_bytes_per_row.csv"),
+            columns=st.just(("state",)),
+            command=st.just("make measure-postgres"),
+        ),
+        invalid={"path": (3, b"data.csv", True)},
+        unchecked={
+            "default": "a file name in data/, joined to the folder as it is",
+            "columns": "the caller's own list of columns",
+            "command": "shown in the message as it is",
+            "numbers": "the caller's own rules",
+        },
+        valid_calls="reads files: checked through load_postgres_measurement and "
+        "load_throughput_measurement in the lessons' tests",
+    ),
     "infralab.hub.nbgitpuller_link": Spec(
         kwargs(
             hub_url=st.sampled_from(("https://hub.example.org", "http://127.0.0.1:8000/")),

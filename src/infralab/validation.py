@@ -21,7 +21,9 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import numbers
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -39,6 +41,7 @@ __all__ = [
     "check_seed",
     "check_text",
     "read_only",
+    "read_recorded_csv",
     "short_repr",
 ]
 
@@ -424,3 +427,94 @@ def read_only(array: np.ndarray) -> np.ndarray:
         raise TypeError(f"array must be a numpy array, got {_describe(array)}")
     array.setflags(write=False)
     return array
+
+
+def read_recorded_csv(
+    path: object,
+    *,
+    default: str,
+    columns: Sequence[str],
+    command: str,
+    numbers: Iterable[tuple[str, float, bool, bool]] = (),
+) -> tuple[Path, pd.DataFrame]:
+    """Read a file a measurement recorded, checked: exactly ``columns``, numbers in range.
+
+    Parameters
+    ----------
+    path : path-like or None
+        The file; ``default`` in the course's ``data/`` folder when None.
+    default : str
+        The file's name in ``data/``.
+    columns : sequence of str
+        Every column the file must have, and no other, in this order.
+    command : str
+        The command that records the file, named when it is missing.
+    numbers : iterable of (column, low, strict, whole)
+        Columns read as numbers: above ``low`` (``strict``) or at least ``low``, and
+        whole numbers when ``whole``. The others stay text.
+
+    Returns
+    -------
+    (pathlib.Path, pandas.DataFrame)
+        The file, and its rows with the columns in order.
+
+    Raises
+    ------
+    TypeError
+        If ``path`` is not a path.
+    FileNotFoundError
+        If the file is missing (the message names ``command``).
+    ValueError
+        If the file is not a readable CSV, a column is missing or unexpected, it has
+        no row, or a number is missing or out of range (naming the line, the header
+        being line 1, and the column).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> file = Path(tempfile.mkdtemp()) / "runs.csv"
+    >>> _ = file.write_text("clients,tps\\n1,512.5\\n2,0\\n", encoding="utf-8")
+    >>> read_recorded_csv(file, default="runs.csv", columns=("clients", "tps"),
+    ...                   command="make measure", numbers=[("tps", 0, True, False)])
+    Traceback (most recent call last):
+    ...
+    ValueError: ...runs.csv line 3, column tps: expected a number > 0, got '0'
+    """
+    if path is None:
+        from .paths import data_dir  # where the course keeps its data
+
+        file = data_dir() / default
+    elif isinstance(path, (str, os.PathLike)) and not isinstance(path, bool):
+        file = Path(path)
+    else:
+        raise TypeError(f"path must be a path (str or os.PathLike) or None, got {short_repr(path)}")
+    if not file.is_file():
+        raise FileNotFoundError(
+            f"{file} is missing: run `{command}` in the course folder to record it"
+        )
+    try:
+        frame = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
+        raise ValueError(f"{file} is not a readable CSV file: {error}") from None
+    missing = [name for name in columns if name not in frame.columns]
+    extra = [name for name in frame.columns if name not in columns]
+    if missing or extra or frame.empty:
+        raise ValueError(
+            f"{file}: missing column(s) {missing}, unexpected column(s) {extra}, "
+            f"{len(frame)} rows; the columns are {', '.join(columns)}"
+        )
+    frame = frame[list(columns)].copy()
+    for column, low, strict, whole in numbers:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = ~np.isfinite(values) | ((values <= low) if strict else (values < low))
+        if whole:
+            bad |= values.mod(1).ne(0)
+        if bad.any():
+            position = int(np.argmax(bad.to_numpy()))
+            raise ValueError(
+                f"{file} line {position + 2}, column {column}: expected a "
+                f"{'whole number' if whole else 'number'} {'>' if strict else '>='} {low}, "
+                f"got {frame[column].iloc[position]!r}"
+            )
+        frame[column] = values.astype(int if whole else float)
+    return file, frame

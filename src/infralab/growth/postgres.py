@@ -49,7 +49,7 @@ from urllib.parse import unquote
 import numpy as np
 import pandas as pd
 
-from ..validation import check_seed, short_repr
+from ..validation import check_seed, read_recorded_csv
 from .storage import _check_table_size
 
 __all__ = [
@@ -432,52 +432,21 @@ def load_postgres_measurement(path: str | os.PathLike[str] | None = None) -> pd.
     >>> float(round(sizes["after one UPDATE of every row"] / sizes["fresh, with indexes"], 1))
     2.0
     """
-    if path is None:
-        from ..paths import data_dir  # where the course keeps its data
-
-        file = data_dir() / POSTGRES_MEASUREMENT_FILE
-    elif isinstance(path, (str, os.PathLike)) and not isinstance(path, bool):
-        file = Path(path)
-    else:
-        raise TypeError(f"path must be a path (str or os.PathLike) or None, got {short_repr(path)}")
-    if not file.is_file():
-        raise FileNotFoundError(
-            f"{file} is missing: run `make measure-postgres` in the course folder to record it"
-        )
-    try:
-        frame = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        raise ValueError(f"{file} is not a readable CSV file: {error}") from None
-    missing = [name for name in _COLUMNS if name not in frame.columns]
-    extra = [name for name in frame.columns if name not in _COLUMNS]
-    if missing or extra:
-        raise ValueError(
-            f"{file}: missing column(s) {missing}, unexpected column(s) {extra}; the columns "
-            f"are {', '.join(_COLUMNS)}"
-        )
-    frame = frame[list(_COLUMNS)].copy()
+    file, frame = read_recorded_csv(
+        path,
+        default=POSTGRES_MEASUREMENT_FILE,
+        columns=_COLUMNS,
+        command="make measure-postgres",
+        numbers=(
+            ("bytes_per_row", 0, True, False),
+            ("table_bytes_per_row", 0, True, False),
+            ("index_bytes_per_row", 0, False, False),
+            ("n_rows", 1, False, True),
+            ("payload_bytes", 0, False, True),
+        ),
+    )
     if tuple(frame["state"]) != _STATES:
         raise ValueError(f"{file}: the states must be {list(_STATES)}, got {list(frame['state'])}")
-    for column, low, strict, whole in (
-        ("bytes_per_row", 0, True, False),
-        ("table_bytes_per_row", 0, True, False),
-        ("index_bytes_per_row", 0, False, False),
-        ("n_rows", 1, False, True),
-        ("payload_bytes", 0, False, True),
-    ):
-        values = pd.to_numeric(frame[column], errors="coerce")
-        rule = f"{'>' if strict else '>='} {low}"
-        bad = ~np.isfinite(values) | ((values <= low) if strict else (values < low))
-        if whole:
-            bad |= values.mod(1).ne(0)
-        if bad.any():
-            position = int(np.argmax(bad.to_numpy()))
-            raise ValueError(
-                f"{file} line {position + 2}, column {column}: expected a "
-                f"{'whole number' if whole else 'number'} {rule}, got "
-                f"{frame[column].iloc[position]!r}"
-            )
-        frame[column] = values.astype(int if whole else float)
     sums = frame["table_bytes_per_row"] + frame["index_bytes_per_row"]
     off = (frame["bytes_per_row"] - sums).abs() > 0.015
     if off.any():

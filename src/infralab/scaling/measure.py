@@ -41,10 +41,15 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from ..validation import check_count, check_integer, check_number, short_repr
+from ..validation import (
+    check_count,
+    check_integer,
+    check_number,
+    read_recorded_csv,
+    short_repr,
+)
 
 __all__ = [
     "THROUGHPUT_MEASUREMENT_FILE",
@@ -243,47 +248,18 @@ def load_throughput_measurement(path: str | os.PathLike[str] | None = None) -> p
     >>> bool((runs["tps"] > 0).all())
     True
     """
-    if path is None:
-        from ..paths import data_dir  # where the course keeps its data
-
-        file = data_dir() / THROUGHPUT_MEASUREMENT_FILE
-    elif isinstance(path, (str, os.PathLike)) and not isinstance(path, bool):
-        file = Path(path)
-    else:
-        raise TypeError(f"path must be a path (str or os.PathLike) or None, got {short_repr(path)}")
-    if not file.is_file():
-        raise FileNotFoundError(
-            f"{file} is missing: run `make measure-scaling` in the course folder to record it"
-        )
-    try:
-        frame = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        raise ValueError(f"{file} is not a readable CSV file: {error}") from None
-    missing = [name for name in _COLUMNS if name not in frame.columns]
-    extra = [name for name in frame.columns if name not in _COLUMNS]
-    if missing or extra or frame.empty:
-        raise ValueError(
-            f"{file}: missing column(s) {missing}, unexpected column(s) {extra}, "
-            f"{len(frame)} rows; the columns are {', '.join(_COLUMNS)}"
-        )
-    frame = frame[list(_COLUMNS)].copy()
-    for column, low, whole in (
-        ("clients", 1, True), ("repeat", 1, True), ("tps", 0, False),
-        ("latency_ms", 0, False), ("transactions", 1, True), ("seconds", 1, True),
-        ("threads", 1, True), ("scale", 1, True), ("cores", 1, True),
-    ):
-        values = pd.to_numeric(frame[column], errors="coerce")
-        bad = ~np.isfinite(values) | (values < low) | ((values <= 0) if not whole else False)
-        if whole:
-            bad |= values.mod(1).ne(0)
-        if bad.any():
-            position = int(np.argmax(bad.to_numpy()))
-            raise ValueError(
-                f"{file} line {position + 2}, column {column}: expected a "
-                f"{'whole number' if whole else 'number'} >= {low}, got "
-                f"{frame[column].iloc[position]!r}"
-            )
-        frame[column] = values.astype(int if whole else float)
+    file, frame = read_recorded_csv(
+        path,
+        default=THROUGHPUT_MEASUREMENT_FILE,
+        columns=_COLUMNS,
+        command="make measure-scaling",
+        numbers=(
+            ("clients", 1, False, True), ("repeat", 1, False, True), ("tps", 0, True, False),
+            ("latency_ms", 0, True, False), ("transactions", 1, False, True),
+            ("seconds", 1, False, True), ("threads", 1, False, True), ("scale", 1, False, True),
+            ("cores", 1, False, True),
+        ),
+    )
     for column in ("cores", "postgres_version", "pgbench_version", "scale", "measured_on"):
         if frame[column].nunique() != 1:
             raise ValueError(f"{file}: {column} must be one value for every run, got "
