@@ -78,6 +78,34 @@ def test_the_app_servers_fix_does_what_its_words_say():
     assert system.loc["app servers", "fix_gain"] == 4  # capacity per server times 4
 
 
+def test_fix_gain_multiplies_the_breaking_load_as_the_legend_says():
+    # "a fix with `fix_gain` 4 moves the breaking load four times higher"
+    system = scaling.example_system()
+    before = scaling.breaking_load(system, C["THRESHOLD"])
+    after = scaling.breaking_load(scaling.apply_fix(system, "app servers"), C["THRESHOLD"])
+    gain = system.set_index("component").loc["app servers", "fix_gain"]
+    assert gain == 4 and np.isclose(after["app servers"], 4 * before["app servers"])
+    assert np.allclose(after.drop("app servers"), before.drop("app servers"))
+
+
+def test_the_learner_sees_never_not_the_minus_one_sentinel():
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[3] / "notebooks" / "04_100x_problems.ipynb"
+    shown = []
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        for output in cell.get("outputs", []):
+            shown.append("".join(output.get("text", "")))
+            shown.append("".join(output.get("data", {}).get("text/plain", "")))
+            shown.append("".join(output.get("data", {}).get("text/html", "")))
+    text = "\n".join(shown)
+    assert "never" in text  # the summary table and the part-time sentence
+    assert "quarter -1" not in text and "quarter \u22121" not in text and "-1.0" not in text
+    for fix in scaling.example_system().fix:  # every fix shown in full, not cut off
+        assert fix in text
+
+
 # --------------------------------------------------------------------------- 2. the USL
 
 
