@@ -29,7 +29,8 @@ reader accepts what a real export looks like:
 
 Anything else raises :class:`MetricsFileError`, whose message is one line
 naming the file, the row (as a spreadsheet numbers it, the header being row 1)
-and the column: a missing column, a value that is not a number, dates out of
+and the column: a missing column (or no column of dates, said without
+blaming another column), a value that is not a number, dates out of
 order or repeated, too few readings, a value of zero or less, an empty file, a
 file that is not CSV text.
 """
@@ -276,6 +277,23 @@ def _read_dates(cells: Sequence[str]) -> list[tuple[str, list[datetime]]]:
             for f, days in fitting]
 
 
+def _likely_date_column(header, body, sample: int = 50) -> int | None:
+    """The column meant to hold the dates, when no column reads as dates in every row.
+
+    The column with the most cells that read as a date on their own (among its first
+    ``sample`` non-empty cells, at least half of them); else the first whose header
+    names a date (``Date``, ``Day``, ``Timestamp``...); else None: the file has none.
+    """
+    shares = []
+    for at in range(len(header)):
+        cells = [row[at] for _, row in body if row[at].strip()][:sample]
+        shares.append(sum(bool(_read_dates([cell])) for cell in cells) / max(len(cells), 1))
+    best = max(range(len(header)), key=shares.__getitem__)  # the first of the highest
+    if shares[best] >= 0.5:
+        return best
+    return next((at for at, head in enumerate(header) if _DATE_WORDS.search(head)), None)
+
+
 def _date_column(header, body, name) -> tuple[int, list[datetime], str]:
     """The first column whose every cell reads as a date with one format (and that reading)."""
     for at in range(len(header)):
@@ -294,7 +312,11 @@ def _date_column(header, body, name) -> tuple[int, list[datetime], str]:
                 column=header[at],
             )
         return at, fitting[0][1], fitting[0][0]
-    at = next((i for i, h in enumerate(header) if _DATE_WORDS.search(h)), 0)
+    at = _likely_date_column(header, body)
+    if at is None:
+        raise MetricsFileError(
+            name, "no column holds dates: add one with each row's day, written as YYYY-MM-DD"
+        )
     for line, row in body:
         cell = row[at].strip()
         if not cell:

@@ -68,7 +68,8 @@ def test_scorecard_gaps_by_hand_and_the_sheets_example():
         ["features_over_quality", "limits_known"], ["limits_known"],
         ["limits_known"],  # True is not an answer, though True == 1
     ]
-    assert "`True` and `None` are not; `5.0` is" in SHEET
+    assert "**and `5.0` counts as 5**" in SHEET  # said before the task (test_sheet.py)
+    assert "`True` and `None` are not valid" in SHEET
     ids = ["limits_known", "scale_when_failing", "server_logs_with_ids"]
     answer = scorecard_gaps({"limits_known": 6, "scale_when_failing": 4}, ids)
     assert answer == ["limits_known", "server_logs_with_ids"]

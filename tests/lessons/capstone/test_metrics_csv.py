@@ -160,6 +160,28 @@ def test_a_date_that_is_not_a_date(tmp_path):
     assert (error.row, error.column) == (6, "date") and "'2024-03-5x' is not a date" in str(error)
 
 
+@pytest.mark.parametrize(
+    "header", ["host,storage (GiB),cpu (%)", "storage (GiB),cpu (%)", "storage,host,cpu"])
+def test_a_file_without_dates_is_told_so_and_no_other_column_is_blamed(tmp_path, header):
+    cells = {"host": "db-primary-1", "storage (GiB)": '"5,732.8"', "storage": "5732.8",
+             "cpu (%)": "47.8", "cpu": "47.8"}
+    line = ",".join(cells[head] for head in header.split(","))
+    error = refused(write(tmp_path, "\n".join([header] + [line] * 28)))
+    assert (error.row, error.column) == (None, None)
+    assert str(error) == (
+        "metrics.csv: no column holds dates: add one with each row's day, written as YYYY-MM-DD")
+
+
+def test_a_bad_date_is_blamed_on_the_dates_column_whatever_its_header(tmp_path):
+    text = rows("Zeitpunkt,host,storage")
+    lines = [line if n == 0 else line.replace(",", ",db-1,", 1) for n, line in
+             enumerate(text.splitlines())]
+    lines[6] = lines[6].replace("2024-03-06", "2024-03-6x")
+    error = refused(write(tmp_path, "\n".join(lines)))
+    assert (error.row, error.column) == (7, "Zeitpunkt")
+    assert "'2024-03-6x' is not a date" in str(error)
+
+
 def test_dates_in_two_formats(tmp_path):
     text = rows().replace("2024-03-05", "05/03/2024")
     error = refused(write(tmp_path, text))
