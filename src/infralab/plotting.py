@@ -127,7 +127,7 @@ def _figure_alt_text(figure: Figure) -> str:
     Examples
     --------
     >>> figure, ax = plt.subplots()
-    >>> _ = ax.set_title("Storage reaches its limit\nin March 2027")
+    >>> _ = ax.set_title("Storage reaches its limit\\nin March 2027")
     >>> _figure_alt_text(figure)
     'Storage reaches its limit in March 2027'
     >>> plt.close(figure)
